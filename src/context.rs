@@ -1,0 +1,46 @@
+//! The outside world, read once at start: the clock, the environment, the
+//! working directory and whether to colour output. Everything below `run`
+//! takes a `&Context`, so every evaluation is deterministic in tests.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The instant the run evaluates at (replaced by `--at`).
+    pub now: DateTime<Utc>,
+    /// When the process started, for the global deadline.
+    pub started: Instant,
+    /// A snapshot of the environment variables.
+    pub env: BTreeMap<String, String>,
+    /// The working directory, against which relative paths resolve.
+    pub cwd: PathBuf,
+}
+
+impl Context {
+    pub fn from_process() -> Self {
+        Context {
+            now: Utc::now(),
+            started: Instant::now(),
+            env: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        }
+    }
+
+    /// A variable's value, treating an empty value as unset (Bitbucket and
+    /// Bamboo both pass unset variables as empty strings).
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.env.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// True when the variable is set to a true-ish value (`true`, `1`, `yes`).
+    pub fn flag(&self, name: &str) -> bool {
+        self.var(name)
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"))
+    }
+}
