@@ -1,0 +1,5 @@
+//! End-to-end tests: the real binary, real local servers, one test binary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
