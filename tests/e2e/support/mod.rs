@@ -1,6 +1,8 @@
 //! Shared pieces of the end-to-end tests: the `Test` builder that runs the
 //! real binary in a temp dir, and real local servers.
 
+#![allow(dead_code, unused_imports)] // not every test uses every helper
+
 pub mod server;
 pub mod test;
 

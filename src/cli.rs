@@ -1,0 +1,276 @@
+//! Command-line arguments, as typed by the user (stage one: raw strings).
+//! [`crate::config::settings`] turns them, the environment and the config
+//! file into a validated `Config`.
+//!
+//! Every option can also be set by an environment variable; [`OPTIONS`] is
+//! the one table of which variable feeds which option. `--help` shows it, the
+//! resolution code reads it, and a test checks both agree. Precedence:
+//! flag, then `GREENLIGHT_*`, then Bamboo's `bamboo_greenlight_*`, then the
+//! config file, then the default.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "greenlight",
+    version,
+    about = "Deploy gate: deploy windows, freezes and locks before a deploy; checks and baseline comparison after it.",
+    after_help = "Exit codes: 0 go, 1 no-go, 2 bad input, 3 inconclusive.\nEvery option can also be set by the environment variable shown beside it (flags win over variables, variables over the config file)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: Global,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct Global {
+    /// Config file [env: GREENLIGHT_CONFIG] [default: greenlight.yml, if present]
+    #[arg(short, long, global = true, value_name = "PATH")]
+    pub config: Option<String>,
+    /// Evaluate at this RFC 3339 instant instead of now, e.g. 2026-03-29T01:30:00Z [env: GREENLIGHT_AT]
+    #[arg(long, global = true, value_name = "INSTANT")]
+    pub at: Option<String>,
+    /// Deadline for the whole run, e.g. 30s, 2m [env: GREENLIGHT_DEADLINE] [default: 60s]
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub deadline: Option<String>,
+    /// Output format [env: GREENLIGHT_FORMAT] [default: text]
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
+    /// Print only the final verdict line [env: GREENLIGHT_QUIET]
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Colour: auto is on for a terminal or when CI is set; NO_COLOR turns it off [env: GREENLIGHT_COLOR]
+    #[arg(long, global = true, value_enum)]
+    pub color: Option<ColorChoice>,
+    /// Debug logging to stderr (also DEBUG=true, or RUST_LOG) [env: GREENLIGHT_DEBUG]
+    #[arg(long, global = true)]
+    pub debug: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fail (exit 1) when the deploy window is closed or a lock is set
+    Gate(GateArgs),
+    /// Print the window and every lock source's state; exit 0 unless the input is bad
+    Status(GateArgs),
+    /// Set a lock in the file and HTTP lock sources
+    Lock(LockArgs),
+    /// Remove the lock from the file and HTTP lock sources
+    Unlock(UnlockArgs),
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct GateArgs {
+    /// Open window, e.g. "Mon-Fri 09:00-15:30"; repeat for several; replaces the config's windows [env: GREENLIGHT_WINDOW, ';'-separated]
+    #[arg(short, long, value_name = "SPEC")]
+    pub window: Vec<String>,
+    /// IANA time zone for windows that name none, e.g. Australia/Sydney [env: GREENLIGHT_TIMEZONE]
+    #[arg(short, long, value_name = "TZ")]
+    pub timezone: Option<String>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// What an unreachable lock source means: closed (exit 3) or open (pass with a warning) [env: GREENLIGHT_ON_ERROR] [default: closed]
+    #[arg(long, value_name = "POLICY")]
+    pub on_error: Option<String>,
+}
+
+/// Lock sources given on the command line, added to the config's.
+#[derive(Debug, Args, Default, Clone)]
+pub struct SourceArgs {
+    /// Environment variable whose value, when set, locks deploys (the value is the reason) [env: GREENLIGHT_LOCK_ENV]
+    #[arg(long, value_name = "VAR")]
+    pub lock_env: Option<String>,
+    /// Lock file (JSON: reason, by, since, expires) [env: GREENLIGHT_LOCK_FILE]
+    #[arg(long, value_name = "PATH")]
+    pub lock_file: Option<String>,
+    /// Lock API URL (GET to read; PUT/DELETE to lock/unlock) [env: GREENLIGHT_LOCK_URL]
+    #[arg(long, value_name = "URL")]
+    pub lock_url: Option<String>,
+    /// Environment variable holding the lock API's bearer token [env: GREENLIGHT_LOCK_TOKEN_ENV]
+    #[arg(long, value_name = "VAR")]
+    pub lock_token_env: Option<String>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct LockArgs {
+    /// Why deploys are locked, e.g. "incident INC-42" [env: GREENLIGHT_LOCK_REASON]
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Who locks [env: GREENLIGHT_LOCK_BY] [default: $USER]
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Lock expires after this long, e.g. 2h [env: GREENLIGHT_LOCK_EXPIRES]
+    #[arg(long, value_name = "DURATION")]
+    pub expires: Option<String>,
+    /// Only this lock source (by name) [env: GREENLIGHT_LOCK_SOURCE]
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct UnlockArgs {
+    /// Only this lock source (by name) [env: GREENLIGHT_LOCK_SOURCE]
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+/// One option that an environment variable can set.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvOption {
+    /// The long flag, without dashes.
+    pub flag: &'static str,
+    /// The environment variable.
+    pub env: &'static str,
+}
+
+/// Every option settable from the environment. Bamboo plan variable
+/// `greenlight.x_y` (`bamboo_greenlight_x_y`) also sets `GREENLIGHT_X_Y`.
+pub const OPTIONS: &[EnvOption] = &[
+    EnvOption {
+        flag: "config",
+        env: "GREENLIGHT_CONFIG",
+    },
+    EnvOption {
+        flag: "at",
+        env: "GREENLIGHT_AT",
+    },
+    EnvOption {
+        flag: "deadline",
+        env: "GREENLIGHT_DEADLINE",
+    },
+    EnvOption {
+        flag: "format",
+        env: "GREENLIGHT_FORMAT",
+    },
+    EnvOption {
+        flag: "quiet",
+        env: "GREENLIGHT_QUIET",
+    },
+    EnvOption {
+        flag: "color",
+        env: "GREENLIGHT_COLOR",
+    },
+    EnvOption {
+        flag: "debug",
+        env: "GREENLIGHT_DEBUG",
+    },
+    EnvOption {
+        flag: "window",
+        env: "GREENLIGHT_WINDOW",
+    },
+    EnvOption {
+        flag: "timezone",
+        env: "GREENLIGHT_TIMEZONE",
+    },
+    EnvOption {
+        flag: "on-error",
+        env: "GREENLIGHT_ON_ERROR",
+    },
+    EnvOption {
+        flag: "lock-env",
+        env: "GREENLIGHT_LOCK_ENV",
+    },
+    EnvOption {
+        flag: "lock-file",
+        env: "GREENLIGHT_LOCK_FILE",
+    },
+    EnvOption {
+        flag: "lock-url",
+        env: "GREENLIGHT_LOCK_URL",
+    },
+    EnvOption {
+        flag: "lock-token-env",
+        env: "GREENLIGHT_LOCK_TOKEN_ENV",
+    },
+    EnvOption {
+        flag: "reason",
+        env: "GREENLIGHT_LOCK_REASON",
+    },
+    EnvOption {
+        flag: "by",
+        env: "GREENLIGHT_LOCK_BY",
+    },
+    EnvOption {
+        flag: "expires",
+        env: "GREENLIGHT_LOCK_EXPIRES",
+    },
+    EnvOption {
+        flag: "source",
+        env: "GREENLIGHT_LOCK_SOURCE",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every flag of every subcommand, with its help text.
+    fn all_args() -> Vec<(String, String)> {
+        let cmd = Cli::command();
+        let mut out = Vec::new();
+        let mut push = |c: &clap::Command| {
+            for a in c.get_arguments() {
+                if let Some(long) = a.get_long() {
+                    out.push((
+                        long.to_string(),
+                        a.get_help().map(|h| h.to_string()).unwrap_or_default(),
+                    ));
+                }
+            }
+        };
+        push(&cmd);
+        for sub in cmd.get_subcommands() {
+            push(sub);
+        }
+        out
+    }
+
+    #[test]
+    fn every_option_has_its_variable_in_help_and_the_table() {
+        let args = all_args();
+        for (flag, help) in &args {
+            if matches!(flag.as_str(), "help" | "version") {
+                continue;
+            }
+            let entry = OPTIONS.iter().find(|o| o.flag == flag);
+            let entry = entry.unwrap_or_else(|| panic!("--{flag} is missing from cli::OPTIONS"));
+            assert!(
+                help.contains(&format!("[env: {}", entry.env)),
+                "--{flag} help lacks {}: {help}",
+                entry.env
+            );
+        }
+        for o in OPTIONS {
+            assert!(
+                args.iter().any(|(f, _)| f == o.flag),
+                "OPTIONS names --{} which does not exist",
+                o.flag
+            );
+        }
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

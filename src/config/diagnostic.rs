@@ -1,0 +1,169 @@
+//! Config errors that point at the place, like just's `——▶ justfile:3:7`:
+//!
+//! ```text
+//! error: greenlight.yml:4:5: windows[1]: invalid window `Mon-Fri 25:00-09:00`: hour 25 is out of range (00-24)
+//!   |
+//! 4 |   - Mon-Fri 25:00-09:00
+//!   |     ^
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// An error at a line and column of a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The field, e.g. `windows[1]` or `locks.timeout`, when known.
+    pub field: Option<String>,
+    pub message: String,
+    /// The offending line, for the snippet.
+    pub source_line: Option<String>,
+}
+
+impl Located {
+    pub fn new(
+        path: &Path,
+        text: &str,
+        line: usize,
+        column: usize,
+        field: Option<String>,
+        message: String,
+    ) -> Self {
+        let source_line = line
+            .checked_sub(1)
+            .and_then(|i| text.lines().nth(i))
+            .map(str::to_string);
+        let field = field.or_else(|| source_line.as_deref().and_then(|l| key_before(l, column)));
+        Located {
+            path: path.to_path_buf(),
+            line,
+            column,
+            field,
+            message,
+            source_line,
+        }
+    }
+
+    /// From a YAML parse error: its location and message without its own
+    /// snippet (we render ours, with the file name).
+    pub fn from_yaml(path: &Path, text: &str, err: &serde_saphyr::Error) -> Self {
+        let raw = err.without_snippet().to_string();
+        let message = strip_position(&raw).to_string();
+        match err.location() {
+            Some(loc) if loc.line() > 0 => Located::new(
+                path,
+                text,
+                loc.line() as usize,
+                loc.column() as usize,
+                None,
+                message,
+            ),
+            _ => Located {
+                path: path.to_path_buf(),
+                line: 0,
+                column: 0,
+                field: None,
+                message,
+                source_line: None,
+            },
+        }
+    }
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = self
+            .field
+            .as_deref()
+            .map(|k| format!("{k}: "))
+            .unwrap_or_default();
+        if self.line == 0 {
+            return write!(f, "{}: {field}{}", self.path.display(), self.message);
+        }
+        write!(
+            f,
+            "{}:{}:{}: {field}{}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if let Some(src) = &self.source_line {
+            let n = self.line.to_string();
+            let pad = " ".repeat(n.len());
+            let caret = " ".repeat(self.column.saturating_sub(1));
+            write!(f, "\n{pad} |\n{n} | {src}\n{pad} | {caret}^")?;
+        }
+        Ok(())
+    }
+}
+
+/// `error: line 2 column 1: unknown field` → `unknown field`.
+fn strip_position(msg: &str) -> &str {
+    let msg = msg.strip_prefix("error: ").unwrap_or(msg);
+    if msg.starts_with("line ") {
+        if let Some((_, rest)) = msg.split_once(": ") {
+            return rest;
+        }
+    }
+    msg
+}
+
+/// The YAML key on `line` just before `column` (1-based): for
+/// `  timeout: 5x` and the column of `5x`, `timeout`.
+fn key_before(line: &str, column: usize) -> Option<String> {
+    let before: String = line.chars().take(column.saturating_sub(1)).collect();
+    let before = before.trim_end().strip_suffix(':')?;
+    let key = before
+        .rsplit(['{', ','])
+        .next()?
+        .trim()
+        .trim_start_matches("- ")
+        .trim_matches(|c| c == '"' || c == '\'');
+    (!key.is_empty()).then(|| key.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_file_line_column_field_and_caret() {
+        let text = "windows:\n  - Mon-Fri 09:00\n";
+        let e = Located::new(
+            Path::new("g.yml"),
+            text,
+            2,
+            5,
+            Some("windows[0]".into()),
+            "bad".into(),
+        );
+        assert_eq!(
+            e.to_string(),
+            "g.yml:2:5: windows[0]: bad\n  |\n2 |   - Mon-Fri 09:00\n  |     ^"
+        );
+    }
+
+    #[test]
+    fn finds_the_key_before_a_value() {
+        assert_eq!(key_before("  timeout: 5x", 12).as_deref(), Some("timeout"));
+        assert_eq!(
+            key_before("  - {when: a, timezone: Mars}", 25).as_deref(),
+            Some("timezone")
+        );
+        assert_eq!(key_before("  - Mon-Fri", 5), None);
+    }
+
+    #[test]
+    fn strips_the_parsers_own_position() {
+        assert_eq!(
+            strip_position("line 2 column 1: unknown field `x`"),
+            "unknown field `x`"
+        );
+        assert_eq!(strip_position("error: line 2 column 1: oops"), "oops");
+        assert_eq!(strip_position("plain"), "plain");
+    }
+}

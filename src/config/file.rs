@@ -1,0 +1,169 @@
+//! The config file as written (stage one). Every struct denies unknown keys
+//! and leaf values that can be checked alone (time zones, durations) are
+//! checked while parsing, so the YAML parser reports their line and column.
+//! Values that need context (a window needs its zone) keep their location
+//! (`Spanned`) for stage two, [`super::settings`].
+//!
+//! ```yaml
+//! timezone: Australia/Sydney
+//! windows:
+//!   - Mon-Fri 09:00-15:30
+//!   - { when: "Sat 10:00-12:00", timezone: Europe/London, name: weekend support }
+//! freezes:
+//!   - { name: holidays, reason: Holiday freeze, yearly: { from: "12-24", to: "01-02" } }
+//!   - { reason: Black Friday, from: 2026-11-27, to: 2026-11-30 }
+//! locks:
+//!   on_error: closed
+//!   timeout: 5s
+//!   retries: 2
+//!   sources:
+//!     - { type: env, variable: DEPLOY_LOCK }
+//!     - { type: file, path: .greenlight/lock.json }
+//!     - { type: http, url: "https://locks.example.com/payments", token_env: LOCK_TOKEN }
+//! deadline: 60s
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::duration::HumanDuration;
+use crate::lock::OnError;
+use crate::window::{Tz, parse_timezone};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Zone for windows and freezes that name none.
+    pub timezone: Option<TzName>,
+    #[serde(default)]
+    pub windows: Vec<Spanned<WindowEntry>>,
+    #[serde(default)]
+    pub freezes: Vec<Spanned<FreezeEntry>>,
+    #[serde(default)]
+    pub locks: LocksEntry,
+    pub deadline: Option<HumanDuration>,
+}
+
+/// An IANA time zone name, checked while parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TzName(pub Tz);
+
+impl TryFrom<String> for TzName {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        parse_timezone(&s).map(TzName).map_err(|e| e.to_string())
+    }
+}
+
+/// `- Mon-Fri 09:00-15:30` or `- { when: ..., timezone: ..., name: ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowEntry {
+    pub when: String,
+    pub timezone: Option<TzName>,
+    pub name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WindowMap {
+    when: String,
+    timezone: Option<TzName>,
+    name: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for WindowEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WindowEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a window like \"Mon-Fri 09:00-15:30\" or a map with `when`, `timezone`, `name`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<WindowEntry, E> {
+                Ok(WindowEntry {
+                    when: v.to_string(),
+                    timezone: None,
+                    name: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<WindowEntry, A::Error> {
+                let w = WindowMap::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                Ok(WindowEntry {
+                    when: w.when,
+                    timezone: w.timezone,
+                    name: w.name,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FreezeEntry {
+    pub name: Option<String>,
+    pub reason: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub yearly: Option<YearlyEntry>,
+    pub timezone: Option<TzName>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearlyEntry {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocksEntry {
+    pub on_error: Option<OnError>,
+    /// Per attempt, per source.
+    pub timeout: Option<HumanDuration>,
+    pub retries: Option<u32>,
+    #[serde(default)]
+    pub sources: Vec<Spanned<SourceEntry>>,
+}
+
+/// One lock source; which keys apply depends on `type` (checked in stage two).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    #[serde(rename = "type")]
+    pub kind: SourceKind,
+    pub name: Option<String>,
+    /// env
+    pub variable: Option<String>,
+    /// file
+    pub path: Option<String>,
+    /// http
+    pub url: Option<String>,
+    pub token_env: Option<String>,
+    pub headers: Option<BTreeMap<String, String>>,
+    pub pointers: Option<PointersEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Env,
+    File,
+    Http,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointersEntry {
+    pub locked: Option<String>,
+    pub reason: Option<String>,
+    pub by: Option<String>,
+    pub since: Option<String>,
+    pub expires: Option<String>,
+}

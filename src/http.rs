@@ -1,0 +1,285 @@
+//! The one way greenlight talks HTTP to its dependencies (lock APIs, metric
+//! backends): every call has a per-attempt timeout, bounded retries with
+//! exponential backoff and jitter, and never outlives the run's deadline.
+//!
+//! Retried: connection failures, timeouts, 5xx and 429. Not retried: other
+//! statuses (the caller decides what they mean, e.g. 423 Locked).
+//! Errors carry no URL and no header values, so they are safe to print.
+
+use std::time::{Duration, Instant};
+
+use crate::secret::{Secret, redact_url};
+
+/// When the whole run must be finished.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline(pub Instant);
+
+impl Deadline {
+    pub fn after(d: Duration) -> Self {
+        Deadline(Instant::now() + d)
+    }
+    pub fn remaining(&self) -> Duration {
+        self.0.saturating_duration_since(Instant::now())
+    }
+    pub fn passed(&self) -> bool {
+        self.remaining().is_zero()
+    }
+}
+
+/// Timeout and retries for one dependency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Policy {
+    /// Per attempt, connect included.
+    pub timeout: Duration,
+    /// Attempts after the first.
+    pub retries: u32,
+    /// First backoff; doubles each retry (with ±25% jitter).
+    pub backoff: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            timeout: Duration::from_secs(5),
+            retries: 2,
+            backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: Vec<(String, String)>,
+    pub bearer: Option<&'a Secret>,
+    pub basic: Option<(&'a str, &'a Secret)>,
+    pub json_body: Option<String>,
+}
+
+impl<'a> Request<'a> {
+    pub fn new(method: &'a str, url: &'a str) -> Self {
+        Request {
+            method,
+            url,
+            headers: Vec::new(),
+            bearer: None,
+            basic: None,
+            json_body: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub body: String,
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HttpError {
+    #[error("timed out after {}", crate::duration::format(*.0))]
+    Timeout(Duration),
+    #[error("run deadline reached")]
+    Deadline,
+    #[error("connection failed: {0}")]
+    Connect(String),
+    #[error("HTTP {status}{}", if .body.is_empty() { String::new() } else { format!(": {}", .body) })]
+    Status { status: u16, body: String },
+    #[error("invalid URL `{0}`")]
+    InvalidUrl(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Most bytes read from a dependency's response body.
+const BODY_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// Sends the request with retries. Returns the final response (any status
+/// that is not retried), or the last error with the number of attempts.
+pub fn send(
+    req: &Request,
+    policy: Policy,
+    deadline: Deadline,
+) -> Result<Response, (HttpError, u32)> {
+    let mut attempt = 0;
+    let mut backoff = policy.backoff;
+    loop {
+        attempt += 1;
+        let timeout = policy.timeout.min(deadline.remaining());
+        if timeout.is_zero() {
+            return Err((HttpError::Deadline, attempt - 1));
+        }
+        log::debug!("{} {} (attempt {attempt})", req.method, redact_url(req.url));
+        let result = once(req, timeout);
+        let retryable = match &result {
+            Ok(r) => r.status >= 500 || r.status == 429,
+            Err(HttpError::Timeout(_) | HttpError::Connect(_) | HttpError::Other(_)) => true,
+            Err(_) => false,
+        };
+        if !retryable || attempt > policy.retries {
+            return match result {
+                Ok(r) if r.status >= 500 || r.status == 429 => Err((
+                    HttpError::Status {
+                        status: r.status,
+                        body: excerpt(&r.body),
+                    },
+                    attempt,
+                )),
+                Ok(mut r) => {
+                    r.attempts = attempt;
+                    Ok(r)
+                }
+                Err(e) => Err((e, attempt)),
+            };
+        }
+        let pause = jitter(backoff);
+        log::debug!(
+            "retrying in {pause:?} after {:?}",
+            result.as_ref().map(|r| r.status)
+        );
+        if pause >= deadline.remaining() {
+            let err = result.err().unwrap_or(HttpError::Deadline);
+            return Err((err, attempt));
+        }
+        std::thread::sleep(pause);
+        backoff = backoff.saturating_mul(2);
+    }
+}
+
+fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(concat!("greenlight/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut builder = ureq::http::Request::builder()
+        .method(req.method)
+        .uri(req.url);
+    for (k, v) in &req.headers {
+        builder = builder.header(k, v);
+    }
+    if let Some(token) = req.bearer {
+        builder = builder.header("Authorization", format!("Bearer {}", token.expose()));
+    }
+    if let Some((user, password)) = req.basic {
+        let raw = format!("{user}:{}", password.expose());
+        builder = builder.header("Authorization", format!("Basic {}", base64(raw.as_bytes())));
+    }
+    let body = req.json_body.clone().unwrap_or_default();
+    if req.json_body.is_some() {
+        builder = builder.header("Content-Type", "application/json");
+    }
+    let request = builder
+        .body(body)
+        .map_err(|_| HttpError::InvalidUrl(redact_url(req.url)))?;
+    let started = Instant::now();
+    let mut resp = agent
+        .run(request)
+        .map_err(|e| classify(e, timeout, started))?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(BODY_LIMIT)
+        .read_to_string()
+        .map_err(|e| classify(e, timeout, started))?;
+    Ok(Response {
+        status,
+        body,
+        attempts: 1,
+    })
+}
+
+fn classify(e: ureq::Error, timeout: Duration, started: Instant) -> HttpError {
+    use ureq::Error as E;
+    match e {
+        E::Timeout(_) => HttpError::Timeout(timeout),
+        E::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => HttpError::Timeout(timeout),
+        E::Io(io) if started.elapsed() >= timeout => {
+            let _ = io;
+            HttpError::Timeout(timeout)
+        }
+        E::Io(io) => HttpError::Connect(io.kind().to_string().replace('_', " ")),
+        E::HostNotFound => HttpError::Connect("host not found".into()),
+        E::ConnectionFailed => HttpError::Connect("connection refused or unreachable".into()),
+        E::BadUri(_) | E::Http(_) => HttpError::InvalidUrl("(redacted)".into()),
+        E::Tls(msg) => HttpError::Connect(format!("TLS: {msg}")),
+        E::Rustls(err) => HttpError::Connect(format!("TLS: {err}")),
+        E::BodyExceedsLimit(n) => HttpError::Other(format!("response larger than {n} bytes")),
+        other => HttpError::Other(other.to_string()),
+    }
+}
+
+/// A short, single-line excerpt of a response body for error messages.
+pub fn excerpt(body: &str) -> String {
+    let one_line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = one_line.chars().take(120).collect();
+    if one_line.chars().count() > 120 {
+        out.push('…');
+    }
+    out
+}
+
+/// ±25% jitter so that retries from many pipelines do not synchronise.
+fn jitter(d: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |t| t.subsec_nanos());
+    let factor = 0.75 + f64::from(nanos % 1000) / 2000.0;
+    d.mul_f64(factor)
+}
+
+fn base64(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(T[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(i.as_bytes()), o);
+        }
+    }
+
+    #[test]
+    fn excerpt_is_one_short_line() {
+        assert_eq!(excerpt("a\n  b\tc"), "a b c");
+        assert_eq!(excerpt(&"x".repeat(500)).chars().count(), 121);
+    }
+
+    #[test]
+    fn jitter_stays_within_a_quarter() {
+        let d = jitter(Duration::from_millis(1000));
+        assert!(d >= Duration::from_millis(750) && d <= Duration::from_millis(1250));
+    }
+}
