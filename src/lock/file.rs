@@ -11,7 +11,10 @@ use crate::http::Deadline;
 
 pub struct FileSource {
     pub name: String,
+    /// Where the file is read and written.
     pub path: PathBuf,
+    /// The path as configured, for messages.
+    pub shown: String,
 }
 
 impl Source for FileSource {
@@ -25,12 +28,12 @@ impl Source for FileSource {
         let state = match std::fs::read_to_string(&self.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => LockState::Unlocked,
             Err(e) => LockState::Unavailable {
-                cause: format!("cannot read {}: {e}", self.path.display()),
+                cause: format!("cannot read {}: {e}", self.shown),
             },
             Ok(text) => match LockRecord::parse(&text) {
                 Ok(record) => record.state(),
                 Err(cause) => LockState::Unavailable {
-                    cause: format!("{}: {cause}", self.path.display()),
+                    cause: format!("{}: {cause}", self.shown),
                 },
             },
         };
@@ -38,17 +41,14 @@ impl Source for FileSource {
     }
 
     fn lock(&self, record: &LockRecord, _: Deadline) -> Option<Result<String, LockError>> {
-        Some(
-            self.write(record)
-                .map(|()| format!("wrote {}", self.path.display())),
-        )
+        Some(self.write(record).map(|()| format!("wrote {}", self.shown)))
     }
 
     fn unlock(&self, _: Deadline) -> Option<Result<String, LockError>> {
         Some(match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(format!("removed {}", self.path.display())),
+            Ok(()) => Ok(format!("removed {}", self.shown)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(format!("{} was not locked", self.path.display()))
+                Ok(format!("{} was not locked", self.shown))
             }
             Err(e) => Err(self.write_error(e.to_string())),
         })
@@ -70,7 +70,7 @@ impl FileSource {
     fn write_error(&self, cause: String) -> LockError {
         LockError::Write {
             source_name: self.name.clone(),
-            path: self.path.display().to_string(),
+            path: self.shown.to_string(),
             cause,
         }
     }

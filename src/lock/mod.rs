@@ -155,6 +155,7 @@ impl SourceSpec {
             SourceSpec::File { name, path } => Box::new(file::FileSource {
                 name: name.clone(),
                 path: ctx.cwd.join(path),
+                shown: path.display().to_string(),
             }),
             SourceSpec::Http(spec) => {
                 let token = spec

@@ -2,4 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod errors;
+mod lock_command;
+mod locks;
 mod support;

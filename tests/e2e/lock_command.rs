@@ -1,0 +1,116 @@
+//! `greenlight lock` and `greenlight unlock` against a lock file and a real
+//! local lock API.
+
+use crate::support::{Reply, Server, Test};
+
+#[test]
+fn lock_then_gate_then_unlock_with_a_file() {
+    let t = Test::new().env("USER", "alice");
+    let lock = t.args(["lock", "--reason", "incident INC-42", "--expires", "2h"]);
+    let lock = lock.args([
+        "--lock-file",
+        "state/lock.json",
+        "--at",
+        "2026-03-04T01:00:00Z",
+    ]);
+    lock.status(0)
+        .stdout_has("✔ Locked file:state/lock.json: wrote")
+        .stdout_has("incident INC-42, by alice, expires 2026-03-04 03:00 UTC");
+    let json: serde_json::Value = serde_json::from_str(&lock.read("state/lock.json")).unwrap();
+    assert_eq!(json["reason"], "incident INC-42");
+    assert_eq!(json["by"], "alice");
+    assert_eq!(json["since"], "2026-03-04T01:00:00Z");
+    assert_eq!(json["expires"], "2026-03-04T03:00:00Z");
+}
+
+#[test]
+fn gate_sees_a_lock_written_by_lock_and_not_after_unlock() {
+    let t = Test::new();
+    let dir = t.path().to_path_buf();
+    let run = |args: &[&str]| {
+        std::process::Command::new(crate::support::test::binary())
+            .args(args)
+            .args(["--lock-file", "lock.json"])
+            .current_dir(&dir)
+            .env_clear()
+            .output()
+            .unwrap()
+    };
+    assert_eq!(
+        run(&["lock", "--reason", "demo", "--by", "bob"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let gate = run(&["gate"]);
+    assert_eq!(gate.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&gate.stdout).contains("locked by bob since"));
+    assert_eq!(run(&["unlock"]).status.code(), Some(0));
+    assert_eq!(run(&["gate"]).status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&run(&["unlock"]).stdout).contains("was not locked"));
+}
+
+#[test]
+fn lock_needs_a_reason() {
+    Test::new()
+        .args(["lock", "--lock-file", "l.json"])
+        .status(2)
+        .stderr_has("error: `lock` needs --reason (or GREENLIGHT_LOCK_REASON)");
+}
+
+#[test]
+fn env_sources_cannot_be_written() {
+    Test::new()
+        .args(["lock", "--reason", "x", "--lock-env", "DEPLOY_LOCK"])
+        .status(2)
+        .stderr_has("no lock source can be written");
+}
+
+#[test]
+fn lock_and_unlock_call_the_api() {
+    let server = Server::start(|req| match req.method.as_str() {
+        "PUT" => Reply::status(204),
+        "DELETE" => Reply::status(200),
+        _ => Reply::status(405),
+    });
+    let url = server.url("/locks/payments");
+    Test::new()
+        .args([
+            "lock",
+            "--lock-url",
+            &url,
+            "--reason",
+            "INC-1",
+            "--by",
+            "carol",
+            "--at",
+            "2026-03-04T01:00:00Z",
+        ])
+        .status(0)
+        .stdout_has("✔ Locked http:");
+    Test::new()
+        .args(["unlock", "--lock-url", &url])
+        .status(0)
+        .stdout_has("✔ Unlocked http:");
+    let reqs = server.requests();
+    assert_eq!(
+        (reqs[0].method.as_str(), reqs[0].path.as_str()),
+        ("PUT", "/locks/payments")
+    );
+    let body: serde_json::Value = serde_json::from_str(&reqs[0].body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"locked": true, "reason": "INC-1", "by": "carol", "since": "2026-03-04T01:00:00Z"})
+    );
+    assert_eq!(reqs[1].method, "DELETE");
+}
+
+#[test]
+fn api_refusing_the_lock_is_reported() {
+    let server = Server::fixed(Reply::text(403, "forbidden"));
+    Test::new()
+        .args(["lock", "--lock-url", &server.url("/"), "--reason", "x"])
+        .status(3)
+        .stdout_has("✖ http:127.0.0.1:")
+        .stdout_has("lock API answered HTTP 403: forbidden");
+}
