@@ -6,3 +6,4 @@ mod errors;
 mod lock_command;
 mod locks;
 mod support;
+mod windows;
