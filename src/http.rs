@@ -283,3 +283,29 @@ mod tests {
         assert!(d >= Duration::from_millis(750) && d <= Duration::from_millis(1250));
     }
 }
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved characters
+/// stay as they are).
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod encode_tests {
+    #[test]
+    fn encodes_promql() {
+        assert_eq!(
+            super::encode_query_value(r#"sum(rate(x{group="blue"}[1m]))"#),
+            "sum%28rate%28x%7Bgroup%3D%22blue%22%7D%5B1m%5D%29%29"
+        );
+    }
+}

@@ -15,6 +15,7 @@ pub mod error;
 pub mod gate;
 pub mod http;
 pub mod lock;
+pub mod metrics;
 pub mod outcome;
 pub mod report;
 pub mod secret;

@@ -5,5 +5,6 @@
 mod errors;
 mod lock_command;
 mod locks;
+mod prometheus_source;
 mod support;
 mod windows;
