@@ -3,6 +3,7 @@
 //! its own file.
 
 pub mod json;
+pub mod junit;
 pub mod text;
 
 use crate::outcome::Outcome;
