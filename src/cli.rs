@@ -72,6 +72,8 @@ pub enum Command {
     Lock(LockArgs),
     /// Remove the lock from the file and HTTP lock sources
     Unlock(UnlockArgs),
+    /// Run as a Bitbucket pipe: COMMAND and the pipe variables (WINDOW, TIMEZONE, CONFIG, ...) come from the environment
+    Pipe,
 }
 
 #[derive(Debug, Args, Default, Clone)]

@@ -17,6 +17,7 @@ pub mod http;
 pub mod lock;
 pub mod metrics;
 pub mod outcome;
+pub mod pipe;
 pub mod report;
 pub mod secret;
 pub mod window;
@@ -46,6 +47,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
             };
         }
     };
+    if let Command::Pipe = cli.command {
+        return match pipe::prepare(ctx) {
+            Ok((args, pipe_ctx)) => run(args, &pipe_ctx),
+            Err(e) => fail(&Error::Usage(e), ctx),
+        };
+    }
     let settings = match Settings::resolve(&cli.global, ctx, std::io::stdout().is_terminal()) {
         Ok(s) => s,
         Err(e) => return fail(&e.into(), ctx),
@@ -56,6 +63,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
         Command::Status(a) => app::gate(a, &settings, ctx, true),
         Command::Lock(a) => app::lock(a, &settings, ctx),
         Command::Unlock(a) => app::unlock(a, &settings, ctx),
+        Command::Pipe => Err(Error::Usage("`pipe` cannot run itself".into())),
     };
     result.unwrap_or_else(|e| fail(&e, ctx))
 }

@@ -1,0 +1,146 @@
+//! Running as a Bitbucket Pipelines pipe. Bitbucket passes the pipe's
+//! variables as environment variables named as in `pipe.yml`; `greenlight
+//! pipe` (the image's entrypoint) turns them into the `GREENLIGHT_*`
+//! variables every option already reads, and runs `COMMAND`.
+//!
+//! - `COMMAND` (required): `gate`, `status`, `lock`, `unlock`, ...
+//! - every option's variable without the `GREENLIGHT_` prefix: `WINDOW`,
+//!   `TIMEZONE`, `CONFIG`, `LOCK_URL`, ... (see [`crate::cli::OPTIONS`]);
+//! - lists the Bitbucket way: `WINDOWS_COUNT=2`, `WINDOWS_0`, `WINDOWS_1`;
+//! - `DEBUG: 'true'` turns on debug output;
+//! - relative paths resolve against `BITBUCKET_CLONE_DIR`.
+//!
+//! A `GREENLIGHT_*` variable that is already set wins over its pipe name.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use crate::cli::OPTIONS;
+use crate::context::Context;
+
+/// The subcommands a pipe may run.
+pub const COMMANDS: &[&str] = &["gate", "status", "lock", "unlock"];
+
+/// The pipe variable for an option's `GREENLIGHT_*` variable.
+pub fn pipe_name(env: &str) -> &str {
+    env.strip_prefix("GREENLIGHT_").unwrap_or(env)
+}
+
+/// The arguments and context to run for this pipe invocation.
+pub fn prepare(ctx: &Context) -> Result<(Vec<OsString>, Context), String> {
+    let command = ctx.var("COMMAND").ok_or_else(|| {
+        format!(
+            "the pipe variable COMMAND is required (one of: {})",
+            COMMANDS.join(", ")
+        )
+    })?;
+    let command = command.trim().to_ascii_lowercase();
+    if !COMMANDS.contains(&command.as_str()) {
+        return Err(format!(
+            "COMMAND `{command}` is not one of: {}",
+            COMMANDS.join(", ")
+        ));
+    }
+    let mut out = ctx.clone();
+    for option in OPTIONS {
+        if out.var(option.env).is_some() {
+            continue;
+        }
+        if let Some(v) = list(ctx, &format!("{}S", pipe_name(option.env)))?
+            .or_else(|| ctx.var(pipe_name(option.env)).map(str::to_string))
+        {
+            out.env.insert(option.env.to_string(), v);
+        }
+    }
+    if let Some(dir) = ctx.var("BITBUCKET_CLONE_DIR") {
+        out.cwd = PathBuf::from(dir);
+    }
+    Ok((vec!["greenlight".into(), command.into()], out))
+}
+
+/// A Bitbucket list variable (`NAME_COUNT`, `NAME_0`..) joined with `;`.
+fn list(ctx: &Context, name: &str) -> Result<Option<String>, String> {
+    let Some(count) = ctx.var(&format!("{name}_COUNT")) else {
+        return Ok(None);
+    };
+    let n: usize = count
+        .trim()
+        .parse()
+        .map_err(|_| format!("{name}_COUNT must be a number, not `{count}`"))?;
+    let items = (0..n)
+        .map(|i| {
+            ctx.var(&format!("{name}_{i}"))
+                .map(str::to_string)
+                .ok_or_else(|| format!("{name}_COUNT is {n} but {name}_{i} is not set"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(items.join(";")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(vars: &[(&str, &str)]) -> Context {
+        let mut c = Context::from_process();
+        c.env = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        c
+    }
+
+    #[test]
+    fn pipe_variables_become_greenlight_variables() {
+        let (args, c) = prepare(&ctx(&[
+            ("COMMAND", "Gate"),
+            ("WINDOW", "Mon 09:00-10:00"),
+            ("TIMEZONE", "UTC"),
+            ("BITBUCKET_CLONE_DIR", "/clone"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            args,
+            vec![OsString::from("greenlight"), OsString::from("gate")]
+        );
+        assert_eq!(c.var("GREENLIGHT_WINDOW"), Some("Mon 09:00-10:00"));
+        assert_eq!(c.var("GREENLIGHT_TIMEZONE"), Some("UTC"));
+        assert_eq!(c.cwd, PathBuf::from("/clone"));
+    }
+
+    #[test]
+    fn list_variables_follow_the_bitbucket_convention() {
+        let (_, c) = prepare(&ctx(&[
+            ("COMMAND", "gate"),
+            ("WINDOWS_COUNT", "2"),
+            ("WINDOWS_0", "Mon 09:00-10:00"),
+            ("WINDOWS_1", "Tue 09:00-10:00"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            c.var("GREENLIGHT_WINDOW"),
+            Some("Mon 09:00-10:00;Tue 09:00-10:00")
+        );
+        let e = prepare(&ctx(&[
+            ("COMMAND", "gate"),
+            ("WINDOWS_COUNT", "2"),
+            ("WINDOWS_0", "x"),
+        ]))
+        .unwrap_err();
+        assert_eq!(e, "WINDOWS_COUNT is 2 but WINDOWS_1 is not set");
+    }
+
+    #[test]
+    fn command_is_required_and_checked() {
+        assert!(
+            prepare(&ctx(&[]))
+                .unwrap_err()
+                .starts_with("the pipe variable COMMAND is required")
+        );
+        assert!(
+            prepare(&ctx(&[("COMMAND", "deploy")]))
+                .unwrap_err()
+                .starts_with("COMMAND `deploy` is not one of")
+        );
+    }
+}
