@@ -28,9 +28,11 @@ pub(crate) const SCAN_STEP_SECS: i64 = 6 * 3600;
 /// Wider than any UTC offset, in seconds (tzdb's range is -12 h..+14 h).
 const MAX_OFFSET_SECS: i64 = 15 * 3600;
 
-/// The wall-clock reading of `at` in `tz`.
-pub(crate) fn wall_clock(tz: Tz, at: DateTime<Utc>) -> NaiveDateTime {
-    at.with_timezone(&tz).naive_local()
+/// The wall-clock reading of `at` in `tz`; `None` when it would fall outside
+/// chrono's calendar (within a day of `DateTime::<Utc>::MIN_UTC`/`MAX_UTC`).
+pub(crate) fn wall_clock(tz: Tz, at: DateTime<Utc>) -> Option<NaiveDateTime> {
+    let offset = tz.offset_from_utc_datetime(&at.naive_utc()).fix();
+    at.naive_utc().checked_add_offset(offset)
 }
 
 /// The UTC offset of `tz` at `at`, in seconds east of UTC.
@@ -71,7 +73,11 @@ pub(crate) fn arrivals(tz: Tz, local: NaiveDateTime) -> [Option<DateTime<Utc>>; 
 /// For a `local` time skipped by a spring-forward gap: the instant the gap
 /// ends. Bisects on whole seconds over a bracket wider than any offset.
 fn gap_end(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    let reaches = |secs: i64| instant(secs).map(|t| wall_clock(tz, t) >= local);
+    let reaches = |secs: i64| {
+        instant(secs)
+            .and_then(|t| wall_clock(tz, t))
+            .map(|l| l >= local)
+    };
     let naive_secs = local.and_utc().timestamp();
     let (mut lo, mut hi) = (naive_secs - MAX_OFFSET_SECS, naive_secs + MAX_OFFSET_SECS);
     // With every offset inside ±15 h, `lo` reads before `local` and `hi` after.
@@ -133,6 +139,9 @@ fn bisect_change(tz: Tz, mut lo: i64, mut hi: i64, off_lo: i32) -> Option<DateTi
 
 /// `at` as it reads in `tz`, e.g. `2026-03-30 09:00 AEDT`.
 pub(crate) fn describe(tz: Tz, at: DateTime<Utc>) -> String {
+    if wall_clock(tz, at).is_none() {
+        return at.format("%Y-%m-%d %H:%M UTC").to_string();
+    }
     at.with_timezone(&tz)
         .format("%Y-%m-%d %H:%M %Z")
         .to_string()

@@ -102,7 +102,7 @@ impl WeeklyWindow {
 
     /// Whether the window is open at `at`, judged on its local wall clock.
     pub fn is_open_at(&self, at: DateTime<Utc>) -> bool {
-        self.parsed.contains(local::wall_clock(self.tz, at))
+        local::wall_clock(self.tz, at).is_some_and(|local| self.parsed.contains(local))
     }
 }
 

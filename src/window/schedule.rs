@@ -158,10 +158,18 @@ impl Schedule {
             }
             // A window opening on day d closes by d+2 00:00 local, and the
             // wall clock of [lo, hi) lies within a day of lo's and hi's.
-            let first = local::wall_clock(tz, lo).date();
-            let first = first.checked_sub_days(Days::new(2)).unwrap_or(first);
-            let last = local::wall_clock(tz, hi).date();
-            let last = last.checked_add_days(Days::new(1)).unwrap_or(last);
+            let (Some(first), Some(last)) = (local::wall_clock(tz, lo), local::wall_clock(tz, hi))
+            else {
+                continue;
+            };
+            let first = first
+                .date()
+                .checked_sub_days(Days::new(2))
+                .unwrap_or(first.date());
+            let last = last
+                .date()
+                .checked_add_days(Days::new(1))
+                .unwrap_or(last.date());
             for date in first.iter_days().take_while(|d| *d <= last) {
                 let Some((opens, closes)) = window.parsed.occurrence(date) else {
                     continue;
@@ -196,5 +204,342 @@ impl Schedule {
             freeze_tz(after).or_else(|| before.as_ref().and_then(window_tz))
         };
         Transition::new(at, tz.unwrap_or(Tz::UTC))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::{America, Australia, Europe};
+    use std::time::Instant;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    fn window(spec: &str, tz: Tz) -> WeeklyWindow {
+        WeeklyWindow::parse(spec, tz).unwrap()
+    }
+
+    fn windows(windows: Vec<WeeklyWindow>) -> Schedule {
+        Schedule {
+            windows,
+            freezes: vec![],
+        }
+    }
+
+    fn at(t: &str, tz: Tz, local: &str) -> Option<Transition> {
+        let t = Transition::new(utc(t), tz);
+        assert_eq!(t.local, local, "pinned local reading");
+        Some(t)
+    }
+
+    #[test]
+    fn no_windows_and_no_freezes_is_always_open() {
+        let status = Schedule::default().evaluate(utc("2026-06-01T12:00:00Z"));
+        assert!(status.open);
+        assert_eq!(status.rule, Rule::NoWindows);
+        assert_eq!((status.next_open, status.next_close), (None, None));
+        assert!(Schedule::default().is_empty());
+    }
+
+    #[test]
+    fn inside_a_window_it_is_open_until_the_window_closes() {
+        let s = windows(vec![window("Mon-Fri 09:00-15:30", Australia::Sydney)]);
+        let status = s.evaluate(utc("2026-04-06T00:00:00Z"));
+        assert!(status.open);
+        assert_eq!(
+            status.rule,
+            Rule::InsideWindow {
+                window: "Mon-Fri 09:00-15:30 (Australia/Sydney)".into()
+            }
+        );
+        assert_eq!(status.next_open, None);
+        assert_eq!(
+            status.next_close,
+            at(
+                "2026-04-06T05:30:00Z",
+                Australia::Sydney,
+                "2026-04-06 15:30 AEST"
+            )
+        );
+    }
+
+    #[test]
+    fn outside_windows_it_is_closed_until_the_next_opening() {
+        let s = windows(vec![window("Mon-Fri 09:00-15:30", Europe::London)]);
+        let status = s.evaluate(utc("2026-06-05T14:30:00Z")); // Friday 15:30 BST
+        assert!(!status.open);
+        assert_eq!(status.rule, Rule::OutsideWindows);
+        assert_eq!(
+            status.next_open,
+            at(
+                "2026-06-08T08:00:00Z",
+                Europe::London,
+                "2026-06-08 09:00 BST"
+            )
+        );
+        assert_eq!(status.next_close, None);
+    }
+
+    #[test]
+    fn an_overnight_window_closes_the_next_morning() {
+        let s = windows(vec![window("Fri 22:00-02:00", Tz::UTC)]);
+        let status = s.evaluate(utc("2026-04-03T23:00:00Z"));
+        assert!(status.open);
+        assert_eq!(
+            status.next_close,
+            at("2026-04-04T02:00:00Z", Tz::UTC, "2026-04-04 02:00 UTC")
+        );
+        let status = s.evaluate(utc("2026-04-04T02:00:00Z"));
+        assert!(!status.open);
+        assert_eq!(
+            status.next_open,
+            at("2026-04-10T22:00:00Z", Tz::UTC, "2026-04-10 22:00 UTC")
+        );
+    }
+
+    #[test]
+    fn adjacent_windows_make_one_open_period() {
+        let s = windows(vec![
+            window("Mon 00:00-24:00", Tz::UTC),
+            window("Tue 00:00-24:00", Tz::UTC),
+        ]);
+        let status = s.evaluate(utc("2026-06-01T12:00:00Z"));
+        assert_eq!(
+            status.next_close,
+            at("2026-06-03T00:00:00Z", Tz::UTC, "2026-06-03 00:00 UTC")
+        );
+    }
+
+    #[test]
+    fn a_window_open_all_the_time_never_closes_within_the_horizon() {
+        let s = windows(vec![window("daily 00:00-24:00", Australia::Sydney)]);
+        let status = s.evaluate(utc("2026-06-01T12:00:00Z"));
+        assert!(status.open);
+        assert_eq!((status.next_open, status.next_close), (None, None));
+    }
+
+    #[test]
+    fn a_freeze_wins_over_an_open_window() {
+        let mut s = windows(vec![window("Mon-Fri 09:00-17:00", Europe::London)]);
+        let freeze = Freeze::one_off(
+            "2026-06-01T12:00",
+            "2026-06-01T14:00",
+            America::New_York,
+            "demo".into(),
+        )
+        .unwrap()
+        .named(Some("customer demo".into()));
+        s.freezes.push(freeze);
+        // 16:30 BST = 11:30 EDT: inside the window, not yet frozen.
+        let before = s.evaluate(utc("2026-06-01T15:30:00Z"));
+        assert!(before.open);
+        assert_eq!(
+            before.next_close,
+            at(
+                "2026-06-01T16:00:00Z",
+                America::New_York,
+                "2026-06-01 12:00 EDT"
+            ),
+            "closed by the freeze, read in its zone"
+        );
+        // 12:30 EDT: frozen though the window is open... and the window closes at
+        // 17:00 BST before the freeze ends, so it next opens Tuesday 09:00 BST.
+        let during = s.evaluate(utc("2026-06-01T16:30:00Z"));
+        assert!(!during.open);
+        assert_eq!(
+            during.rule,
+            Rule::Freeze {
+                name: Some("customer demo".into()),
+                reason: "demo".into(),
+                until: at(
+                    "2026-06-01T18:00:00Z",
+                    America::New_York,
+                    "2026-06-01 14:00 EDT"
+                ),
+            }
+        );
+        assert_eq!(
+            during.next_open,
+            at(
+                "2026-06-02T08:00:00Z",
+                Europe::London,
+                "2026-06-02 09:00 BST"
+            )
+        );
+    }
+
+    #[test]
+    fn a_freeze_ending_inside_a_window_opens_in_the_freezes_zone() {
+        let mut s = windows(vec![window("Mon-Fri 09:00-17:00", Europe::London)]);
+        s.freezes.push(
+            Freeze::one_off("2026-06-01", "2026-06-01", Australia::Sydney, "x".into()).unwrap(),
+        );
+        // The Sydney day ends at 15:00 BST, inside the London window.
+        let status = s.evaluate(utc("2026-06-01T09:00:00Z"));
+        assert!(!status.open);
+        assert_eq!(
+            status.next_open,
+            at(
+                "2026-06-01T14:00:00Z",
+                Australia::Sydney,
+                "2026-06-02 00:00 AEST"
+            )
+        );
+    }
+
+    #[test]
+    fn a_yearly_freeze_with_no_windows() {
+        let mut s = Schedule::default();
+        s.freezes
+            .push(Freeze::yearly("12-24", "01-02", Europe::London, "holidays".into()).unwrap());
+        let status = s.evaluate(utc("2026-12-23T12:00:00Z"));
+        assert!(status.open);
+        assert_eq!(status.rule, Rule::NoWindows);
+        assert_eq!(
+            status.next_close,
+            at(
+                "2026-12-24T00:00:00Z",
+                Europe::London,
+                "2026-12-24 00:00 GMT"
+            )
+        );
+        let status = s.evaluate(utc("2026-12-31T12:00:00Z"));
+        assert!(!status.open);
+        let until = at(
+            "2027-01-03T00:00:00Z",
+            Europe::London,
+            "2027-01-03 00:00 GMT",
+        );
+        assert_eq!(status.next_open, until);
+        assert!(matches!(status.rule, Rule::Freeze { until: u, .. } if u == until));
+    }
+
+    #[test]
+    fn several_zones_are_ored() {
+        let s = windows(vec![
+            window("Mon-Fri 09:00-17:00", Europe::London),
+            window("Mon-Fri 09:00-17:00", America::New_York),
+        ]);
+        // 15:00 BST, 10:00 EDT: both open; the first in config order decides.
+        let status = s.evaluate(utc("2026-06-01T14:00:00Z"));
+        assert_eq!(
+            status.rule,
+            Rule::InsideWindow {
+                window: "Mon-Fri 09:00-17:00 (Europe/London)".into()
+            }
+        );
+        assert_eq!(
+            status.next_close,
+            at(
+                "2026-06-01T21:00:00Z",
+                America::New_York,
+                "2026-06-01 17:00 EDT"
+            ),
+            "London closes at 16:00Z but New York is still open"
+        );
+        let sydney = windows(vec![
+            window("Mon-Fri 09:00-17:00", Europe::London),
+            window("Mon-Fri 09:00-17:00", Australia::Sydney),
+        ]);
+        let status = sydney.evaluate(utc("2026-06-01T06:00:00Z"));
+        assert_eq!(
+            status.rule,
+            Rule::InsideWindow {
+                window: "Mon-Fri 09:00-17:00 (Australia/Sydney)".into()
+            }
+        );
+        assert_eq!(
+            status.next_close,
+            at(
+                "2026-06-01T07:00:00Z",
+                Australia::Sydney,
+                "2026-06-01 17:00 AEST"
+            )
+        );
+        let status = sydney.evaluate(utc("2026-06-01T07:00:00Z"));
+        assert_eq!(
+            status.next_open,
+            at(
+                "2026-06-01T08:00:00Z",
+                Europe::London,
+                "2026-06-01 09:00 BST"
+            )
+        );
+    }
+
+    #[test]
+    fn nothing_beyond_the_horizon() {
+        let mut s = windows(vec![window("Mon-Fri 09:00-17:00", Tz::UTC)]);
+        s.freezes
+            .push(Freeze::one_off("2026-01-01", "2027-06-30", Tz::UTC, "long".into()).unwrap());
+        let status = s.evaluate(utc("2026-01-05T10:00:00Z"));
+        assert!(!status.open);
+        assert_eq!(
+            status.next_open, None,
+            "the freeze ends more than 400 days later"
+        );
+        let status = s.evaluate(utc("2026-06-01T10:00:00Z"));
+        assert_eq!(
+            status.next_open,
+            at("2027-07-01T09:00:00Z", Tz::UTC, "2027-07-01 09:00 UTC")
+        );
+    }
+
+    #[test]
+    fn the_ends_of_time_do_not_panic() {
+        let mut s = windows(vec![
+            window("daily 22:00-02:00", chrono_tz::Pacific::Chatham),
+            window("Mon 00:00-24:00", chrono_tz::Pacific::Kiritimati),
+            window("Sun 09:00-10:00", chrono_tz::Pacific::Pago_Pago),
+        ]);
+        s.freezes.push(
+            Freeze::yearly(
+                "12-24",
+                "01-02",
+                chrono_tz::Pacific::Kiritimati,
+                String::new(),
+            )
+            .unwrap(),
+        );
+        for t in [
+            DateTime::<Utc>::MIN_UTC,
+            DateTime::<Utc>::MAX_UTC,
+            DateTime::<Utc>::UNIX_EPOCH,
+        ] {
+            let _ = s.evaluate(t);
+        }
+    }
+
+    #[test]
+    fn evaluation_is_fast() {
+        let mut s = windows(vec![
+            window("Mon-Fri 09:00-15:30", Australia::Sydney),
+            window("Fri 22:00-02:00", Europe::London),
+            window("Sat,Sun 10:00-12:00", America::New_York),
+            window("Mon-Wed,Fri 06:00-07:00", chrono_tz::Pacific::Chatham),
+            window("Tue 08:00-09:00", chrono_tz::Asia::Kolkata),
+        ]);
+        s.freezes
+            .push(Freeze::yearly("12-24", "01-02", Europe::London, String::new()).unwrap());
+        s.freezes
+            .push(Freeze::one_off("2026-05-01", "2026-05-03", Tz::UTC, String::new()).unwrap());
+        let start = Instant::now();
+        for hour in 0..24 * 7 {
+            let _ = s.evaluate(utc("2026-04-01T00:00:00Z") + Duration::hours(hour));
+        }
+        let per_call = start.elapsed() / (24 * 7);
+        // Debug builds are ~10x slower than release; this bound only catches
+        // a search gone quadratic.
+        assert!(per_call.as_millis() < 20, "{per_call:?} per evaluation");
+        let always = windows(vec![window("daily 00:00-24:00", Australia::Sydney); 5]);
+        let start = Instant::now();
+        let _ = always.evaluate(utc("2026-04-01T00:00:00Z"));
+        assert!(
+            start.elapsed().as_millis() < 500,
+            "{:?} for a full horizon",
+            start.elapsed()
+        );
     }
 }
