@@ -12,10 +12,11 @@
 //! While a freeze is active the search skips straight to its end.
 //!
 //! Limits: the search stops [`HORIZON_DAYS`] days after the instant
-//! evaluated; beyond that the next transition is `None`. Typical evaluation
-//! costs tens of microseconds; a schedule that never changes within the
-//! horizon costs the most (every candidate of 400 days is evaluated, a few
-//! milliseconds with several windows).
+//! evaluated; beyond that the next transition is `None`. A typical
+//! evaluation (five windows in five zones, two freezes) takes about 10 µs in a
+//! release build; a schedule that never changes within the horizon costs the
+//! most (every candidate of 400 days is evaluated: well under a millisecond
+//! for five windows that are always open).
 //!
 //! ```text
 //! Mon-Fri 09:00-15:30 (Australia/Sydney) at 2026-04-03T23:00:00Z

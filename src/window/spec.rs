@@ -46,6 +46,8 @@ impl WindowSpec {
                     .into(),
             );
         }
+        // The days end where the first digit starts; `find` gives a char
+        // boundary (or the length), so `split_at` cannot panic.
         let split = spec
             .find(|c: char| c.is_ascii_digit())
             .unwrap_or(spec.len());
