@@ -317,6 +317,11 @@ proptest! {
         }
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
     #[test]
     fn next_open_and_next_close_are_the_first_changes(
         case in case(),
@@ -340,10 +345,11 @@ proptest! {
             let next = if status.open { &status.next_close } else { &status.next_open };
             let other = if status.open { &status.next_open } else { &status.next_close };
             prop_assert!(other.is_none(), "only the change away from the current decision");
-            // Up to the change (or over 8 days when there is none), the
-            // decision stays as it is at `at`, minute by minute.
-            let limit = at + Duration::days(8);
-            let until = next.as_ref().map_or(limit, |n| n.at.min(limit));
+            // Up to the change (at most 9 days of it; 3 when there is no
+            // change), the decision stays as it is at `at`, minute by minute.
+            let until = next
+                .as_ref()
+                .map_or(at + Duration::days(3), |n| n.at.min(at + Duration::days(9)));
             let mut t = at + Duration::minutes(1);
             while t < until {
                 prop_assert_eq!(s.is_open_at(t), status.open, "at {} before {:?}", t, next);
