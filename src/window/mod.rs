@@ -19,9 +19,10 @@
 //! are `None` beyond. Example (JSON of a [`WindowStatus`]):
 //!
 //! ```json
-//! {"open": false, "rule": {"kind": "outside_windows"}, "next_close": null,
+//! {"open": false, "rule": {"kind": "outside_windows"},
 //!  "next_open": {"at": "2026-04-05T23:00:00Z", "local": "2026-04-06 09:00 AEST",
-//!                "timezone": "Australia/Sydney"}}
+//!                "timezone": "Australia/Sydney"},
+//!  "next_close": null}
 //! ```
 
 mod days;
@@ -199,6 +200,39 @@ mod tests {
         assert_eq!(w.spec, "Mon-Fri 09:00-15:30");
         assert_eq!(w.label(), "Mon-Fri 09:00-15:30 (Australia/Sydney)");
         assert_eq!(w.named(Some("office hours".into())).label(), "office hours");
+    }
+
+    #[test]
+    fn a_status_serializes_to_stable_json() {
+        let window = WeeklyWindow::parse("Mon-Fri 09:00-15:30", chrono_tz::Australia::Sydney);
+        let schedule = Schedule {
+            windows: vec![window.unwrap()],
+            freezes: vec![],
+        };
+        let at = DateTime::parse_from_rfc3339("2026-04-03T23:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            serde_json::to_string(&schedule.evaluate(at)).unwrap(),
+            r#"{"open":false,"rule":{"kind":"outside_windows"},"next_open":{"at":"2026-04-05T23:00:00Z","local":"2026-04-06 09:00 AEST","timezone":"Australia/Sydney"},"next_close":null}"#
+        );
+        let freeze = Freeze::yearly(
+            "12-24",
+            "01-02",
+            chrono_tz::Europe::London,
+            "holidays".into(),
+        );
+        let schedule = Schedule {
+            windows: vec![],
+            freezes: vec![freeze.unwrap()],
+        };
+        let at = DateTime::parse_from_rfc3339("2026-12-25T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            serde_json::to_string(&schedule.evaluate(at).rule).unwrap(),
+            r#"{"kind":"freeze","name":null,"reason":"holidays","until":{"at":"2027-01-03T00:00:00Z","local":"2027-01-03 00:00 GMT","timezone":"Europe/London"}}"#
+        );
     }
 
     #[test]
