@@ -1,12 +1,48 @@
 //! Deploy windows and freezes: is deploying allowed at an instant, which rule
 //! decided, and when does that change next.
 //!
-//! CONTRACT STUB: the public API below is fixed (config, gate and report are
-//! written against it); the implementation is being written in its own branch.
+//! A [`Schedule`] holds weekly open windows ([`WeeklyWindow`], each in its own
+//! IANA zone, OR'ed together; none means always open) and freezes
+//! ([`Freeze`], which always win). [`Schedule::evaluate`] gives a
+//! [`WindowStatus`]: open or not, the [`Rule`] that decided, and the next
+//! instant the decision changes, as a [`Transition`] that reads in the zone
+//! of the rule causing it.
+//!
+//! Daylight saving (issue 2): "open now" is decided on each window's local
+//! wall-clock time; transitions are real instants. A boundary in a
+//! spring-forward gap moves to the first valid local time after it; one in a
+//! repeated fall-back hour counts at its first occurrence (see `local.rs`).
+//! Because windows are wall-clock rules, a window inside the repeated hour is
+//! open during both occurrences, and transitions agree with that.
+//!
+//! Limits: next transitions are searched up to [`HORIZON_DAYS`] days ahead and
+//! are `None` beyond. Example (JSON of a [`WindowStatus`]):
+//!
+//! ```json
+//! {"open": false, "rule": {"kind": "outside_windows"},
+//!  "next_open": {"at": "2026-04-05T23:00:00Z", "local": "2026-04-06 09:00 AEST",
+//!                "timezone": "Australia/Sydney"},
+//!  "next_close": null}
+//! ```
+
+mod days;
+mod freeze;
+mod local;
+mod schedule;
+mod spec;
+
+#[cfg(test)]
+mod dst_tests;
+#[cfg(test)]
+mod prop_tests;
 
 use chrono::{DateTime, Utc};
 pub use chrono_tz::Tz;
 use serde::Serialize;
+
+pub use freeze::Freeze;
+pub use schedule::{HORIZON_DAYS, Schedule};
+use spec::WindowSpec;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum WindowError {
@@ -18,6 +54,8 @@ pub enum WindowError {
     Freeze(String),
 }
 
+/// An IANA time zone by its exact name (`Europe/London`), surrounding
+/// whitespace ignored.
 pub fn parse_timezone(name: &str) -> Result<Tz, WindowError> {
     name.trim()
         .parse::<Tz>()
@@ -28,21 +66,33 @@ pub fn parse_timezone(name: &str) -> Result<Tz, WindowError> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WeeklyWindow {
     pub name: Option<String>,
+    /// The canonical spec, e.g. `Mon-Fri 09:00-15:30`.
     pub spec: String,
     pub tz: Tz,
+    parsed: WindowSpec,
 }
 
 impl WeeklyWindow {
+    /// Parses the window syntax described in `spec.rs`; the error's `spec` is
+    /// the input as written (trimmed) and `why` says what is wrong.
     pub fn parse(spec: &str, tz: Tz) -> Result<Self, WindowError> {
-        Err(WindowError::Window {
-            spec: spec.into(),
-            why: format!("not implemented ({tz})"),
+        let parsed = WindowSpec::parse(spec).map_err(|why| WindowError::Window {
+            spec: spec.trim().to_string(),
+            why,
+        })?;
+        Ok(WeeklyWindow {
+            name: None,
+            spec: parsed.to_string(),
+            tz,
+            parsed,
         })
     }
+
     pub fn named(mut self, name: Option<String>) -> Self {
         self.name = name;
         self
     }
+
     /// `name` if set, else the canonical spec with its zone:
     /// `Mon-Fri 09:00-15:30 (Australia/Sydney)`.
     pub fn label(&self) -> String {
@@ -50,57 +100,10 @@ impl WeeklyWindow {
             .clone()
             .unwrap_or_else(|| format!("{} ({})", self.spec, self.tz))
     }
-}
 
-/// A period when deploys are not allowed, whatever the windows say.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Freeze {
-    pub name: Option<String>,
-    pub reason: String,
-    pub tz: Tz,
-}
-
-impl Freeze {
-    /// A one-off freeze. `from`/`to` are dates (`2026-12-24`, whole days,
-    /// `to` inclusive) or local date-times (`2026-12-24T18:00`) or RFC 3339
-    /// instants (`2026-12-24T18:00:00+11:00`).
-    pub fn one_off(from: &str, to: &str, tz: Tz, reason: String) -> Result<Self, WindowError> {
-        Err(WindowError::Freeze(format!(
-            "not implemented {from} {to} {tz} {reason}"
-        )))
-    }
-    /// A freeze every year from `from` to `to` (`MM-DD`, inclusive; may wrap
-    /// the new year, e.g. `12-24` to `01-02`).
-    pub fn yearly(from: &str, to: &str, tz: Tz, reason: String) -> Result<Self, WindowError> {
-        Err(WindowError::Freeze(format!(
-            "not implemented {from} {to} {tz} {reason}"
-        )))
-    }
-    pub fn named(mut self, name: Option<String>) -> Self {
-        self.name = name;
-        self
-    }
-}
-
-/// Every open window and freeze of a config.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Schedule {
-    pub windows: Vec<WeeklyWindow>,
-    pub freezes: Vec<Freeze>,
-}
-
-impl Schedule {
-    pub fn is_empty(&self) -> bool {
-        self.windows.is_empty() && self.freezes.is_empty()
-    }
-    pub fn evaluate(&self, at: DateTime<Utc>) -> WindowStatus {
-        let _ = at;
-        WindowStatus {
-            open: true,
-            rule: Rule::NoWindows,
-            next_open: None,
-            next_close: None,
-        }
+    /// Whether the window is open at `at`, judged on its local wall clock.
+    pub fn is_open_at(&self, at: DateTime<Utc>) -> bool {
+        local::wall_clock(self.tz, at).is_some_and(|local| self.parsed.contains(local))
     }
 }
 
@@ -123,11 +126,12 @@ pub struct WindowStatus {
 pub enum Rule {
     /// No windows configured (and no freeze active): always open.
     NoWindows,
-    /// Inside this open window.
+    /// Inside this open window (the first in config order that is open).
     InsideWindow { window: String },
     /// Outside every configured window.
     OutsideWindows,
-    /// Inside a freeze (a freeze always wins over an open window).
+    /// Inside a freeze (a freeze always wins over an open window); the first
+    /// active one in config order, `until` the end of its current period.
     Freeze {
         name: Option<String>,
         reason: String,
@@ -142,4 +146,106 @@ pub struct Transition {
     /// Local wall-clock time, e.g. `2026-03-30 09:00 AEDT`.
     pub local: String,
     pub timezone: String,
+}
+
+impl Transition {
+    /// `at` as read in `tz`.
+    pub fn new(at: DateTime<Utc>, tz: Tz) -> Self {
+        Transition {
+            at,
+            local: local::describe(tz, at),
+            timezone: tz.name().to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        assert_eq!(
+            parse_timezone(" Australia/Sydney "),
+            Ok(chrono_tz::Australia::Sydney)
+        );
+        assert_eq!(
+            parse_timezone("Mars/Olympus").unwrap_err().to_string(),
+            "unknown time zone `Mars/Olympus` (use an IANA name such as Europe/London or \
+             Australia/Sydney)"
+        );
+        assert!(parse_timezone("").is_err());
+    }
+
+    #[test]
+    fn a_window_error_quotes_the_input_and_says_why() {
+        let err = WeeklyWindow::parse(" Mon-Fri 25:00-09:00", Tz::UTC).unwrap_err();
+        assert_eq!(
+            err,
+            WindowError::Window {
+                spec: "Mon-Fri 25:00-09:00".into(),
+                why: "hour 25 is out of range (00-24)".into()
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "invalid window `Mon-Fri 25:00-09:00`: hour 25 is out of range (00-24)"
+        );
+    }
+
+    #[test]
+    fn a_window_is_labelled_by_name_or_by_canonical_spec_and_zone() {
+        let w =
+            WeeklyWindow::parse("monday-friday 9:00-15:30", chrono_tz::Australia::Sydney).unwrap();
+        assert_eq!(w.spec, "Mon-Fri 09:00-15:30");
+        assert_eq!(w.label(), "Mon-Fri 09:00-15:30 (Australia/Sydney)");
+        assert_eq!(w.named(Some("office hours".into())).label(), "office hours");
+    }
+
+    #[test]
+    fn a_status_serializes_to_stable_json() {
+        let window = WeeklyWindow::parse("Mon-Fri 09:00-15:30", chrono_tz::Australia::Sydney);
+        let schedule = Schedule {
+            windows: vec![window.unwrap()],
+            freezes: vec![],
+        };
+        let at = DateTime::parse_from_rfc3339("2026-04-03T23:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            serde_json::to_string(&schedule.evaluate(at)).unwrap(),
+            r#"{"open":false,"rule":{"kind":"outside_windows"},"next_open":{"at":"2026-04-05T23:00:00Z","local":"2026-04-06 09:00 AEST","timezone":"Australia/Sydney"},"next_close":null}"#
+        );
+        let freeze = Freeze::yearly(
+            "12-24",
+            "01-02",
+            chrono_tz::Europe::London,
+            "holidays".into(),
+        );
+        let schedule = Schedule {
+            windows: vec![],
+            freezes: vec![freeze.unwrap()],
+        };
+        let at = DateTime::parse_from_rfc3339("2026-12-25T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            serde_json::to_string(&schedule.evaluate(at).rule).unwrap(),
+            r#"{"kind":"freeze","name":null,"reason":"holidays","until":{"at":"2027-01-03T00:00:00Z","local":"2027-01-03 00:00 GMT","timezone":"Europe/London"}}"#
+        );
+    }
+
+    #[test]
+    fn a_transition_reads_in_its_zone() {
+        let at = DateTime::parse_from_rfc3339("2026-03-29T22:00:00Z")
+            .unwrap()
+            .to_utc();
+        let t = Transition::new(at, chrono_tz::Australia::Sydney);
+        assert_eq!(t.local, "2026-03-30 09:00 AEDT");
+        assert_eq!(t.timezone, "Australia/Sydney");
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"at":"2026-03-29T22:00:00Z","local":"2026-03-30 09:00 AEDT","timezone":"Australia/Sydney"}"#
+        );
+    }
 }

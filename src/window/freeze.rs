@@ -1,0 +1,535 @@
+//! Freezes: periods when deploys are not allowed, whatever the windows say.
+//!
+//! A freeze is a span of real instants `[from, to)`, resolved once from what
+//! was written, in the freeze's time zone:
+//!
+//! | written | `from` means | `to` means |
+//! |---|---|---|
+//! | `2026-12-24` | start of that local day | end of that local day (inclusive) |
+//! | `2026-12-24T18:00`, `2026-12-24 18:00` (`:SS` optional) | that local time | that local time (exclusive) |
+//! | `2026-12-24T18:00:00+11:00`, `…Z` (RFC 3339; seconds optional) | that instant | that instant (exclusive) |
+//!
+//! Local times resolve like window boundaries (`local.rs`): in a
+//! spring-forward gap to the end of the gap, in a repeated hour to the first
+//! occurrence. Unlike windows, a freeze is a span of instants, so it is not
+//! re-entered when a fall-back hour repeats.
+//!
+//! Yearly freezes (`yearly("12-24", "01-02")`) run every year from the start
+//! of `from` to the end of `to` (both inclusive, local days) and wrap the new
+//! year when `to` comes before `from`. `02-29` names the last day of February:
+//! Feb 29 in leap years, Feb 28 otherwise (so `to: 02-29` always means "to the
+//! end of February").
+//!
+//! Limits: bounds are checked when the freeze is built; a one-off `to` must be
+//! after `from`. The zone only affects how local bounds resolve and how the
+//! freeze's end reads in reports.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+use super::{WindowError, local};
+
+/// A period when deploys are not allowed, whatever the windows say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Freeze {
+    pub name: Option<String>,
+    pub reason: String,
+    pub tz: Tz,
+    period: Period,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Period {
+    OneOff {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        written: String,
+    },
+    Yearly {
+        from: MonthDay,
+        to: MonthDay,
+    },
+}
+
+/// A day of the year as `MM-DD`; `day` is valid for `month` in a leap year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct MonthDay {
+    month: u32,
+    day: u32,
+}
+
+/// One way a bound can be written.
+enum Bound {
+    Date(NaiveDate),
+    Local(NaiveDateTime),
+    Instant(DateTime<Utc>),
+}
+
+impl Freeze {
+    /// A one-off freeze. `from`/`to` are dates (`2026-12-24`, whole days,
+    /// `to` inclusive) or local date-times (`2026-12-24T18:00`, `to`
+    /// exclusive) or RFC 3339 instants (`2026-12-24T18:00:00+11:00`).
+    pub fn one_off(from: &str, to: &str, tz: Tz, reason: String) -> Result<Self, WindowError> {
+        let start = resolve_bound("from", from, tz, false)?;
+        let end = resolve_bound("to", to, tz, true)?;
+        if end <= start {
+            return Err(WindowError::Freeze(format!(
+                "`to` {} is not after `from` {} (a date `to` includes its whole day, a \
+                 date-time `to` is the first instant after the freeze)",
+                to.trim(),
+                from.trim()
+            )));
+        }
+        let written = format!("{} to {}", from.trim(), to.trim());
+        Ok(Freeze {
+            name: None,
+            reason,
+            tz,
+            period: Period::OneOff {
+                from: start,
+                to: end,
+                written,
+            },
+        })
+    }
+
+    /// A freeze every year from `from` to `to` (`MM-DD`, inclusive; may wrap
+    /// the new year, e.g. `12-24` to `01-02`).
+    pub fn yearly(from: &str, to: &str, tz: Tz, reason: String) -> Result<Self, WindowError> {
+        let from = parse_month_day("from", from)?;
+        let to = parse_month_day("to", to)?;
+        Ok(Freeze {
+            name: None,
+            reason,
+            tz,
+            period: Period::Yearly { from, to },
+        })
+    }
+
+    pub fn named(mut self, name: Option<String>) -> Self {
+        self.name = name;
+        self
+    }
+
+    /// `name` if set, else the period with its zone:
+    /// `2026-12-24 to 2026-12-26 (Europe/London)`, `yearly 12-24 to 01-02 (UTC)`.
+    pub fn label(&self) -> String {
+        self.name.clone().unwrap_or_else(|| match &self.period {
+            Period::OneOff { written, .. } => format!("{written} ({})", self.tz),
+            Period::Yearly { from, to } => format!(
+                "yearly {:02}-{:02} to {:02}-{:02} ({})",
+                from.month, from.day, to.month, to.day, self.tz
+            ),
+        })
+    }
+
+    /// When the freeze is active at `at`: the end of the period `at` is in.
+    pub(crate) fn active_until(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match &self.period {
+            Period::OneOff { from, to, .. } => (*from <= at && at < *to).then_some(*to),
+            Period::Yearly { .. } => {
+                let year = local::wall_clock(self.tz, at)?.year();
+                (year - 1..=year + 1)
+                    .filter_map(|y| self.yearly_span(y))
+                    .filter(|(from, to)| *from <= at && at < *to)
+                    .map(|(_, to)| to)
+                    .max()
+            }
+        }
+    }
+
+    /// The instants in `[lo, hi)` where the freeze starts or ends.
+    pub(crate) fn boundaries(
+        &self,
+        lo: DateTime<Utc>,
+        hi: DateTime<Utc>,
+        out: &mut Vec<DateTime<Utc>>,
+    ) {
+        let inside = |t: &DateTime<Utc>| lo <= *t && *t < hi;
+        match &self.period {
+            Period::OneOff { from, to, .. } => out.extend([*from, *to].into_iter().filter(inside)),
+            Period::Yearly { .. } => {
+                let (Some(lo_local), Some(hi_local)) = (
+                    local::wall_clock(self.tz, lo),
+                    local::wall_clock(self.tz, hi),
+                ) else {
+                    return;
+                };
+                let (first, last) = (lo_local.year() - 1, hi_local.year() + 1);
+                for year in first..=last {
+                    if let Some((from, to)) = self.yearly_span(year) {
+                        out.extend([from, to].into_iter().filter(inside));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The span of a yearly freeze that starts in `year`.
+    fn yearly_span(&self, year: i32) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let Period::Yearly { from, to } = &self.period else {
+            return None;
+        };
+        let to_year = if to < from {
+            year.checked_add(1)?
+        } else {
+            year
+        };
+        let start = from.in_year(year)?.and_hms_opt(0, 0, 0)?;
+        let end = to.in_year(to_year)?.succ_opt()?.and_hms_opt(0, 0, 0)?;
+        Some((
+            local::resolve(self.tz, start)?,
+            local::resolve(self.tz, end)?,
+        ))
+    }
+}
+
+impl MonthDay {
+    /// This day in `year`; `02-29` is Feb 28 in a common year.
+    fn in_year(self, year: i32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(year, self.month, self.day)
+            .or_else(|| NaiveDate::from_ymd_opt(year, self.month, self.day.checked_sub(1)?))
+    }
+}
+
+fn parse_month_day(which: &str, text: &str) -> Result<MonthDay, WindowError> {
+    let text = text.trim();
+    let bad = |why: String| WindowError::Freeze(format!("yearly `{which}` `{text}`: {why}"));
+    let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    let (month, day) = match text.split_once('-') {
+        Some((m, d)) if two_digits(m) && two_digits(d) => (m, d),
+        _ => return Err(bad("expected MM-DD, as in 12-24".into())),
+    };
+    let month: u32 = month
+        .parse()
+        .map_err(|_| bad("expected MM-DD, as in 12-24".into()))?;
+    let day: u32 = day
+        .parse()
+        .map_err(|_| bad("expected MM-DD, as in 12-24".into()))?;
+    if !(1..=12).contains(&month) {
+        return Err(bad(format!("month {month:02} is out of range (01-12)")));
+    }
+    // 2000 is a leap year, so this admits 02-29.
+    let last = (28..=31)
+        .rev()
+        .find(|&d| NaiveDate::from_ymd_opt(2000, month, d).is_some())
+        .unwrap_or(28);
+    if !(1..=last).contains(&day) {
+        return Err(bad(format!(
+            "day {day:02} is out of range for month {month:02} (01-{last})"
+        )));
+    }
+    Ok(MonthDay { month, day })
+}
+
+fn parse_bound(text: &str) -> Option<Bound> {
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(Bound::Date(date));
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(Bound::Local(local));
+        }
+    }
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Some(Bound::Instant(instant.to_utc()));
+    }
+    // RFC 3339 without seconds, which people write as often as with them.
+    let zoned = match text.strip_suffix(['Z', 'z']) {
+        Some(head) => format!("{head}+00:00"),
+        None => text.to_string(),
+    };
+    for format in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z"] {
+        if let Ok(instant) = DateTime::parse_from_str(&zoned, format) {
+            return Some(Bound::Instant(instant.to_utc()));
+        }
+    }
+    None
+}
+
+/// A bound as an instant; a date `to` (`inclusive_end`) is the end of its day.
+fn resolve_bound(
+    which: &str,
+    text: &str,
+    tz: Tz,
+    inclusive_end: bool,
+) -> Result<DateTime<Utc>, WindowError> {
+    let text = text.trim();
+    let unreadable = || {
+        WindowError::Freeze(format!(
+            "`{which}` `{text}` is not a date (2026-12-24), a local date-time \
+             (2026-12-24T18:00) or an RFC 3339 instant (2026-12-24T18:00:00+11:00)"
+        ))
+    };
+    let out_of_range = || WindowError::Freeze(format!("`{which}` `{text}` is out of range"));
+    let local = match parse_bound(text).ok_or_else(unreadable)? {
+        Bound::Instant(instant) => return Ok(instant),
+        Bound::Local(local) => local,
+        Bound::Date(date) => {
+            let day = if inclusive_end {
+                date.succ_opt()
+            } else {
+                Some(date)
+            };
+            day.and_then(|d| d.and_hms_opt(0, 0, 0))
+                .ok_or_else(out_of_range)?
+        }
+    };
+    local::resolve(tz, local).ok_or_else(out_of_range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::{America, Europe};
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    fn one_off(from: &str, to: &str, tz: Tz) -> Freeze {
+        Freeze::one_off(from, to, tz, "holidays".into()).unwrap()
+    }
+
+    fn error(result: Result<Freeze, WindowError>) -> String {
+        result.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn dates_are_whole_local_days_with_to_inclusive() {
+        let f = one_off("2026-12-24", "2026-12-26", Europe::London);
+        assert_eq!(f.active_until(utc("2026-12-23T23:59:59Z")), None);
+        assert_eq!(
+            f.active_until(utc("2026-12-24T00:00:00Z")),
+            Some(utc("2026-12-27T00:00:00Z"))
+        );
+        assert_eq!(
+            f.active_until(utc("2026-12-26T23:59:59Z")),
+            Some(utc("2026-12-27T00:00:00Z"))
+        );
+        assert_eq!(f.active_until(utc("2026-12-27T00:00:00Z")), None);
+        let one_day = one_off("2026-12-25", "2026-12-25", Europe::London);
+        assert!(one_day.active_until(utc("2026-12-25T12:00:00Z")).is_some());
+    }
+
+    #[test]
+    fn local_date_times_have_to_exclusive() {
+        for (from, to) in [
+            ("2026-12-24T18:00", "2026-12-24T20:00"),
+            ("2026-12-24 18:00", "2026-12-24 20:00"),
+            ("2026-12-24T18:00:00", "2026-12-24 20:00:00"),
+        ] {
+            let f = one_off(from, to, America::New_York);
+            assert_eq!(f.active_until(utc("2026-12-24T22:59:59Z")), None, "{from}");
+            assert_eq!(
+                f.active_until(utc("2026-12-24T23:00:00Z")),
+                Some(utc("2026-12-25T01:00:00Z"))
+            );
+            assert_eq!(f.active_until(utc("2026-12-25T01:00:00Z")), None, "{to}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_bounds_are_exact_instants_whatever_the_zone() {
+        for (from, to) in [
+            ("2026-12-24T18:00:00+11:00", "2026-12-27T09:00:00Z"),
+            ("2026-12-24T18:00+11:00", "2026-12-27T09:00Z"),
+            ("2026-12-24 07:00:00z", "2026-12-27 10:00:00+01:00"),
+        ] {
+            let f = one_off(from, to, Europe::London);
+            assert_eq!(f.active_until(utc("2026-12-24T06:59:59Z")), None, "{from}");
+            assert_eq!(
+                f.active_until(utc("2026-12-24T07:00:00Z")),
+                Some(utc("2026-12-27T09:00:00Z"))
+            );
+        }
+    }
+
+    #[test]
+    fn a_date_and_a_date_time_mix() {
+        let f = one_off("2026-12-24T18:00", "2026-12-24", Europe::London);
+        assert_eq!(
+            f.active_until(utc("2026-12-24T18:00:00Z")),
+            Some(utc("2026-12-25T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn a_day_whose_midnight_is_skipped_starts_when_the_clock_resumes() {
+        // Chile springs forward at 24:00 on Saturday 2026-09-05: Sunday starts at 01:00.
+        let f = one_off("2026-09-06", "2026-09-06", America::Santiago);
+        assert_eq!(f.active_until(utc("2026-09-06T03:59:59Z")), None);
+        assert_eq!(
+            f.active_until(utc("2026-09-06T04:00:00Z")),
+            Some(utc("2026-09-07T03:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn a_bound_in_the_repeated_hour_takes_its_first_occurrence_and_does_not_repeat() {
+        // London falls back at 02:00 BST on 2026-10-25: 01:00-02:00 happens twice.
+        let f = one_off("2026-10-25T01:15", "2026-10-25T01:45", Europe::London);
+        assert_eq!(
+            f.active_until(utc("2026-10-25T00:15:00Z")),
+            Some(utc("2026-10-25T00:45:00Z"))
+        );
+        assert_eq!(f.active_until(utc("2026-10-25T01:15:00Z")), None);
+    }
+
+    #[test]
+    fn bad_one_off_bounds_say_what_is_expected() {
+        assert_eq!(
+            error(Freeze::one_off(
+                "2026-12-26",
+                "2026-12-24",
+                Tz::UTC,
+                String::new()
+            )),
+            "invalid freeze: `to` 2026-12-24 is not after `from` 2026-12-26 (a date `to` \
+             includes its whole day, a date-time `to` is the first instant after the freeze)"
+        );
+        assert!(
+            error(Freeze::one_off(
+                "2026-12-24T18:00",
+                "2026-12-24T18:00",
+                Tz::UTC,
+                String::new()
+            ))
+            .contains("is not after `from`")
+        );
+        assert_eq!(
+            error(Freeze::one_off(
+                "24/12/2026",
+                "2026-12-26",
+                Tz::UTC,
+                String::new()
+            )),
+            "invalid freeze: `from` `24/12/2026` is not a date (2026-12-24), a local date-time \
+             (2026-12-24T18:00) or an RFC 3339 instant (2026-12-24T18:00:00+11:00)"
+        );
+        assert!(
+            error(Freeze::one_off(
+                "2026-12-24",
+                "2026-02-30",
+                Tz::UTC,
+                String::new()
+            ))
+            .starts_with("invalid freeze: `to` `2026-02-30` is not a date")
+        );
+        assert!(error(Freeze::one_off("", "", Tz::UTC, String::new())).contains("`from` ``"));
+    }
+
+    #[test]
+    fn a_yearly_freeze_wraps_the_new_year() {
+        let f = Freeze::yearly("12-24", "01-02", Europe::London, "holidays".into()).unwrap();
+        let end_2026 = Some(utc("2027-01-03T00:00:00Z"));
+        assert_eq!(f.active_until(utc("2026-12-23T23:59:59Z")), None);
+        assert_eq!(f.active_until(utc("2026-12-24T00:00:00Z")), end_2026);
+        assert_eq!(f.active_until(utc("2027-01-02T23:59:59Z")), end_2026);
+        assert_eq!(f.active_until(utc("2027-01-03T00:00:00Z")), None);
+        assert_eq!(
+            f.active_until(utc("2026-01-01T12:00:00Z")),
+            Some(utc("2026-01-03T00:00:00Z"))
+        );
+        assert_eq!(f.active_until(utc("2026-07-01T12:00:00Z")), None);
+    }
+
+    #[test]
+    fn a_yearly_freeze_within_a_year() {
+        let f = Freeze::yearly("08-01", "08-15", Tz::UTC, "summer".into()).unwrap();
+        assert_eq!(
+            f.active_until(utc("2031-08-15T23:00:00Z")),
+            Some(utc("2031-08-16T00:00:00Z"))
+        );
+        assert_eq!(f.active_until(utc("2031-07-31T23:59:59Z")), None);
+        let one_day = Freeze::yearly("05-01", "05-01", Tz::UTC, "may day".into()).unwrap();
+        assert!(one_day.active_until(utc("2030-05-01T08:00:00Z")).is_some());
+        assert!(one_day.active_until(utc("2030-05-02T08:00:00Z")).is_none());
+    }
+
+    #[test]
+    fn february_29_is_the_last_day_of_february() {
+        let f = Freeze::yearly("02-29", "02-29", Tz::UTC, "leap".into()).unwrap();
+        assert!(
+            f.active_until(utc("2027-02-28T12:00:00Z")).is_some(),
+            "common year: Feb 28"
+        );
+        assert!(f.active_until(utc("2027-03-01T00:00:00Z")).is_none());
+        assert!(
+            f.active_until(utc("2028-02-28T12:00:00Z")).is_none(),
+            "leap year: Feb 29 only"
+        );
+        assert_eq!(
+            f.active_until(utc("2028-02-29T12:00:00Z")),
+            Some(utc("2028-03-01T00:00:00Z"))
+        );
+        let to_end = Freeze::yearly("02-20", "02-29", Tz::UTC, "to the end".into()).unwrap();
+        assert_eq!(
+            to_end.active_until(utc("2027-02-28T12:00:00Z")),
+            Some(utc("2027-03-01T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn bad_yearly_bounds_say_what_is_expected() {
+        let yearly = |from: &str, to: &str| error(Freeze::yearly(from, to, Tz::UTC, String::new()));
+        assert_eq!(
+            yearly("13-01", "01-02"),
+            "invalid freeze: yearly `from` `13-01`: month 13 is out of range (01-12)"
+        );
+        assert_eq!(
+            yearly("12-24", "04-31"),
+            "invalid freeze: yearly `to` `04-31`: day 31 is out of range for month 04 (01-30)"
+        );
+        assert_eq!(
+            yearly("02-30", "03-01"),
+            "invalid freeze: yearly `from` `02-30`: day 30 is out of range for month 02 (01-29)"
+        );
+        assert_eq!(
+            yearly("12/24", "01-02"),
+            "invalid freeze: yearly `from` `12/24`: expected MM-DD, as in 12-24"
+        );
+        assert_eq!(
+            yearly("12-24", "1-2"),
+            "invalid freeze: yearly `to` `1-2`: expected MM-DD, as in 12-24"
+        );
+        assert_eq!(
+            yearly("00-10", "01-02"),
+            "invalid freeze: yearly `from` `00-10`: month 00 is out of range (01-12)"
+        );
+        assert_eq!(
+            yearly("2026-12-24", "01-02"),
+            "invalid freeze: yearly `from` `2026-12-24`: expected MM-DD, as in 12-24"
+        );
+    }
+
+    #[test]
+    fn freezes_are_labelled_by_name_or_period() {
+        let f = one_off(" 2026-12-24", "2026-12-26 ", Europe::London);
+        assert_eq!(f.label(), "2026-12-24 to 2026-12-26 (Europe/London)");
+        let y = Freeze::yearly("12-24", "01-02", Tz::UTC, String::new()).unwrap();
+        assert_eq!(y.label(), "yearly 12-24 to 01-02 (UTC)");
+        assert_eq!(y.named(Some("holidays".into())).label(), "holidays");
+    }
+
+    #[test]
+    fn boundaries_of_a_yearly_freeze_in_a_range() {
+        let f = Freeze::yearly("12-24", "01-02", Tz::UTC, String::new()).unwrap();
+        let mut out = Vec::new();
+        f.boundaries(
+            utc("2026-01-01T00:00:00Z"),
+            utc("2027-01-01T00:00:00Z"),
+            &mut out,
+        );
+        out.sort();
+        assert_eq!(
+            out,
+            vec![utc("2026-01-03T00:00:00Z"), utc("2026-12-24T00:00:00Z")]
+        );
+    }
+}
