@@ -14,7 +14,7 @@
 //!
 //! Limits: offsets are assumed to lie within -15 h..+15 h (tzdb's extremes are
 //! -12 h and +14 h) and two offset changes of one zone are assumed to be more
-//! than [`SCAN_STEP_SECS`] apart (true of every zone in tzdb since 1900).
+//! than [`SCAN_STEP_SECS`] (6 h) apart, as in every current tzdb rule.
 //! Instants are compared at nanosecond precision, offset changes are found to
 //! the second (tzdb only has whole-second transitions).
 
