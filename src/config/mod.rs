@@ -138,3 +138,83 @@ mod tests {
         assert!(parse("", Path::new("g.yml")).is_ok());
     }
 }
+
+/// No input panics the config parser or stage two: arbitrary text, and
+/// YAML assembled from real keys with hostile values.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::cli::GateArgs;
+    use crate::context::Context;
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("UTC".to_string()),
+            Just("Mon-Fri 09:00-15:30".to_string()),
+            Just("[]".to_string()),
+            Just("{}".to_string()),
+            Just("~".to_string()),
+            Just("\"12-24\"".to_string()),
+            Just("2026-02-30".to_string()),
+            Just("-1".to_string()),
+            Just("99999999999999999999".to_string()),
+            Just("{ type: http, url: \"http://[::1\" }".to_string()),
+            Just("[{ when: \"Fri 22:00-02:00\", timezone: Pacific/Chatham }]".to_string()),
+            Just("[{ reason: x, yearly: { from: \"02-29\", to: \"02-28\" } }]".to_string()),
+            "[ -~]{0,24}".prop_map(|s| format!("{s:?}")),
+        ]
+    }
+
+    fn key() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "timezone", "windows", "freezes", "locks", "deadline", "on_error", "sources",
+            "timeout", "retries", "when", "from", "to", "yearly", "reason", "type", "url", "path",
+            "variable", "pointers",
+        ])
+    }
+
+    fn yaml() -> impl Strategy<Value = String> {
+        prop::collection::vec((0usize..3, key(), value()), 0..8).prop_map(|lines| {
+            lines
+                .into_iter()
+                .map(|(indent, k, v)| format!("{}{k}: {v}\n", "  ".repeat(indent)))
+                .collect()
+        })
+    }
+
+    fn resolve(text: &str) {
+        let path = std::path::Path::new("greenlight.yml");
+        if let Ok(file) = parse(text, path) {
+            let settings = Settings {
+                at: chrono::Utc::now(),
+                deadline: DEFAULT_DEADLINE,
+                format: crate::cli::Format::Text,
+                quiet: false,
+                color: false,
+                debug: false,
+                file: Some(Loaded {
+                    path: path.into(),
+                    text: text.into(),
+                    file,
+                }),
+            };
+            let _ = GateConfig::resolve(&GateArgs::default(), &settings, &Context::from_process());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            resolve(&text);
+        }
+
+        #[test]
+        fn hostile_yaml_never_panics(text in yaml()) {
+            resolve(&text);
+        }
+    }
+}

@@ -9,23 +9,51 @@
 //! ```
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-/// Serializes `result` with the envelope fields first.
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    command: &'a str,
+    version: &'a str,
+    exit_code: u8,
+    #[serde(flatten)]
+    result: &'a T,
+}
+
+/// Serializes `result` (a struct) after the envelope fields, in field order.
 pub fn render<T: Serialize>(command: &str, exit_code: u8, result: &T) -> String {
-    let mut doc = Map::new();
-    doc.insert("command".into(), Value::from(command));
-    doc.insert("version".into(), Value::from(env!("CARGO_PKG_VERSION")));
-    doc.insert("exit_code".into(), Value::from(exit_code));
-    match serde_json::to_value(result) {
-        Ok(Value::Object(fields)) => doc.extend(fields),
-        Ok(other) => {
-            doc.insert("result".into(), other);
-        }
-        Err(e) => {
-            doc.insert("error".into(), Value::from(e.to_string()));
-        }
+    let doc = Envelope {
+        command,
+        version: env!("CARGO_PKG_VERSION"),
+        exit_code,
+        result,
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
+        format!("{{\"command\":\"{command}\",\"exit_code\":{exit_code},\"error\":\"{e}\"}}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Serialize)]
+    struct R {
+        outcome: &'static str,
+        at: u8,
     }
-    serde_json::to_string_pretty(&Value::Object(doc))
-        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+
+    #[test]
+    fn envelope_first_then_fields_in_order() {
+        let out = super::render(
+            "gate",
+            1,
+            &R {
+                outcome: "no_go",
+                at: 7,
+            },
+        );
+        let expected = format!(
+            "{{\n  \"command\": \"gate\",\n  \"version\": \"{}\",\n  \"exit_code\": 1,\n  \"outcome\": \"no_go\",\n  \"at\": 7\n}}",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert_eq!(out, expected);
+    }
 }
