@@ -5,6 +5,7 @@
 mod errors;
 mod lock_command;
 mod locks;
+mod output;
 mod prometheus_source;
 mod support;
 mod windows;
