@@ -7,6 +7,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod checks;
 pub mod context;
 pub mod duration;
 pub mod outcome;

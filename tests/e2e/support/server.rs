@@ -23,7 +23,10 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -39,16 +42,29 @@ pub struct Reply {
 
 impl Reply {
     pub fn status(status: u16) -> Self {
-        Reply { status, headers: Vec::new(), body: Vec::new(), delay: Duration::ZERO, raw: None }
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            delay: Duration::ZERO,
+            raw: None,
+        }
     }
     pub fn json(status: u16, body: &str) -> Self {
-        Reply::status(status).header("Content-Type", "application/json").body(body)
+        Reply::status(status)
+            .header("Content-Type", "application/json")
+            .body(body)
     }
     pub fn text(status: u16, body: &str) -> Self {
-        Reply::status(status).header("Content-Type", "text/plain").body(body)
+        Reply::status(status)
+            .header("Content-Type", "text/plain")
+            .body(body)
     }
     pub fn raw(bytes: &[u8]) -> Self {
-        Reply { raw: Some(bytes.to_vec()), ..Reply::status(200) }
+        Reply {
+            raw: Some(bytes.to_vec()),
+            ..Reply::status(200)
+        }
     }
     /// Never answers (until the server stops).
     pub fn hang() -> Self {
@@ -99,7 +115,11 @@ impl Server {
                 }
             }
         });
-        Server { addr, stop, requests }
+        Server {
+            addr,
+            stop,
+            requests,
+        }
     }
 
     /// Always the same reply.
@@ -183,7 +203,12 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
-    Some(Request { method, path, headers, body: String::from_utf8_lossy(&body).into_owned() })
+    Some(Request {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
 }
 
 fn encode(reply: &Reply) -> Vec<u8> {
