@@ -97,7 +97,26 @@
 //! A [`CheckResult`] serialized (from the e2e test `a_failing_check_says_expected_and_actual`):
 //!
 //! ```json
-//! RESULT_JSON
+//! {
+//!   "name": "health",
+//!   "method": "GET",
+//!   "url": "http://127.0.0.1:8080/health",
+//!   "outcome": "failed",
+//!   "attempts": 1,
+//!   "duration_ms": 12,
+//!   "status": 503,
+//!   "latency_ms": 11,
+//!   "final_url": null,
+//!   "body_bytes": 33,
+//!   "body_truncated": false,
+//!   "tls_days_left": null,
+//!   "error": null,
+//!   "asserts": [
+//!     { "kind": "status", "description": "status is 200", "expected": "200", "actual": "503", "passed": false },
+//!     { "kind": "json", "description": "/status == ok", "expected": "== ok", "actual": "\"degraded\"", "passed": false }
+//!   ],
+//!   "warnings": []
+//! }
 //! ```
 //!
 //! Secrets (Authorization and other secret-looking headers, values marked

@@ -3,6 +3,7 @@
 
 pub mod server;
 pub mod test;
+pub mod tls;
 
 pub use server::{Reply, Server};
 pub use test::Test;
