@@ -242,3 +242,187 @@ impl AssertResult {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::Context;
+    use crate::checks::{CheckSpec, prepare_one};
+
+    fn check(expect: &str) -> Check {
+        let yaml = format!("name: c\nurl: https://shop.test/\nexpect: {expect}\n");
+        let spec: CheckSpec = serde_saphyr::from_str(&yaml).unwrap();
+        prepare_one(&spec, &Context::from_process()).unwrap()
+    }
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
+        Exchange {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_lowercase(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            latency: Duration::from_millis(120),
+            final_url: None,
+        }
+    }
+
+    fn judge(expect: &str, x: &Exchange) -> Vec<AssertResult> {
+        asserts(&check(expect), x, None, Utc::now(), 1024 * 1024)
+    }
+
+    fn row(a: &AssertResult) -> (&str, &str, &str, bool) {
+        (&a.description, &a.expected, &a.actual, a.passed)
+    }
+
+    #[test]
+    fn status_defaults_to_2xx_and_shows_redirects() {
+        let got = judge(
+            "{}",
+            &response(301, &[("Location", "https://shop.test/new")], ""),
+        );
+        assert_eq!(
+            row(&got[0]),
+            (
+                "status is 2xx (default)",
+                "2xx",
+                "301 (redirect to https://shop.test/new)",
+                false
+            )
+        );
+        let got = judge("{ status: [200, 204] }", &response(204, &[], ""));
+        assert_eq!(
+            row(&got[0]),
+            ("status is 200 or 204", "200 or 204", "204", true)
+        );
+    }
+
+    #[test]
+    fn headers_are_matched_case_insensitively_and_secrets_hidden() {
+        let x = response(
+            200,
+            &[
+                ("Content-Type", "text/html"),
+                ("Set-Cookie", "sid=abc"),
+                ("Vary", "a"),
+                ("Vary", "b"),
+            ],
+            "",
+        );
+        let got = judge(
+            "{ headers: { content-type: contains json, Set-Cookie: == x, vary: '== a, b', X-Missing: exists } }",
+            &x,
+        );
+        assert_eq!(
+            row(&got[1]),
+            (
+                "header content-type contains json",
+                "contains json",
+                "text/html",
+                false
+            )
+        );
+        assert_eq!(
+            row(&got[2]),
+            ("header Set-Cookie == x", "== x", "(hidden, 7 bytes)", false)
+        );
+        assert!(got[3].passed);
+        assert_eq!(
+            row(&got[4]),
+            ("header X-Missing exists", "exists", "(missing)", false)
+        );
+    }
+
+    #[test]
+    fn body_asserts_show_where_they_looked() {
+        let body = format!("{}Exception at line 3{}", "x".repeat(200), "y".repeat(200));
+        let got = judge(
+            "{ body: { contains: Welcome, not_contains: Exception, matches: 'line \\d' } }",
+            &response(200, &[], &body),
+        );
+        assert!(
+            !got[1].passed && got[1].actual.ends_with("…  (419 bytes)"),
+            "{}",
+            got[1].actual
+        );
+        assert!(
+            !got[2].passed && got[2].actual.contains("xException at line 3y"),
+            "{}",
+            got[2].actual
+        );
+        assert!(got[3].passed && got[3].actual.contains("line 3"));
+        assert_eq!(got[2].description, "body does not contain `Exception`");
+    }
+
+    #[test]
+    fn truncated_bodies_are_noted() {
+        let mut x = response(200, &[], "{\"a\": 1");
+        x.truncated = true;
+        let got = asserts(&check("{ json: { /a: == 1 } }"), &x, None, Utc::now(), 7);
+        assert_eq!(
+            got[1].note.as_deref(),
+            Some("the body is larger than 7 bytes: asserted on its first part")
+        );
+        assert!(
+            got[1]
+                .actual
+                .starts_with("the body is not JSON (EOF while parsing"),
+            "{}",
+            got[1].actual
+        );
+    }
+
+    #[test]
+    fn json_latency_and_days_left() {
+        let x = response(200, &[], r#"{"items":[{"price":0}]}"#);
+        let got = judge(
+            "{ json: { '$.items[0].price': '> 0', /items: is array }, latency: < 100ms }",
+            &x,
+        );
+        assert_eq!(row(&got[1]), ("$.items[0].price > 0", "> 0", "0", false));
+        assert!(got[2].passed);
+        assert_eq!(row(&got[3]), ("latency < 100ms", "< 100ms", "120ms", false));
+
+        let now: DateTime<Utc> = "2026-05-01T00:00:00Z".parse().unwrap();
+        let cert = Ok(CertInfo {
+            not_after: "2026-05-11T00:00:00Z".parse().unwrap(),
+        });
+        let got = asserts(
+            &check("{ tls_days_left: '> 14' }"),
+            &x,
+            Some(&cert),
+            now,
+            1024,
+        );
+        assert_eq!(
+            row(&got[1]),
+            (
+                "TLS certificate days left > 14",
+                "> 14",
+                "10 (expires 2026-05-11 00:00 UTC)",
+                false
+            )
+        );
+        let unread = Err("timed out reading the certificate".to_string());
+        let got = asserts(
+            &check("{ tls_days_left: 14 }"),
+            &x,
+            Some(&unread),
+            now,
+            1024,
+        );
+        assert_eq!(got[1].actual, "not read: timed out reading the certificate");
+    }
+
+    #[test]
+    fn non_utf8_bodies_are_described_not_dumped() {
+        let mut x = response(200, &[], "");
+        x.body = vec![0xff, 0xfe, 0x00, 0x01];
+        let got = judge("{ body: { contains: PNG } }", &x);
+        assert_eq!(got[1].actual, "(4 bytes, not UTF-8 text)");
+    }
+}

@@ -83,7 +83,7 @@
 //!         $.total: ">= 1"
 //! ```
 //!
-//! Predicates are one string each (see [`predicate`](self::predicate)):
+//! Predicates are one string each (see [`predicate`]):
 //! `== V`, `!= V`, `< N`, `<= N`, `> N`, `>= N`, `contains V`,
 //! `not contains V`, `matches RE`, `not matches RE`, `exists`,
 //! `not exists`, `is TYPE`, `is not TYPE`. YAML reads a leading `>` or `!`
@@ -118,6 +118,11 @@
 //!   "warnings": []
 //! }
 //! ```
+//!
+//! A [`CheckRun`] wraps them:
+//! `{"outcome": "no_go", "totals": {"checks": 3, "passed": 2, "failed": 1,
+//! "error": 0, "timed_out": 0}, "duration_ms": 412, "results": [...]}`.
+//! Reports only read these; [`CheckRun::outcome`] is the decision.
 //!
 //! Secrets (Authorization and other secret-looking headers, values marked
 //! `secret: true`, `${VAR}`s whose names contain TOKEN/KEY/SECRET/PASSWORD,

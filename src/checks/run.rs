@@ -111,23 +111,16 @@ pub fn run_one(check: &Check, opts: &RunOptions, ctx: &Context) -> CheckResult {
             check.name,
             result.outcome.as_str()
         );
-        let again = result.outcome != CheckOutcome::Passed
-            && backoff.as_mut().is_some_and(|b| {
-                let pause = b.next_pause();
-                let resume = Instant::now() + pause;
-                let enough = stop.is_none_or(|s| {
-                    s.saturating_duration_since(resume) >= MIN_ATTEMPT.min(timeout)
-                });
-                if enough {
-                    thread::sleep(pause);
-                }
-                enough
-            });
-        if !again {
-            result.attempts = attempts;
-            result.duration_ms = millis(started.elapsed());
-            return finish(check, result);
+        let pause = match backoff.as_mut() {
+            Some(b) if result.outcome != CheckOutcome::Passed => b.next_pause(),
+            _ => return finish(check, result, attempts, started),
+        };
+        // Another attempt only if it would have time to answer.
+        let resume = Instant::now() + pause;
+        if stop.is_some_and(|s| s.saturating_duration_since(resume) < MIN_ATTEMPT.min(timeout)) {
+            return finish(check, result, attempts, started);
         }
+        thread::sleep(pause);
     }
 }
 
@@ -258,8 +251,11 @@ fn blank(check: &Check, started: Instant) -> CheckResult {
     }
 }
 
-/// Masks the check's secrets in every text of its result.
-fn finish(check: &Check, mut r: CheckResult) -> CheckResult {
+/// The last attempt's result, with the whole check's counts, and the
+/// check's secrets masked in every text.
+fn finish(check: &Check, mut r: CheckResult, attempts: u32, started: Instant) -> CheckResult {
+    r.attempts = attempts;
+    r.duration_ms = millis(started.elapsed());
     let clean = |s: &mut String| *s = check.redact(s);
     r.final_url.iter_mut().for_each(clean);
     r.error.iter_mut().for_each(clean);
