@@ -138,6 +138,8 @@ mod headers;
 #[cfg(test)]
 mod load_tests;
 mod locator;
+#[cfg(test)]
+mod no_panic_tests;
 mod options;
 mod pattern;
 pub mod predicate;

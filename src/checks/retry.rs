@@ -146,7 +146,7 @@ impl Backoff {
     /// The next pause: between half and all of the current step.
     pub fn next_pause(&mut self) -> Duration {
         let step = self.next;
-        self.next = (self.next * 2).min(self.max);
+        self.next = self.next.saturating_mul(2).min(self.max);
         let half = step / 2;
         let spread = u64::try_from(half.as_micros()).unwrap_or(u64::MAX);
         let random = if spread == 0 {

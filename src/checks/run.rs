@@ -80,7 +80,8 @@ pub fn run_one(check: &Check, opts: &RunOptions, ctx: &Context) -> CheckResult {
         r.error = Some("not started: the run's deadline passed while it waited its turn".into());
         return r;
     }
-    let retry_until = check.retry.map(|r| started + r.within);
+    // A window too long to add to an instant is no limit at all.
+    let retry_until = check.retry.and_then(|r| started.checked_add(r.within));
     let stop = match (opts.deadline, retry_until) {
         (Some(d), Some(r)) => Some(d.min(r)),
         (d, r) => d.or(r),
@@ -116,8 +117,11 @@ pub fn run_one(check: &Check, opts: &RunOptions, ctx: &Context) -> CheckResult {
             _ => return finish(check, result, attempts, started),
         };
         // Another attempt only if it would have time to answer.
-        let resume = Instant::now() + pause;
-        if stop.is_some_and(|s| s.saturating_duration_since(resume) < MIN_ATTEMPT.min(timeout)) {
+        let resume = Instant::now().checked_add(pause);
+        let short = |s: Instant| {
+            resume.is_none_or(|r| s.saturating_duration_since(r) < MIN_ATTEMPT.min(timeout))
+        };
+        if stop.is_some_and(short) {
             return finish(check, result, attempts, started);
         }
         thread::sleep(pause);
