@@ -165,8 +165,10 @@ pub fn prepare_one(spec: &CheckSpec, ctx: &Context) -> Result<Check, CheckError>
     let connect_to = match &spec.resolve {
         None => None,
         Some(t) => {
-            let text = t.expand(ctx).map_err(|m| fail("resolve", m))?.text;
-            Some(ConnectTo::parse(&text).map_err(|m| fail("resolve", m))?)
+            let target = t.expand(ctx).map_err(|m| fail("resolve", m))?;
+            target.secrets.iter().for_each(|s| redactor.add(s));
+            let to = ConnectTo::parse(&target.text);
+            Some(to.map_err(|m| fail("resolve", redactor.clean(&m)))?)
         }
     };
 

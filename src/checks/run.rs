@@ -169,10 +169,10 @@ fn attempt(
         }
     };
     let cert = check.expect.tls_days_left.map(|_| {
-        let left = budget
-            .saturating_sub(attempt_started.elapsed())
-            .max(Duration::from_millis(100));
-        probe(check, left)
+        match budget.saturating_sub(attempt_started.elapsed()) {
+            left if left.is_zero() => Err("no time left to read the certificate".to_string()),
+            left => probe(check, left),
+        }
     });
     r.asserts = evaluate::asserts(check, &x, cert.as_ref(), ctx.now, opts.max_body_bytes);
     r.status = Some(x.status);
