@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod app;
+pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod context;

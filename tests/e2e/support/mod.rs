@@ -6,6 +6,7 @@
 pub mod prometheus;
 pub mod server;
 pub mod test;
+pub mod tls;
 
 pub use server::{Reply, Server};
 pub use test::Test;

@@ -1,0 +1,176 @@
+//! Keeping secrets out of results, errors and logs.
+//!
+//! Three rules, applied to every string a result can carry:
+//! - URLs lose their password (`https://user:***@host/`) and the values of
+//!   query parameters whose names look secret (`?token=***`);
+//! - header values are secret when the header's name looks secret
+//!   (`Authorization`, `Cookie`, `X-Api-Key`, anything with token, key,
+//!   secret, password, auth or session in it), when the check marks them
+//!   `secret: true`, or when they expand a variable whose name contains
+//!   TOKEN, KEY, SECRET or PASSWORD;
+//! - every secret value a check knows of is masked wherever it appears
+//!   (a body that echoes the token, an error that quotes the URL): see
+//!   [`Redactor`].
+//!
+//! Limit: a secret is found by exact text, so a server that re-encodes it
+//! (base64, URL-encoding) is not caught.
+
+/// What a secret is replaced by.
+pub const MASK: &str = "***";
+
+const SECRET_WORDS: &[&str] = &["token", "key", "secret", "password", "passwd", "credential"];
+const SECRET_HEADER_WORDS: &[&str] = &["auth", "cookie", "session", "signature"];
+const SECRET_QUERY: &[&str] = &[
+    "token",
+    "key",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "sig",
+    "signature",
+    "auth",
+    "code",
+];
+
+/// True for an environment variable whose value must never be shown.
+pub fn is_secret_variable(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// True for a header whose value must never be shown.
+pub fn is_secret_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_WORDS
+        .iter()
+        .chain(SECRET_HEADER_WORDS)
+        .any(|w| lower.contains(w))
+}
+
+/// A URL fit to show: password and secret-looking query values masked.
+pub fn url(raw: &str) -> String {
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, raw),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:{MASK}@{host}"),
+            None => format!("{MASK}@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    let tail = redact_query(tail);
+    match scheme {
+        Some(scheme) => format!("{scheme}://{authority}{tail}"),
+        None => format!("{authority}{tail}"),
+    }
+}
+
+fn redact_query(tail: &str) -> String {
+    let Some(q) = tail.find('?') else {
+        return tail.to_string();
+    };
+    let (path, query_and_fragment) = tail.split_at(q + 1);
+    let (query, fragment) = match query_and_fragment.find('#') {
+        Some(h) => query_and_fragment.split_at(h),
+        None => (query_and_fragment, ""),
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if is_secret_param(name) => format!("{name}={MASK}"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{path}{}{fragment}", pairs.join("&"))
+}
+
+fn is_secret_param(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_QUERY.iter().any(|w| lower.contains(w))
+}
+
+/// Masks every known secret value in a text. Cheap to clone; one per check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Redactor {
+    /// Longest first, so a secret containing another is masked whole.
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    pub fn add(&mut self, secret: &str) {
+        let secret = secret.trim();
+        if secret.is_empty() || self.secrets.iter().any(|s| s == secret) {
+            return;
+        }
+        self.secrets.push(secret.to_string());
+        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+
+    /// Adds a header value, and its credential alone when it has a scheme
+    /// (`Bearer abc` → also `abc`), since servers echo either.
+    pub fn add_header_value(&mut self, value: &str) {
+        self.add(value);
+        if let Some((_, credential)) = value.trim().split_once(' ') {
+            self.add(credential);
+        }
+    }
+
+    /// The text with every secret replaced by `***`.
+    pub fn clean(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in &self.secrets {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), MASK);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_url_passwords_and_secret_query_values() {
+        assert_eq!(
+            url("https://bob:hunter2@shop.test/x?a=1"),
+            "https://bob:***@shop.test/x?a=1"
+        );
+        assert_eq!(url("https://tok@shop.test/"), "https://***@shop.test/");
+        assert_eq!(
+            url("https://shop.test/h?api_key=abc&page=2&token=t#frag"),
+            "https://shop.test/h?api_key=***&page=2&token=***#frag"
+        );
+        assert_eq!(url("https://shop.test/a@b"), "https://shop.test/a@b");
+    }
+
+    #[test]
+    fn knows_secret_names() {
+        assert!(is_secret_variable("API_TOKEN"));
+        assert!(is_secret_variable("DB_PASSWORD"));
+        assert!(!is_secret_variable("TARGET_HOST"));
+        assert!(is_secret_header("Authorization"));
+        assert!(is_secret_header("X-Api-Key"));
+        assert!(is_secret_header("Set-Cookie"));
+        assert!(!is_secret_header("Content-Type"));
+    }
+
+    #[test]
+    fn redactor_masks_values_and_bare_credentials() {
+        let mut r = Redactor::default();
+        r.add_header_value("Bearer s3cr3t-value");
+        assert_eq!(r.clean("echo: s3cr3t-value!"), "echo: ***!");
+        assert_eq!(
+            r.clean("Authorization: Bearer s3cr3t-value"),
+            "Authorization: ***"
+        );
+        r.add("");
+        assert_eq!(r.clean("nothing"), "nothing");
+    }
+}

@@ -1,0 +1,242 @@
+//! A real HTTPS server on 127.0.0.1 for end-to-end tests, with a
+//! certificate for a production-like name (e.g. `shop.example.test`) signed
+//! by a throwaway CA made here with rcgen. Tests trust the CA through its
+//! PEM file, and read which TLS SNI and Host header each request carried.
+//! Requests are answered by a closure, as in [`super::server`]; the server
+//! stops when dropped, and by itself after `LIFETIME` in any case.
+//!
+//! ```ignore
+//! let tls = TlsServer::start("shop.example.test", 30, |_| Reply::text(200, "OK"));
+//! let ca = tls.write_ca(dir.path());      // PEM file to pass as the CA file
+//! tls.seen()[0].sni                        // Some("shop.example.test")
+//! ```
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
+
+use super::server::{Reply, Request};
+
+const LIFETIME: Duration = Duration::from_secs(60);
+
+/// What the server saw of one request.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// The TLS server name the client sent (none when it connected by IP).
+    pub sni: Option<String>,
+    pub request: Request,
+}
+
+pub struct TlsServer {
+    addr: SocketAddr,
+    ca_pem: String,
+    stop: Arc<AtomicBool>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
+
+impl TlsServer {
+    /// Serves HTTPS for `name` with a certificate valid for `days` more days.
+    pub fn start(
+        name: &str,
+        days: u64,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> TlsServer {
+        let (ca_pem, chain, key) = certificate(name, days);
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .expect("server certificate");
+        let config = Arc::new(config);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local addr");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = Arc::new(AtomicBool::new(false));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let (stop2, seen2) = (stop.clone(), seen.clone());
+        thread::spawn(move || {
+            let started = Instant::now();
+            while !stop2.load(Ordering::SeqCst) && started.elapsed() < LIFETIME {
+                match listener.accept() {
+                    Ok((tcp, _)) => {
+                        let (config, handler) = (config.clone(), handler.clone());
+                        let (seen, stop) = (seen2.clone(), stop2.clone());
+                        thread::spawn(move || serve(tcp, config, &*handler, &seen, &stop));
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        TlsServer {
+            addr,
+            ca_pem,
+            stop,
+            seen,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `https://127.0.0.1:PORT/path`: the server by address, not by name.
+    pub fn ip_url(&self, path: &str) -> String {
+        format!("https://{}{}", self.addr, path)
+    }
+
+    /// `https://NAME:PORT/path`: the name, which only `resolve` can reach.
+    pub fn name_url(&self, name: &str, path: &str) -> String {
+        format!("https://{name}:{}{path}", self.addr.port())
+    }
+
+    /// Writes the CA certificate as PEM in `dir` and returns its path.
+    pub fn write_ca(&self, dir: &Path) -> PathBuf {
+        let path = dir.join("ca.pem");
+        std::fs::write(&path, &self.ca_pem).expect("write CA file");
+        path
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A CA, and a leaf for `name` valid from yesterday for `days` more days.
+fn certificate(
+    name: &str,
+    days: u64,
+) -> (String, Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+    let now = rcgen::date_time_ymd(1970, 1, 1)
+        + SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("clock after 1970");
+    let day = Duration::from_secs(86_400);
+
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "greenlight test CA");
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    ca.not_before = now - day;
+    ca.not_after = now + day * 365;
+    let ca_key = KeyPair::generate().expect("CA key");
+    let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
+    let issuer = Issuer::new(ca, ca_key);
+
+    let mut leaf = CertificateParams::new(vec![name.to_string()]).expect("leaf params");
+    leaf.distinguished_name.push(DnType::CommonName, name);
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    leaf.not_before = now - day;
+    leaf.not_after = now + day * u32::try_from(days).expect("days");
+    let leaf_key = KeyPair::generate().expect("leaf key");
+    let leaf_cert = leaf
+        .signed_by(&leaf_key, &issuer)
+        .expect("leaf certificate");
+
+    let chain = vec![leaf_cert.der().clone(), ca_cert.der().clone()];
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    (ca_cert.pem(), chain, key)
+}
+
+fn serve(
+    tcp: TcpStream,
+    config: Arc<ServerConfig>,
+    handler: &Handler,
+    seen: &Mutex<Vec<Seen>>,
+    stop: &AtomicBool,
+) {
+    let _ = tcp.set_nonblocking(false);
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
+    let Ok(conn) = ServerConnection::new(config) else {
+        return;
+    };
+    let mut reader = BufReader::new(StreamOwned::new(conn, tcp));
+    while let Some(request) = read_request(&mut reader) {
+        let sni = reader.get_ref().conn.server_name().map(str::to_string);
+        if let Ok(mut s) = seen.lock() {
+            s.push(Seen {
+                sni,
+                request: request.clone(),
+            });
+        }
+        let reply = handler(&request);
+        let until = Instant::now() + reply.delay;
+        while Instant::now() < until {
+            if stop.load(Ordering::SeqCst) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+        }
+        let mut head = format!("HTTP/1.1 {} Status\r\n", reply.status);
+        for (k, v) in &reply.headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", reply.body.len()));
+        let stream = reader.get_mut();
+        if stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(&reply.body))
+            .is_err()
+        {
+            return;
+        }
+        let _ = stream.flush();
+    }
+}
+
+fn read_request<R: Read>(reader: &mut BufReader<R>) -> Option<Request> {
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let (method, path) = (parts.next()?.to_string(), parts.next()?.to_string());
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let len = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
