@@ -9,6 +9,7 @@
 
 pub mod context;
 pub mod duration;
+pub mod judge;
 pub mod outcome;
 pub mod window;
 

@@ -1,0 +1,6 @@
+//! Tests across the judge's parts: SciPy reference values, verdict rules,
+//! and simulations on fixed seeds.
+
+mod reference;
+mod simulation;
+mod verdict_rules;
