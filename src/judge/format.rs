@@ -36,14 +36,22 @@ pub fn pct(frac: f64) -> String {
 
 /// A fraction as a signed percentage ("+3.1%", "-1.0%").
 pub fn signed_pct(frac: f64) -> String {
-    let s = pct(frac);
-    if frac >= 0.0 { format!("+{s}") } else { s }
+    let s = pct(frac + 0.0);
+    if s.starts_with('-') {
+        s
+    } else {
+        format!("+{s}")
+    }
 }
 
 /// A number with an explicit sign.
 pub fn signed(x: f64) -> String {
-    let s = num(x);
-    if x >= 0.0 { format!("+{s}") } else { s }
+    let s = num(x + 0.0);
+    if s.starts_with('-') {
+        s
+    } else {
+        format!("+{s}")
+    }
 }
 
 /// A tolerance or confidence fraction without a needless decimal ("10%", "99.5%").
@@ -104,6 +112,8 @@ mod tests {
         assert_eq!(pct(0.231), "23.1%");
         assert_eq!(signed_pct(-0.01), "-1.0%");
         assert_eq!(signed_pct(0.031), "+3.1%");
+        assert_eq!(signed_pct(-0.0), "+0.0%");
+        assert_eq!(signed(-0.0), "+0");
         assert_eq!(share(0.1), "10%");
         assert_eq!(share(0.995), "99.5%");
         assert_eq!(rate(0.0002), "0.02%");

@@ -128,7 +128,8 @@ pub(crate) fn decide(assessed: Vec<Assessed>, thresholds: Thresholds) -> Verdict
         .filter(|m| m.classification == Classification::Pass)
         .map(|m| m.weight)
         .sum();
-    let score = (scored > 0.0).then(|| 100.0 * passing / scored);
+    // `+ 0.0`: an empty f64 sum is -0.0, which would print as "-0".
+    let score = (scored > 0.0).then(|| 100.0 * passing / scored + 0.0);
     let critical: Vec<&MetricResult> = metrics
         .iter()
         .filter(|m| m.critical && m.is_failure())
