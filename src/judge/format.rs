@@ -67,10 +67,11 @@ pub fn rate(r: f64) -> String {
     format!("{}%", num(r * 100.0))
 }
 
-/// A p-value: 2 significant digits, scientific below 0.0001.
+/// A p-value: 2 significant digits, scientific below 0.0001, and
+/// "<1e-300" where the normal tail underflows.
 pub fn p(p: f64) -> String {
-    if p == 0.0 {
-        return "0".into();
+    if p < 1e-300 {
+        return "<1e-300".into();
     }
     if p < 1e-4 {
         return sci(p, 1);
@@ -124,5 +125,6 @@ mod tests {
         assert_eq!(p(0.41), "0.41");
         assert_eq!(p(1.0), "1");
         assert_eq!(p(0.05), "0.05");
+        assert_eq!(p(0.0), "<1e-300");
     }
 }

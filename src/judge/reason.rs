@@ -36,8 +36,8 @@ pub(crate) fn explain(
         }
     };
     let p_text = format!(
-        "p={} (Holm-adjusted {})",
-        p(test.p_value),
+        "p{} (Holm-adjusted {})",
+        equals(p(test.p_value)),
         p(test.adjusted_p_value)
     );
     let clause = match (r.classification, beyond) {
@@ -62,6 +62,15 @@ pub(crate) fn explain(
         "{head} ({} CI {ci}){clause}; {context}{note}",
         share(r.confidence)
     )
+}
+
+/// "=0.03", or "<1e-300" as it stands.
+fn equals(value: String) -> String {
+    if value.starts_with('<') {
+        value
+    } else {
+        format!("={value}")
+    }
 }
 
 fn verb(moved: Option<Classification>, magnitude: String, signed_value: String) -> String {
