@@ -118,8 +118,11 @@ pub fn rate_ratio(canary: Counts, baseline: Counts) -> Option<f64> {
 /// The exact interval of the rate ratio (canary over baseline): the
 /// Clopper–Pearson interval of the canary's share of the errors, mapped to a
 /// ratio. No errors at all gives [0, ∞]; all errors on the canary's side
-/// gives an infinite upper bound.
+/// gives an infinite upper bound, and so does a side without requests.
 pub fn rate_ratio_interval(canary: Counts, baseline: Counts, confidence: f64) -> (f64, f64) {
+    if canary.total == 0 || baseline.total == 0 {
+        return (0.0, f64::INFINITY);
+    }
     let n = canary.errors + baseline.errors;
     let (lo, hi) = binomial::clopper_pearson(canary.errors, n, confidence);
     let exposure = baseline.total as f64 / canary.total as f64;

@@ -12,7 +12,9 @@
 //!    metrics). Scored: Pass, High, Low, and No data when `must_have_data`
 //!    (as a failure). Not scored: No data otherwise (it is listed, never
 //!    silently counted as a pass) and Error.
-//! 4. Nothing scored (all No data, or weights 0) → inconclusive.
+//! 4. Nothing scored (all No data, or weights 0) → inconclusive. A metric
+//!    that must have data and has none is scored (as a failure), so when
+//!    all metrics lack data but some must have it the score is 0: no-go.
 //! 5. score ≥ pass → go; ≥ marginal → inconclusive; below → no-go
 //!    (compared with a 1e-9 allowance for rounding in the weight sums).
 //! 6. A go with a metric that could not be judged (Error) becomes
