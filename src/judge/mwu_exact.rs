@@ -42,7 +42,7 @@ fn counts_upto(m: u64, n: u64, kmax: u64) -> Option<Vec<i128>> {
     let mut p = vec![0i128; len];
     p[0] = 1;
     for i in 1..=m as usize {
-        let a = n as usize + i;
+        let a = (n as usize).saturating_add(i);
         for d in (a..len).rev() {
             p[d] -= p[d - a];
         }
@@ -146,6 +146,8 @@ mod tests {
         assert!(feasible(8, 100_000));
         assert!(!feasible(100, 100));
         assert!(!feasible(0, 5));
+        // Huge sizes must not overflow: P(U ≥ 3) = 1 − 3/(n + 1).
+        assert_eq!(sf(3, 1, u64::MAX), Some(1.0));
     }
 
     #[test]

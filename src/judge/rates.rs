@@ -100,7 +100,7 @@ pub fn poisson_ratio_test(
             },
         });
     }
-    let n = canary.errors + baseline.errors;
+    let n = canary.errors.saturating_add(baseline.errors);
     Ok(tail(
         canary.errors,
         n,
@@ -123,7 +123,7 @@ pub fn rate_ratio_interval(canary: Counts, baseline: Counts, confidence: f64) ->
     if canary.total == 0 || baseline.total == 0 {
         return (0.0, f64::INFINITY);
     }
-    let n = canary.errors + baseline.errors;
+    let n = canary.errors.saturating_add(baseline.errors);
     let (lo, hi) = binomial::clopper_pearson(canary.errors, n, confidence);
     let exposure = baseline.total as f64 / canary.total as f64;
     let to_ratio = |p: f64| {
@@ -195,6 +195,15 @@ mod tests {
         assert_eq!(p.unwrap(), 1.0);
         let (lo, hi) = rate_ratio_interval(Counts::new(0, 50), Counts::new(0, 50), 0.95);
         assert_eq!((lo, hi), (0.0, f64::INFINITY));
+    }
+
+    #[test]
+    fn huge_counts_do_not_overflow() {
+        let huge = Counts::new(u64::MAX, u64::MAX);
+        let p = poisson_ratio_test(huge, huge, 1.1, Alternative::Greater).unwrap();
+        assert!((0.0..=1.0).contains(&p));
+        let (lo, hi) = rate_ratio_interval(huge, huge, 0.95);
+        assert!(lo <= hi);
     }
 
     #[test]
