@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! latency_p95 rose 23.1% (95% CI 18.0%..28.4%) beyond tolerance 10%, p=0.0003 (Holm-adjusted 0.0009); median 120 → 148, n=40/40
-//! errors error rate 0.02% vs 0%, ratio ∞ (95% CI 4.94..∞) beyond tolerance 10%, p=2.4e-6 (Holm-adjusted 4.8e-6); errors 20/100000 vs 0/100000
+//! errors 0.02% vs 0%, ratio ∞ (95% CI 4.937..∞) beyond tolerance 10% (ratio 1.1), p=2.4e-6 (Holm-adjusted 4.8e-6); errors 20/100000 vs 0/100000
 //! cpu changed +1.2% (95% CI -0.8%..3.1%), not beyond tolerance 10% for an increase, p=1 (Holm-adjusted 1); median 41 → 41.5, n=40/40
 //! ```
 
@@ -189,7 +189,7 @@ fn ratio(r: &MetricResult, lo: f64, hi: f64) -> (String, String, String, String)
         _ => "undefined".into(),
     };
     let head = format!(
-        "{} error rate {} vs {rb}, ratio {ratio_text}",
+        "{} {} vs {rb}, ratio {ratio_text}",
         r.name,
         side_rate(&r.canary)
     );
@@ -216,17 +216,13 @@ fn rate_bound(
     let bound = r.bound.unwrap_or(f64::NAN);
     let current = r.canary.rate.map(rate).unwrap_or_default();
     let head = match moved {
-        Some(Classification::High) => format!(
-            "{} error rate {current} is above the bound {}",
-            r.name,
-            rate(bound)
-        ),
-        Some(Classification::Low) => format!(
-            "{} error rate {current} is below the bound {}",
-            r.name,
-            rate(bound)
-        ),
-        _ => format!("{} error rate {current} vs bound {}", r.name, rate(bound)),
+        Some(Classification::High) => {
+            format!("{} {current} is above the bound {}", r.name, rate(bound))
+        }
+        Some(Classification::Low) => {
+            format!("{} {current} is below the bound {}", r.name, rate(bound))
+        }
+        _ => format!("{} {current} vs bound {}", r.name, rate(bound)),
     };
     let edge = r.margin.map(rate).unwrap_or_default();
     let context = format!("errors {}/{}", r.canary.errors.unwrap_or(0), r.canary.n);

@@ -209,7 +209,7 @@ fn errors_against_a_zero_error_baseline() {
     };
     let m = &one(&spec, high_traffic).metrics[0];
     assert_eq!(m.classification, Classification::High, "{}", m.reason);
-    assert!(m.reason.starts_with("errors error rate 0.02% vs 0%, ratio ∞ (95% CI 4.937..∞) beyond tolerance 10% (ratio 1.1), p=2.4e-6"), "{}", m.reason);
+    assert!(m.reason.starts_with("errors 0.02% vs 0%, ratio ∞ (95% CI 4.937..∞) beyond tolerance 10% (ratio 1.1), p=2.4e-6"), "{}", m.reason);
     let tiny = Data::Ratio {
         baseline: Counts::new(0, 50),
         canary: Counts::new(2, 50),
