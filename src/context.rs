@@ -35,10 +35,7 @@ impl Context {
     /// A variable's value, treating an empty value as unset (Bitbucket and
     /// Bamboo both pass unset variables as empty strings).
     pub fn var(&self, name: &str) -> Option<&str> {
-        self.env
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.env.get(name).map(String::as_str).filter(|v| !v.is_empty())
     }
 
     /// True when the variable is set to a true-ish value (`true`, `1`, `yes`).

@@ -34,10 +34,7 @@ pub struct WeeklyWindow {
 
 impl WeeklyWindow {
     pub fn parse(spec: &str, tz: Tz) -> Result<Self, WindowError> {
-        Err(WindowError::Window {
-            spec: spec.into(),
-            why: format!("not implemented ({tz})"),
-        })
+        Err(WindowError::Window { spec: spec.into(), why: format!("not implemented ({tz})") })
     }
     pub fn named(mut self, name: Option<String>) -> Self {
         self.name = name;
@@ -46,9 +43,7 @@ impl WeeklyWindow {
     /// `name` if set, else the canonical spec with its zone:
     /// `Mon-Fri 09:00-15:30 (Australia/Sydney)`.
     pub fn label(&self) -> String {
-        self.name
-            .clone()
-            .unwrap_or_else(|| format!("{} ({})", self.spec, self.tz))
+        self.name.clone().unwrap_or_else(|| format!("{} ({})", self.spec, self.tz))
     }
 }
 
@@ -65,16 +60,12 @@ impl Freeze {
     /// `to` inclusive) or local date-times (`2026-12-24T18:00`) or RFC 3339
     /// instants (`2026-12-24T18:00:00+11:00`).
     pub fn one_off(from: &str, to: &str, tz: Tz, reason: String) -> Result<Self, WindowError> {
-        Err(WindowError::Freeze(format!(
-            "not implemented {from} {to} {tz} {reason}"
-        )))
+        Err(WindowError::Freeze(format!("not implemented {from} {to} {tz} {reason}")))
     }
     /// A freeze every year from `from` to `to` (`MM-DD`, inclusive; may wrap
     /// the new year, e.g. `12-24` to `01-02`).
     pub fn yearly(from: &str, to: &str, tz: Tz, reason: String) -> Result<Self, WindowError> {
-        Err(WindowError::Freeze(format!(
-            "not implemented {from} {to} {tz} {reason}"
-        )))
+        Err(WindowError::Freeze(format!("not implemented {from} {to} {tz} {reason}")))
     }
     pub fn named(mut self, name: Option<String>) -> Self {
         self.name = name;
@@ -95,12 +86,7 @@ impl Schedule {
     }
     pub fn evaluate(&self, at: DateTime<Utc>) -> WindowStatus {
         let _ = at;
-        WindowStatus {
-            open: true,
-            rule: Rule::NoWindows,
-            next_open: None,
-            next_close: None,
-        }
+        WindowStatus { open: true, rule: Rule::NoWindows, next_open: None, next_close: None }
     }
 }
 
@@ -128,11 +114,7 @@ pub enum Rule {
     /// Outside every configured window.
     OutsideWindows,
     /// Inside a freeze (a freeze always wins over an open window).
-    Freeze {
-        name: Option<String>,
-        reason: String,
-        until: Option<Transition>,
-    },
+    Freeze { name: Option<String>, reason: String, until: Option<Transition> },
 }
 
 /// An instant with how it reads in the time zone that matters for it.
