@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use greenlight::judge::{
-    Alternative, Data, Kind, MetricInput, MetricSpec, Method, Thresholds, hodges_lehmann, judge,
+    Alternative, Data, Kind, Method, MetricInput, MetricSpec, Thresholds, hodges_lehmann, judge,
     mann_whitney_u,
 };
 
@@ -26,8 +26,13 @@ fn main() -> Result<(), String> {
     let (baseline, canary) = (read(baseline)?, read(canary)?);
 
     let t = Instant::now();
-    let mw = mann_whitney_u(&canary, &baseline, Alternative::TwoSided, Method::Asymptotic)
-        .map_err(|e| e.to_string())?;
+    let mw = mann_whitney_u(
+        &canary,
+        &baseline,
+        Alternative::TwoSided,
+        Method::Asymptotic,
+    )
+    .map_err(|e| e.to_string())?;
     let mw_s = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -36,7 +41,10 @@ fn main() -> Result<(), String> {
 
     let t = Instant::now();
     let spec = MetricSpec::new("latency", Kind::Continuous);
-    let data = Data::Continuous { baseline: &baseline, canary: &canary };
+    let data = Data::Continuous {
+        baseline: &baseline,
+        canary: &canary,
+    };
     let verdict = judge(&[MetricInput { spec: &spec, data }], Thresholds::default());
     let judge_s = t.elapsed().as_secs_f64();
 
