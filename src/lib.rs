@@ -15,6 +15,7 @@ pub mod duration;
 pub mod error;
 pub mod gate;
 pub mod http;
+pub mod judge;
 pub mod lock;
 pub mod metrics;
 pub mod outcome;

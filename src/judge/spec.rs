@@ -1,0 +1,219 @@
+//! What to judge about one metric, and the data it is judged on.
+//!
+//! A [`MetricSpec`] is validated configuration (the config layer parses
+//! `10%`, `5ms`, `increase` into it); [`Data`] is what the metric sources
+//! fetched for it. Defaults: direction `increase`, tolerance 10% relative,
+//! not critical, no data allowed, weight 1, `min_samples` 20, confidence 0.95.
+
+use serde::Serialize;
+
+use super::JudgeError;
+use super::rates::Counts;
+
+/// What kind of values a metric has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Latency, CPU, memory: samples compared by rank.
+    Continuous,
+    /// Errors over requests: counts compared as rates.
+    Ratio,
+}
+
+/// Which change is bad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Increase,
+    Decrease,
+    Either,
+}
+
+/// How much change is tolerated in the bad direction before it matters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tolerance {
+    /// A fraction (0.10 = 10%) of the baseline median (continuous), of the
+    /// bound (threshold), or on the rate ratio (ratio: 1.10).
+    Relative(f64),
+    /// A value in the metric's own unit (continuous metrics only).
+    Absolute(f64),
+}
+
+/// The judged metric's configuration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricSpec {
+    pub name: String,
+    pub kind: Kind,
+    pub direction: Direction,
+    pub tolerance: Tolerance,
+    /// A High/Low (or, with `must_have_data`, No data) fails the verdict.
+    pub critical: bool,
+    /// No data counts as a failure instead of being left out of the score.
+    pub must_have_data: bool,
+    /// Share of the score (≥ 0; 0 = shown but not scored).
+    pub weight: f64,
+    /// Fewer usable samples (continuous) or requests (ratio) on either side
+    /// is No data.
+    pub min_samples: usize,
+    /// Of the interval; 1 − confidence is the significance level α the
+    /// Holm-adjusted p-value is held to.
+    pub confidence: f64,
+}
+
+impl MetricSpec {
+    /// A spec with the defaults.
+    pub fn new(name: impl Into<String>, kind: Kind) -> Self {
+        MetricSpec {
+            name: name.into(),
+            kind,
+            direction: Direction::Increase,
+            tolerance: Tolerance::Relative(0.10),
+            critical: false,
+            must_have_data: false,
+            weight: 1.0,
+            min_samples: 20,
+            confidence: 0.95,
+        }
+    }
+
+    pub fn direction(mut self, direction: Direction) -> Self {
+        self.direction = direction;
+        self
+    }
+
+    pub fn tolerance(mut self, tolerance: Tolerance) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    pub fn critical(mut self, critical: bool) -> Self {
+        self.critical = critical;
+        self
+    }
+
+    pub fn must_have_data(mut self, must: bool) -> Self {
+        self.must_have_data = must;
+        self
+    }
+
+    pub fn weight(mut self, weight: f64) -> Self {
+        self.weight = weight;
+        self
+    }
+
+    pub fn min_samples(mut self, min: usize) -> Self {
+        self.min_samples = min;
+        self
+    }
+
+    pub fn confidence(mut self, confidence: f64) -> Self {
+        self.confidence = confidence;
+        self
+    }
+
+    /// α = 1 − confidence.
+    pub fn alpha(&self) -> f64 {
+        1.0 - self.confidence
+    }
+
+    /// Checks everything that does not depend on the data.
+    pub fn validate(&self) -> Result<(), JudgeError> {
+        if self.name.trim().is_empty() {
+            return Err(JudgeError::EmptyName);
+        }
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            return Err(JudgeError::Confidence(self.confidence));
+        }
+        if !(self.weight.is_finite() && self.weight >= 0.0) {
+            return Err(JudgeError::Weight(self.weight));
+        }
+        if self.min_samples == 0 {
+            return Err(JudgeError::MinSamples);
+        }
+        let t = self.tolerance.value();
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(JudgeError::Tolerance(t));
+        }
+        if self.kind == Kind::Ratio && matches!(self.tolerance, Tolerance::Absolute(_)) {
+            return Err(JudgeError::RatioAbsoluteTolerance);
+        }
+        Ok(())
+    }
+}
+
+impl Tolerance {
+    pub fn value(&self) -> f64 {
+        match *self {
+            Tolerance::Relative(v) | Tolerance::Absolute(v) => v,
+        }
+    }
+}
+
+/// The observations of one metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Data<'a> {
+    /// Canary and baseline samples (NaN/±Inf allowed: they are counted and
+    /// dropped).
+    Continuous {
+        baseline: &'a [f64],
+        canary: &'a [f64],
+    },
+    /// Canary samples against a fixed bound (absolute SLO): is the canary's
+    /// median beyond `bound`?
+    Threshold { canary: &'a [f64], bound: f64 },
+    /// Errors over requests on each side.
+    Ratio { baseline: Counts, canary: Counts },
+    /// The canary's error rate against a fixed rate `bound` (0.01 = 1%).
+    RatioThreshold { canary: Counts, bound: f64 },
+}
+
+impl Data<'_> {
+    pub(crate) fn label(&self) -> &'static str {
+        match self {
+            Data::Continuous { .. } => "continuous",
+            Data::Threshold { .. } => "threshold",
+            Data::Ratio { .. } => "ratio",
+            Data::RatioThreshold { .. } => "ratio threshold",
+        }
+    }
+
+    pub(crate) fn kind(&self) -> Kind {
+        match self {
+            Data::Continuous { .. } | Data::Threshold { .. } => Kind::Continuous,
+            Data::Ratio { .. } | Data::RatioThreshold { .. } => Kind::Ratio,
+        }
+    }
+}
+
+/// One metric to judge: its spec and its data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetricInput<'a> {
+    pub spec: &'a MetricSpec,
+    pub data: Data<'a>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_validate_and_bad_values_do_not() {
+        let spec = MetricSpec::new("latency", Kind::Continuous);
+        assert!(spec.validate().is_ok());
+        assert!((spec.alpha() - 0.05).abs() < 1e-15);
+        let bad = [
+            spec.clone().confidence(1.0),
+            spec.clone().confidence(f64::NAN),
+            spec.clone().weight(-1.0),
+            spec.clone().min_samples(0),
+            spec.clone().tolerance(Tolerance::Relative(f64::INFINITY)),
+            spec.clone().tolerance(Tolerance::Absolute(-2.0)),
+            MetricSpec::new(" ", Kind::Continuous),
+            MetricSpec::new("errors", Kind::Ratio).tolerance(Tolerance::Absolute(0.01)),
+        ];
+        for b in bad {
+            assert!(b.validate().is_err(), "{b:?}");
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! One metric at a time: how each kind of data is classified, and the
+//! reason sentence that says why.
+
+use crate::Outcome;
+use crate::judge::{
+    Classification, Counts, Data, Direction, Kind, MetricInput, MetricSpec, Thresholds, Tolerance,
+    Verdict, judge,
+};
+
+pub(super) fn ramp(n: usize, start: f64, step: f64) -> Vec<f64> {
+    // A deterministic spread of values without ties, in a scrambled order.
+    (0..n)
+        .map(|i| start + step * ((i * 7) % n) as f64)
+        .collect()
+}
+
+pub(super) fn one(spec: &MetricSpec, data: Data<'_>) -> Verdict {
+    judge(&[MetricInput { spec, data }], Thresholds::default())
+}
+
+pub(super) fn latency() -> MetricSpec {
+    MetricSpec::new("latency_p95", Kind::Continuous)
+}
+
+#[test]
+fn identical_data_passes() {
+    let b = ramp(40, 100.0, 1.0);
+    let v = one(
+        &latency(),
+        Data::Continuous {
+            baseline: &b,
+            canary: &b,
+        },
+    );
+    let m = &v.metrics[0];
+    assert_eq!(m.classification, Classification::Pass);
+    assert_eq!(v.outcome, Outcome::Go);
+    assert_eq!(v.score, Some(100.0));
+    assert!(
+        m.reason.starts_with("latency_p95 changed +0.0% (95% CI "),
+        "{}",
+        m.reason
+    );
+    assert!(
+        m.reason
+            .contains("not beyond tolerance 10% for an increase"),
+        "{}",
+        m.reason
+    );
+}
+
+#[test]
+fn constant_or_fully_tied_data_does_not_crash() {
+    let same = vec![5.0; 30];
+    let v = one(
+        &latency(),
+        Data::Continuous {
+            baseline: &same,
+            canary: &same,
+        },
+    );
+    assert_eq!(v.metrics[0].classification, Classification::Pass);
+    // Tested against "canary − 10% of 5 exceeds the baseline": p ≈ 1.
+    assert!(v.metrics[0].test.unwrap().p_value > 0.99);
+
+    let higher = vec![7.0; 30];
+    let v = one(
+        &latency(),
+        Data::Continuous {
+            baseline: &same,
+            canary: &higher,
+        },
+    );
+    let m = &v.metrics[0];
+    assert_eq!(m.classification, Classification::High, "{}", m.reason);
+    assert_eq!(m.estimate.unwrap().value, 2.0);
+    assert!(
+        m.reason
+            .starts_with("latency_p95 rose 40.0% (95% CI 40.0%..40.0%) beyond tolerance 10%")
+    );
+}
+
+#[test]
+fn a_clear_regression_reads_like_the_numbers() {
+    let b = ramp(40, 100.0, 1.0);
+    let c: Vec<f64> = b.iter().map(|v| v * 1.25).collect();
+    let v = one(
+        &latency(),
+        Data::Continuous {
+            baseline: &b,
+            canary: &c,
+        },
+    );
+    let m = &v.metrics[0];
+    assert_eq!(m.classification, Classification::High);
+    assert_eq!((v.score, v.outcome), (Some(0.0), Outcome::NoGo));
+    assert!(
+        m.reason.starts_with("latency_p95 rose 25.0% (95% CI "),
+        "{}",
+        m.reason
+    );
+    assert!(
+        m.reason.contains(") beyond tolerance 10%, p="),
+        "{}",
+        m.reason
+    );
+    assert!(m.reason.contains("(Holm-adjusted "), "{}", m.reason);
+    assert!(
+        m.reason.ends_with("; median 119.5 → 149.4, n=40/40"),
+        "{}",
+        m.reason
+    );
+}
+
+#[test]
+fn decrease_and_either_directions() {
+    let b = ramp(40, 100.0, 1.0);
+    let lower: Vec<f64> = b.iter().map(|v| v * 0.7).collect();
+    let throughput = MetricSpec::new("throughput", Kind::Continuous).direction(Direction::Decrease);
+    let m = &one(
+        &throughput,
+        Data::Continuous {
+            baseline: &b,
+            canary: &lower,
+        },
+    )
+    .metrics[0];
+    assert_eq!(m.classification, Classification::Low);
+    assert!(
+        m.reason.starts_with("throughput fell 30.0%"),
+        "{}",
+        m.reason
+    );
+    // An increase is harmless when only a decrease is bad.
+    let higher: Vec<f64> = b.iter().map(|v| v * 1.3).collect();
+    let m = &one(
+        &throughput,
+        Data::Continuous {
+            baseline: &b,
+            canary: &higher,
+        },
+    )
+    .metrics[0];
+    assert_eq!(m.classification, Classification::Pass);
+    assert!(
+        m.reason.contains("not beyond tolerance 10% for a decrease"),
+        "{}",
+        m.reason
+    );
+    let either = latency().direction(Direction::Either);
+    assert_eq!(
+        one(
+            &either,
+            Data::Continuous {
+                baseline: &b,
+                canary: &lower
+            }
+        )
+        .metrics[0]
+            .classification,
+        Classification::Low
+    );
+    assert_eq!(
+        one(
+            &either,
+            Data::Continuous {
+                baseline: &b,
+                canary: &higher
+            }
+        )
+        .metrics[0]
+            .classification,
+        Classification::High
+    );
+}
+
+#[test]
+fn zero_baseline_median_with_relative_tolerance_says_so() {
+    let b: Vec<f64> = (0..40).map(|i| if i < 30 { 0.0 } else { 1.0 }).collect();
+    let c: Vec<f64> = (0..40).map(|i| if i < 5 { 0.0 } else { 3.0 }).collect();
+    let m = &one(
+        &MetricSpec::new("queue", Kind::Continuous),
+        Data::Continuous {
+            baseline: &b,
+            canary: &c,
+        },
+    )
+    .metrics[0];
+    assert_eq!(m.classification, Classification::High);
+    assert!(m.relative.is_none());
+    assert!(
+        m.reason
+            .starts_with("queue rose 3 (95% CI 3..3) beyond tolerance 0"),
+        "{}",
+        m.reason
+    );
+    assert!(
+        m.reason
+            .contains("the baseline median is 0, so the relative tolerance 10% allows no shift")
+    );
+}
+
+#[test]
+fn errors_against_a_zero_error_baseline() {
+    let spec = MetricSpec::new("errors", Kind::Ratio);
+    let high_traffic = Data::Ratio {
+        baseline: Counts::new(0, 100_000),
+        canary: Counts::new(20, 100_000),
+    };
+    let m = &one(&spec, high_traffic).metrics[0];
+    assert_eq!(m.classification, Classification::High, "{}", m.reason);
+    assert!(m.reason.starts_with("errors 0.02% vs 0%, ratio ∞ (95% CI 4.937..∞) beyond tolerance 10% (ratio 1.1), p=2.4e-6"), "{}", m.reason);
+    let tiny = Data::Ratio {
+        baseline: Counts::new(0, 50),
+        canary: Counts::new(2, 50),
+    };
+    let m = &one(&spec, tiny).metrics[0];
+    assert_eq!(m.classification, Classification::Pass, "{}", m.reason);
+    let none = Data::Ratio {
+        baseline: Counts::new(0, 50),
+        canary: Counts::new(0, 50),
+    };
+    assert_eq!(
+        one(&spec, none).metrics[0].classification,
+        Classification::Pass
+    );
+    let few = Data::Ratio {
+        baseline: Counts::new(0, 10),
+        canary: Counts::new(0, 50),
+    };
+    assert_eq!(
+        one(&spec, few).metrics[0].classification,
+        Classification::NoData
+    );
+}
+
+#[test]
+fn thresholds_as_baselines() {
+    let spec = latency().tolerance(Tolerance::Relative(0.0));
+    let slow = ramp(40, 310.0, 1.0);
+    let m = &one(
+        &spec,
+        Data::Threshold {
+            canary: &slow,
+            bound: 300.0,
+        },
+    )
+    .metrics[0];
+    assert_eq!(m.classification, Classification::High, "{}", m.reason);
+    assert!(
+        m.reason
+            .starts_with("latency_p95 median 329.5 is 9.8% above the bound 300 (95% CI"),
+        "{}",
+        m.reason
+    );
+    let fast = ramp(40, 200.0, 1.0);
+    assert_eq!(
+        one(
+            &spec,
+            Data::Threshold {
+                canary: &fast,
+                bound: 300.0
+            }
+        )
+        .metrics[0]
+            .classification,
+        Classification::Pass
+    );
+    let errors = MetricSpec::new("errors", Kind::Ratio);
+    let bad = Data::RatioThreshold {
+        canary: Counts::new(40, 1000),
+        bound: 0.01,
+    };
+    assert_eq!(
+        one(&errors, bad).metrics[0].classification,
+        Classification::High
+    );
+    let fine = Data::RatioThreshold {
+        canary: Counts::new(12, 1000),
+        bound: 0.01,
+    };
+    assert_eq!(
+        one(&errors, fine).metrics[0].classification,
+        Classification::Pass
+    );
+}

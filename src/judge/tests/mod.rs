@@ -1,0 +1,7 @@
+//! Tests across the judge's parts: SciPy reference values, verdict rules,
+//! and simulations on fixed seeds.
+
+mod classification;
+mod reference;
+mod simulation;
+mod verdict_rules;
