@@ -72,6 +72,8 @@ pub enum Command {
     Lock(LockArgs),
     /// Remove the lock from the file and HTTP lock sources
     Unlock(UnlockArgs),
+    /// Run the semantic HTTP checks against the new stack: exit 0 all pass, 1 any fails, 3 not answering
+    Checks(ChecksArgs),
     /// Run as a Bitbucket pipe: COMMAND and the pipe variables (WINDOW, TIMEZONE, CONFIG, ...) come from the environment
     Pipe,
 }
@@ -133,6 +135,34 @@ pub struct UnlockArgs {
     pub source: Option<String>,
     #[command(flatten)]
     pub sources: SourceArgs,
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct ChecksArgs {
+    /// Check this URL without a config file (replaces the config's checks) [env: GREENLIGHT_CHECK_URL]
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Expected status for --url: 200, "200,204" or 2xx [env: GREENLIGHT_CHECK_STATUS] [default: 2xx]
+    #[arg(long, value_name = "STATUS")]
+    pub expect_status: Option<String>,
+    /// Text the body of --url must contain; repeat for several [env: GREENLIGHT_CHECK_BODY_CONTAINS]
+    #[arg(long, value_name = "TEXT")]
+    pub expect_body_contains: Vec<String>,
+    /// Connect --url to this address (IP, IP:PORT or host) while Host, SNI and certificate use the URL's host, like curl --resolve [env: GREENLIGHT_CHECK_RESOLVE]
+    #[arg(long, value_name = "ADDR")]
+    pub resolve: Option<String>,
+    /// Retry --url until it passes, for up to this long, e.g. 2m [env: GREENLIGHT_CHECK_RETRY]
+    #[arg(long, value_name = "DURATION")]
+    pub retry: Option<String>,
+    /// How many checks run at once [env: GREENLIGHT_CONCURRENCY] [default: 32]
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<String>,
+    /// PEM file of CA certificates to trust instead of the built-in roots [env: GREENLIGHT_CA_FILE]
+    #[arg(long, value_name = "PATH")]
+    pub ca_file: Option<String>,
+    /// Write JUnit XML here [env: GREENLIGHT_JUNIT] [default: $BITBUCKET_CLONE_DIR/test-results/greenlight-checks.xml in a Bitbucket pipeline]
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<String>,
 }
 
 /// One option that an environment variable can set.
@@ -218,6 +248,38 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "source",
         env: "GREENLIGHT_LOCK_SOURCE",
+    },
+    EnvOption {
+        flag: "url",
+        env: "GREENLIGHT_CHECK_URL",
+    },
+    EnvOption {
+        flag: "expect-status",
+        env: "GREENLIGHT_CHECK_STATUS",
+    },
+    EnvOption {
+        flag: "expect-body-contains",
+        env: "GREENLIGHT_CHECK_BODY_CONTAINS",
+    },
+    EnvOption {
+        flag: "resolve",
+        env: "GREENLIGHT_CHECK_RESOLVE",
+    },
+    EnvOption {
+        flag: "retry",
+        env: "GREENLIGHT_CHECK_RETRY",
+    },
+    EnvOption {
+        flag: "concurrency",
+        env: "GREENLIGHT_CONCURRENCY",
+    },
+    EnvOption {
+        flag: "ca-file",
+        env: "GREENLIGHT_CA_FILE",
+    },
+    EnvOption {
+        flag: "junit",
+        env: "GREENLIGHT_JUNIT",
     },
 ];
 

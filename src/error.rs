@@ -3,6 +3,7 @@
 //! decided: bad input is 2; a `lock`/`unlock` that could not reach its API
 //! is 3.
 
+use crate::checks::CheckError;
 use crate::config::ConfigError;
 use crate::lock::LockError;
 
@@ -12,6 +13,10 @@ pub enum Error {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error(transparent)]
+    Checks(#[from] CheckError),
+    #[error("cannot write {path}: {cause}")]
+    Write { path: String, cause: String },
     #[error("{0}")]
     Usage(String),
 }
@@ -19,7 +24,8 @@ pub enum Error {
 impl Error {
     pub fn code(&self) -> u8 {
         match self {
-            Error::Config(_) | Error::Usage(_) => 2,
+            Error::Config(_) | Error::Usage(_) | Error::Write { .. } => 2,
+            Error::Checks(e) => e.code(),
             Error::Lock(e) => e.code(),
         }
     }

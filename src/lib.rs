@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod app;
+mod app_checks;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -65,6 +66,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
         Command::Status(a) => app::gate(a, &settings, ctx, true),
         Command::Lock(a) => app::lock(a, &settings, ctx),
         Command::Unlock(a) => app::unlock(a, &settings, ctx),
+        Command::Checks(a) => app_checks::checks(a, &settings, ctx),
         Command::Pipe => Err(Error::Usage("`pipe` cannot run itself".into())),
     };
     result.unwrap_or_else(|e| fail(&e, ctx))

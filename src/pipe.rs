@@ -19,7 +19,7 @@ use crate::cli::OPTIONS;
 use crate::context::Context;
 
 /// The subcommands a pipe may run.
-pub const COMMANDS: &[&str] = &["gate", "status", "lock", "unlock"];
+pub const COMMANDS: &[&str] = &["gate", "status", "lock", "unlock", "checks"];
 
 /// The pipe variable for an option's `GREENLIGHT_*` variable.
 pub fn pipe_name(env: &str) -> &str {

@@ -45,6 +45,9 @@ pub struct FileConfig {
     #[serde(default)]
     pub locks: LocksEntry,
     pub deadline: Option<HumanDuration>,
+    /// Semantic HTTP checks (see [`crate::checks`]).
+    #[serde(default)]
+    pub checks: Vec<crate::checks::CheckSpec>,
 }
 
 /// An IANA time zone name, checked while parsing.

@@ -2,6 +2,7 @@
 //! `✔`/`✖` lines of Bitbucket pipes), `json` for machines. Each format is
 //! its own file.
 
+pub mod checks;
 pub mod json;
 pub mod junit;
 pub mod text;

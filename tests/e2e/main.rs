@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod checks_cli;
 mod checks_engine;
 mod errors;
 mod lock_command;

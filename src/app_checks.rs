@@ -1,0 +1,111 @@
+//! `greenlight checks`: the semantic HTTP checks from the config (or one
+//! from `--url`), run concurrently within the deadline, reported as text or
+//! JSON, and as JUnit XML for Bitbucket's Tests tab and Bamboo.
+
+use std::path::{Path, PathBuf};
+
+use crate::checks::{self, CheckSpec, RunOptions, Trust};
+use crate::cli::{ChecksArgs, Format};
+use crate::config::settings::{Sourced, pick};
+use crate::config::{ConfigError, Settings};
+use crate::context::Context;
+use crate::error::Error;
+use crate::report::{self, Painter};
+
+/// Where Bitbucket Pipelines looks for test reports, under the clone dir.
+pub const BITBUCKET_JUNIT: &str = "test-results/greenlight-checks.xml";
+
+pub fn checks(args: &ChecksArgs, s: &Settings, ctx: &Context) -> Result<u8, Error> {
+    let specs = specs(args, s, ctx)?;
+    let prepared = checks::prepare(&specs, ctx)?;
+    let mut opts = RunOptions {
+        deadline: Some(ctx.started + s.deadline),
+        ..RunOptions::default()
+    };
+    if let Some(n) = pick("concurrency", args.concurrency.as_deref(), ctx) {
+        opts.concurrency = n
+            .value
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=1024).contains(n))
+            .ok_or_else(|| invalid(&n, "expected a whole number from 1 to 1024"))?;
+    }
+    if let Some(ca) = pick("ca-file", args.ca_file.as_deref(), ctx) {
+        opts.trust = Trust::from_pem_file(&ctx.cwd.join(&ca.value))?;
+    }
+    let run = checks::run(&prepared, &opts, ctx);
+    let code = run.outcome.code();
+    if let Some(path) = junit_path(args, ctx) {
+        report::junit::write(&path, &report::checks::junit(&run)).map_err(|e| Error::Write {
+            path: path.display().to_string(),
+            cause: e.to_string(),
+        })?;
+        log::debug!("wrote JUnit report {}", path.display());
+    }
+    match s.format {
+        Format::Json => println!("{}", report::json::render("checks", code, &run)),
+        Format::Text => println!(
+            "{}",
+            report::checks::text(&run, Painter { color: s.color }, s.quiet)
+        ),
+    }
+    Ok(code)
+}
+
+/// `--url` and friends make one check; otherwise the config's `checks:`.
+fn specs(args: &ChecksArgs, s: &Settings, ctx: &Context) -> Result<Vec<CheckSpec>, Error> {
+    let Some(url) = pick("url", args.url.as_deref(), ctx) else {
+        let specs = s
+            .file
+            .as_ref()
+            .map(|f| f.file.checks.clone())
+            .unwrap_or_default();
+        if specs.is_empty() {
+            return Err(Error::Usage(
+                "no checks to run: give --url (or GREENLIGHT_CHECK_URL) or a `checks:` list in the config file".into(),
+            ));
+        }
+        return Ok(specs);
+    };
+    let status = pick("expect-status", args.expect_status.as_deref(), ctx);
+    let contains = if args.expect_body_contains.is_empty() {
+        pick("expect-body-contains", None, ctx)
+            .map(|c| vec![c.value])
+            .unwrap_or_default()
+    } else {
+        args.expect_body_contains.clone()
+    };
+    let mut spec = CheckSpec::quick(
+        &url.value,
+        status.as_ref().map(|s| s.value.as_str()),
+        &contains,
+    )?;
+    if let Some(r) = pick("resolve", args.resolve.as_deref(), ctx) {
+        checks::ConnectTo::parse(&r.value).map_err(|m| invalid(&r, m))?;
+        spec.resolve = Some(checks::Template::parse(&r.value).map_err(|m| invalid(&r, m))?);
+    }
+    if let Some(r) = pick("retry", args.retry.as_deref(), ctx) {
+        let within = crate::duration::parse(&r.value).map_err(|m| invalid(&r, m))?;
+        spec.retry = Some(checks::Retry::within(within));
+    }
+    Ok(vec![spec])
+}
+
+/// `--junit`, else in a Bitbucket pipeline the clone dir's `test-results/`.
+fn junit_path(args: &ChecksArgs, ctx: &Context) -> Option<PathBuf> {
+    match pick("junit", args.junit.as_deref(), ctx) {
+        Some(p) => Some(ctx.cwd.join(&p.value)),
+        None => ctx
+            .var("BITBUCKET_CLONE_DIR")
+            .map(|dir| Path::new(dir).join(BITBUCKET_JUNIT)),
+    }
+}
+
+fn invalid(s: &Sourced, message: impl Into<String>) -> Error {
+    ConfigError::Value {
+        origin: s.origin.clone(),
+        message: message.into(),
+    }
+    .into()
+}

@@ -1,0 +1,171 @@
+//! Reports of a checks run: the readable summary and the JUnit suites.
+//!
+//! ```text
+//! ✔ health: GET https://shop.example.com/health → 200 in 45ms
+//! ✖ home: GET https://shop.example.com/ → 503 in 12ms
+//!     ✖ status is 200: expected 200, got 503
+//! ⚠ api: timed out: no answer within 10s (2 attempts)
+//! ✖ NO-GO: 1 of 3 checks failed (home); 1 did not answer (api)
+//! ```
+//!
+//! JUnit: one test case per assert (classname `checks.<check>`); a check
+//! that could not be evaluated (unreachable, timed out) is one `<error>`
+//! case named `reachable`.
+
+use std::time::Duration;
+
+use super::junit::{Case, CaseResult, Suite};
+use super::{Mark, Painter, outcome_word};
+use crate::checks::{CheckOutcome, CheckResult, CheckRun};
+
+pub fn text(run: &CheckRun, p: Painter, quiet: bool) -> String {
+    let mut lines = Vec::new();
+    if !quiet {
+        for r in &run.results {
+            lines.extend(check_lines(r, p));
+        }
+    }
+    lines.push(p.line(
+        Painter::outcome_mark(run.outcome),
+        &format!("{}: {}", outcome_word(run.outcome), summary(run)),
+    ));
+    lines.join("\n")
+}
+
+fn check_lines(r: &CheckResult, p: Painter) -> Vec<String> {
+    let attempts = if r.attempts > 1 {
+        format!(" after {} attempts", r.attempts)
+    } else {
+        String::new()
+    };
+    let answer = match (r.status, r.latency_ms) {
+        (Some(s), Some(ms)) => format!(" → {s} in {ms}ms"),
+        (Some(s), None) => format!(" → {s}"),
+        _ => String::new(),
+    };
+    let head = format!("{}: {} {}{answer}{attempts}", r.name, r.method, r.url);
+    let mut lines = match r.outcome {
+        CheckOutcome::Passed => vec![p.line(Mark::Ok, &head)],
+        CheckOutcome::Failed => vec![p.line(Mark::Fail, &head)],
+        CheckOutcome::Error | CheckOutcome::TimedOut => {
+            let what = if r.outcome == CheckOutcome::TimedOut {
+                "timed out"
+            } else {
+                "could not be evaluated"
+            };
+            let why = r
+                .error
+                .as_deref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default();
+            vec![p.line(Mark::Warn, &format!("{head}: {what}{why}"))]
+        }
+    };
+    for a in r.asserts.iter().filter(|a| !a.passed) {
+        let note = a
+            .note
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "    {}",
+            p.line(
+                Mark::Fail,
+                &format!(
+                    "{}: expected {}, got {}{note}",
+                    a.description, a.expected, a.actual
+                )
+            )
+        ));
+    }
+    for w in &r.warnings {
+        lines.push(format!("    {}", p.line(Mark::Warn, w)));
+    }
+    lines
+}
+
+fn summary(run: &CheckRun) -> String {
+    let t = &run.totals;
+    let names = |f: fn(&CheckResult) -> bool| {
+        run.results
+            .iter()
+            .filter(|r| f(r))
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    if t.failed > 0 {
+        parts.push(format!(
+            "{} of {} checks failed ({})",
+            t.failed,
+            t.checks,
+            names(|r| r.outcome == CheckOutcome::Failed)
+        ));
+    }
+    let unanswered = t.error + t.timed_out;
+    if unanswered > 0 {
+        parts.push(format!(
+            "{unanswered} did not answer ({})",
+            names(|r| matches!(r.outcome, CheckOutcome::Error | CheckOutcome::TimedOut))
+        ));
+    }
+    if parts.is_empty() {
+        format!("all {} checks passed in {}ms", t.checks, run.duration_ms)
+    } else {
+        parts.join("; ")
+    }
+}
+
+pub fn junit(run: &CheckRun) -> Vec<Suite> {
+    let mut cases = Vec::new();
+    for r in &run.results {
+        let classname = format!("checks.{}", r.name);
+        let time = Duration::from_millis(r.latency_ms.unwrap_or(r.duration_ms));
+        if matches!(r.outcome, CheckOutcome::Error | CheckOutcome::TimedOut) {
+            cases.push(Case {
+                classname: classname.clone(),
+                name: "reachable".into(),
+                time,
+                result: CaseResult::Error {
+                    message: r
+                        .error
+                        .clone()
+                        .unwrap_or_else(|| "could not be evaluated".into()),
+                    detail: format!("{} {} ({} attempts)", r.method, r.url, r.attempts),
+                },
+            });
+            continue;
+        }
+        for a in &r.asserts {
+            let result = if a.passed {
+                CaseResult::Passed
+            } else {
+                CaseResult::Failure {
+                    message: format!("expected {}, got {}", a.expected, a.actual),
+                    detail: format!(
+                        "{} {}\nexpected: {}\nactual: {}{}",
+                        r.method,
+                        r.url,
+                        a.expected,
+                        a.actual,
+                        a.note
+                            .as_deref()
+                            .map(|n| format!("\nnote: {n}"))
+                            .unwrap_or_default()
+                    ),
+                }
+            };
+            cases.push(Case {
+                classname: classname.clone(),
+                name: a.description.clone(),
+                time,
+                result,
+            });
+        }
+    }
+    vec![Suite {
+        name: "greenlight checks".into(),
+        cases,
+    }]
+}
