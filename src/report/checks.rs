@@ -43,7 +43,12 @@ fn check_lines(r: &CheckResult, p: Painter) -> Vec<String> {
         (Some(s), None) => format!(" → {s}"),
         _ => String::new(),
     };
-    let head = format!("{}: {} {}{answer}{attempts}", r.name, r.method, r.url);
+    // A check made from --url is named by its URL: do not say it twice.
+    let head = if r.name == r.url {
+        format!("{} {}{answer}{attempts}", r.method, r.url)
+    } else {
+        format!("{}: {} {}{answer}{attempts}", r.name, r.method, r.url)
+    };
     let mut lines = match r.outcome {
         CheckOutcome::Passed => vec![p.line(Mark::Ok, &head)],
         CheckOutcome::Failed => vec![p.line(Mark::Fail, &head)],
