@@ -179,7 +179,8 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>, stop: 
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+/// Reads one HTTP/1.1 request (plain or from a TLS stream).
+pub fn read_request<R: Read>(reader: &mut BufReader<R>) -> Option<Request> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
