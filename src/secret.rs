@@ -30,70 +30,71 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Query parameter names whose values are secrets.
-const SENSITIVE: &[&str] = &[
+/// Query parameter names whose values are secrets (matched as substrings).
+const SECRET_QUERY: &[&str] = &[
     "token",
     "key",
     "secret",
     "password",
     "passwd",
-    "auth",
-    "signature",
+    "pwd",
     "sig",
+    "signature",
+    "auth",
+    "code",
     "credential",
+    "session",
 ];
+
+/// What a secret is replaced by.
+const MASK: &str = "***";
 
 /// True for a header or parameter name that carries a secret.
 pub fn is_sensitive_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower == "authorization" || lower == "cookie" || SENSITIVE.iter().any(|s| lower.contains(s))
+    lower == "authorization" || lower == "cookie" || SECRET_QUERY.iter().any(|s| lower.contains(s))
 }
 
-/// Redacts `user:password@` and sensitive query values from a URL-ish
-/// string: `https://u:p@h/x?api_key=1&a=2` → `https://u:***@h/x?api_key=***&a=2`.
-pub fn redact_url(url: &str) -> String {
-    let (head, query) = match url.split_once('?') {
-        Some((h, q)) => (h, Some(q)),
-        None => (url, None),
+/// A URL fit to show: `https://u:p@h/x?api_key=1&a=2#f` →
+/// `https://u:***@h/x?api_key=***&a=2#f`.
+pub fn redact_url(raw: &str) -> String {
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, raw),
     };
-    let mut out = redact_userinfo(head);
-    if let Some(q) = query {
-        out.push('?');
-        let parts: Vec<String> = q
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if is_sensitive_name(k) => format!("{k}=***"),
-                _ => pair.to_string(),
-            })
-            .collect();
-        out.push_str(&parts.join("&"));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:{MASK}@{host}"),
+            None => format!("{MASK}@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    let tail = redact_query(tail);
+    match scheme {
+        Some(scheme) => format!("{scheme}://{authority}{tail}"),
+        None => format!("{authority}{tail}"),
     }
-    out
 }
 
-fn redact_userinfo(head: &str) -> String {
-    let Some(scheme_end) = head.find("://") else {
-        return head.to_string();
+fn redact_query(tail: &str) -> String {
+    let Some(q) = tail.find('?') else {
+        return tail.to_string();
     };
-    let rest = &head[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            let masked = if userinfo.contains(':') {
-                format!("{user}:***")
-            } else {
-                "***".into()
-            };
-            format!(
-                "{}{masked}@{host}{}",
-                &head[..scheme_end + 3],
-                &rest[authority_end..]
-            )
-        }
-        None => head.to_string(),
-    }
+    let (path, query_and_fragment) = tail.split_at(q + 1);
+    let (query, fragment) = match query_and_fragment.find('#') {
+        Some(h) => query_and_fragment.split_at(h),
+        None => (query_and_fragment, ""),
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if is_sensitive_name(name) => format!("{name}={MASK}"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{path}{}{fragment}", pairs.join("&"))
 }
 
 /// Replaces every occurrence of each secret in `text` with `***`: the last

@@ -20,18 +20,6 @@ pub const MASK: &str = "***";
 
 const SECRET_WORDS: &[&str] = &["token", "key", "secret", "password", "passwd", "credential"];
 const SECRET_HEADER_WORDS: &[&str] = &["auth", "cookie", "session", "signature"];
-const SECRET_QUERY: &[&str] = &[
-    "token",
-    "key",
-    "secret",
-    "password",
-    "passwd",
-    "pwd",
-    "sig",
-    "signature",
-    "auth",
-    "code",
-];
 
 /// True for an environment variable whose value must never be shown.
 pub fn is_secret_variable(name: &str) -> bool {
@@ -48,51 +36,8 @@ pub fn is_secret_header(name: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-/// A URL fit to show: password and secret-looking query values masked.
-pub fn url(raw: &str) -> String {
-    let (scheme, rest) = match raw.split_once("://") {
-        Some((scheme, rest)) => (Some(scheme), rest),
-        None => (None, raw),
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{user}:{MASK}@{host}"),
-            None => format!("{MASK}@{host}"),
-        },
-        None => authority.to_string(),
-    };
-    let tail = redact_query(tail);
-    match scheme {
-        Some(scheme) => format!("{scheme}://{authority}{tail}"),
-        None => format!("{authority}{tail}"),
-    }
-}
-
-fn redact_query(tail: &str) -> String {
-    let Some(q) = tail.find('?') else {
-        return tail.to_string();
-    };
-    let (path, query_and_fragment) = tail.split_at(q + 1);
-    let (query, fragment) = match query_and_fragment.find('#') {
-        Some(h) => query_and_fragment.split_at(h),
-        None => (query_and_fragment, ""),
-    };
-    let pairs: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if is_secret_param(name) => format!("{name}={MASK}"),
-            _ => pair.to_string(),
-        })
-        .collect();
-    format!("{path}{}{fragment}", pairs.join("&"))
-}
-
-fn is_secret_param(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_QUERY.iter().any(|w| lower.contains(w))
-}
+/// A URL fit to show: one implementation for the whole crate.
+pub use crate::secret::redact_url as url;
 
 /// Masks every known secret value in a text. Cheap to clone; one per check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
