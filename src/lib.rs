@@ -7,8 +7,10 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod app;
+mod app_compare;
 pub mod checks;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod context;
 pub mod duration;
@@ -22,6 +24,7 @@ pub mod outcome;
 pub mod pipe;
 pub mod report;
 pub mod secret;
+pub mod verify;
 pub mod window;
 
 pub use context::Context;
@@ -65,6 +68,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
         Command::Status(a) => app::gate(a, &settings, ctx, true),
         Command::Lock(a) => app::lock(a, &settings, ctx),
         Command::Unlock(a) => app::unlock(a, &settings, ctx),
+        Command::Compare(a) => app_compare::compare(a, &settings, ctx),
+        Command::Verify(a) => app_compare::verify(a, &settings, ctx),
         Command::Pipe => Err(Error::Usage("`pipe` cannot run itself".into())),
     };
     result.unwrap_or_else(|e| fail(&e, ctx))

@@ -45,6 +45,10 @@ pub struct FileConfig {
     #[serde(default)]
     pub locks: LocksEntry,
     pub deadline: Option<HumanDuration>,
+    #[serde(default)]
+    pub checks: Vec<crate::checks::CheckSpec>,
+    /// Baseline comparison (`greenlight compare`, `greenlight verify`).
+    pub compare: Option<crate::compare::CompareEntry>,
 }
 
 /// An IANA time zone name, checked while parsing.

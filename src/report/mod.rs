@@ -2,9 +2,12 @@
 //! `✔`/`✖` lines of Bitbucket pipes), `json` for machines. Each format is
 //! its own file.
 
+pub mod compare_junit;
+pub mod compare_text;
 pub mod json;
 pub mod junit;
 pub mod text;
+pub mod verify_text;
 
 use crate::outcome::Outcome;
 

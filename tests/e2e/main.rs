@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod checks_engine;
+mod compare;
 mod errors;
 mod lock_command;
 mod locks;

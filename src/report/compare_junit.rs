@@ -1,0 +1,108 @@
+//! JUnit test cases for `compare` and `verify` (rendered by
+//! [`super::junit`]): one case per metric, and for `verify` one per check.
+//!
+//! | result | JUnit |
+//! |---|---|
+//! | metric pass | passed |
+//! | metric high / low | `<failure>` |
+//! | metric no data, `must_have_data` | `<failure>` |
+//! | metric no data otherwise | `<skipped>` (left out of the score, as the judge does) |
+//! | metric error (source failed, cannot be judged) | `<error>` |
+//! | check passed / failed / error or timed out | passed / `<failure>` / `<error>` |
+//!
+//! The message is one line (`latency_p95: high`, `status is 200: expected
+//! 200, got 503`); the body holds the judge's reason and the queries.
+//!
+//! ```xml
+//! <testsuite name="compare" tests="2" failures="1" errors="0" skipped="0" time="0.012">
+//!   <testcase classname="compare" name="latency_p95" time="0.006">
+//!     <failure message="latency_p95: high">latency_p95 rose 30.0% (95% CI ...) ...
+//! baseline: latency_seconds{group="blue"}
+//! canary: latency_seconds{group="green"}</failure>
+//!   </testcase>
+//!   <testcase classname="compare" name="errors" time="0.004"/>
+//! </testsuite>
+//! ```
+
+use std::time::Duration;
+
+use super::junit::{Case, CaseResult, Suite};
+use crate::checks::{CheckOutcome, CheckRun};
+use crate::compare::CompareResult;
+use crate::judge::Classification;
+
+pub fn compare_suite(r: &CompareResult) -> Suite {
+    let cases = r
+        .verdict
+        .metrics
+        .iter()
+        .zip(&r.queries)
+        .map(|(m, q)| {
+            let mut detail = m.reason.clone();
+            for (side, queries) in [("baseline", q.baseline.as_ref()), ("canary", Some(&q.canary))] {
+                for query in queries.into_iter().flatten() {
+                    detail.push_str(&format!("\n{side}: {}", query.query));
+                }
+            }
+            let message = format!("{}: {}", m.name, m.classification.label());
+            let result = match m.classification {
+                Classification::Pass => CaseResult::Passed,
+                Classification::High | Classification::Low => {
+                    CaseResult::Failure { message, detail }
+                }
+                Classification::NoData if m.must_have_data => {
+                    CaseResult::Failure { message, detail }
+                }
+                Classification::NoData => CaseResult::Skipped { message: m.reason.clone() },
+                Classification::Error => CaseResult::Error { message, detail },
+            };
+            Case {
+                classname: "compare".into(),
+                name: m.name.clone(),
+                time: Duration::from_millis(q.duration_ms()),
+                result,
+            }
+        })
+        .collect();
+    Suite {
+        name: "compare".into(),
+        cases,
+    }
+}
+
+pub fn checks_suite(run: &CheckRun) -> Suite {
+    let cases = run
+        .results
+        .iter()
+        .map(|c| {
+            let failures: Vec<String> = c
+                .failures()
+                .map(|a| format!("{}: expected {}, got {}", a.description, a.expected, a.actual))
+                .collect();
+            let result = match c.outcome {
+                CheckOutcome::Passed => CaseResult::Passed,
+                CheckOutcome::Failed => CaseResult::Failure {
+                    message: failures.first().cloned().unwrap_or_else(|| "failed".into()),
+                    detail: failures.join("\n"),
+                },
+                CheckOutcome::Error | CheckOutcome::TimedOut => CaseResult::Error {
+                    message: c
+                        .error
+                        .clone()
+                        .unwrap_or_else(|| c.outcome.as_str().to_string()),
+                    detail: format!("{} {}", c.method, c.url),
+                },
+            };
+            Case {
+                classname: "checks".into(),
+                name: c.name.clone(),
+                time: Duration::from_millis(c.duration_ms),
+                result,
+            }
+        })
+        .collect();
+    Suite {
+        name: "checks".into(),
+        cases,
+    }
+}
