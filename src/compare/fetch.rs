@@ -118,15 +118,20 @@ pub fn fetch_all(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> Vec<
     out
 }
 
+/// Everything that must not be printed, including basic auth as it
+/// travels (`Basic dXNlcjpwYXNz`), in case a server echoes the header.
 fn secrets(source: &Source) -> Vec<Secret> {
     match source {
-        Source::Prometheus { source, secrets } => source
-            .bearer
-            .iter()
-            .chain(source.basic.as_ref().map(|(_, p)| p))
-            .chain(secrets)
-            .cloned()
-            .collect(),
+        Source::Prometheus { source, secrets } => {
+            let mut out: Vec<Secret> = source.bearer.iter().chain(secrets).cloned().collect();
+            if let Some((user, password)) = &source.basic {
+                out.push(password.clone());
+                out.push(Secret::new(crate::http::base64(
+                    format!("{user}:{}", password.expose()).as_bytes(),
+                )));
+            }
+            out
+        }
         Source::File => Vec::new(),
     }
 }

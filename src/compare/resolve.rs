@@ -125,6 +125,11 @@ pub fn resolve(
                 offset,
             }
         }
+        // Files name each side's file (`baseline_file`): no variables needed.
+        BaselineVars::None if file_source => Baseline::Concurrent(Side {
+            variables: Vars::new(),
+            range: None,
+        }),
         BaselineVars::None => Baseline::None,
     };
 

@@ -17,7 +17,7 @@ use super::{Mark, Painter, outcome_word};
 use crate::compare::CompareResult;
 use crate::compare::result::BaselineKind;
 use crate::compare::sides::show;
-use crate::judge::{Classification, MetricResult};
+use crate::judge::{Classification, Comparison, MetricResult};
 
 /// Every line, the verdict last; only the verdict when `quiet`.
 pub fn compare(r: &CompareResult, p: Painter, quiet: bool) -> String {
@@ -54,7 +54,14 @@ fn header(r: &CompareResult) -> String {
     } else {
         format!("canary {}", show(&r.canary.variables))
     };
+    let only_bounds = r
+        .verdict
+        .metrics
+        .iter()
+        .all(|m| m.comparison == Comparison::Threshold);
     let baseline = match r.baseline.kind {
+        _ if only_bounds => "fixed bounds".to_string(),
+        BaselineKind::Concurrent if r.baseline.variables.is_empty() => "the baseline".to_string(),
         BaselineKind::Concurrent => format!("baseline {}", show(&r.baseline.variables)),
         BaselineKind::Historical => format!(
             "itself {} earlier (historical baseline)",

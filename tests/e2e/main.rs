@@ -4,6 +4,8 @@
 
 mod checks_engine;
 mod compare;
+mod compare_files;
+mod compare_http;
 mod errors;
 mod lock_command;
 mod locks;
