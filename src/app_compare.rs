@@ -32,11 +32,7 @@ pub fn compare(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Er
     let code = result.outcome.code();
     match s.format {
         Format::Json => print(&report::json::render("compare", code, &result)),
-        Format::Text => print(&report::compare_text::compare(
-            &result,
-            painter(s),
-            s.quiet,
-        )),
+        Format::Text => print(&report::compare_text::compare(&result, painter(s), s.quiet)),
     }
     if let Some(path) = junit_path {
         write_junit(&path, &[compare_junit::compare_suite(&result)], s);
@@ -77,7 +73,9 @@ pub fn verify(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Err
 
 fn no_config(s: &Settings, message: &str) -> String {
     if s.file.is_none() {
-        format!("{message} (no config file: greenlight.yml was not found and --config was not given)")
+        format!(
+            "{message} (no config file: greenlight.yml was not found and --config was not given)"
+        )
     } else {
         message.to_string()
     }

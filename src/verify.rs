@@ -44,7 +44,12 @@ pub fn run(
                 let why = r
                     .failures()
                     .next()
-                    .map(|a| format!("{}: expected {}, got {}", a.description, a.expected, a.actual))
+                    .map(|a| {
+                        format!(
+                            "{}: expected {}, got {}",
+                            a.description, a.expected, a.actual
+                        )
+                    })
                     .or_else(|| r.error.clone())
                     .unwrap_or_else(|| r.outcome.as_str().to_string());
                 format!("{} ({why})", r.name)
@@ -76,10 +81,7 @@ pub fn run(
         Outcome::Go => match comparison {
             Some(cfg) => {
                 let r = compare::run(cfg, ctx, deadline);
-                let reason = format!(
-                    "{checked}; comparison {}",
-                    r.verdict.summary
-                );
+                let reason = format!("{checked}; comparison {}", r.verdict.summary);
                 (r.outcome, reason, Some(r))
             }
             None => (

@@ -215,7 +215,11 @@ mod tests {
         let end = start + docs[start..].find("//! ```\n").unwrap();
         let yaml: String = docs[start..end]
             .lines()
-            .map(|l| l.strip_prefix("//! ").or(l.strip_prefix("//!")).unwrap_or(l))
+            .map(|l| {
+                l.strip_prefix("//! ")
+                    .or(l.strip_prefix("//!"))
+                    .unwrap_or(l)
+            })
             .collect::<Vec<_>>()
             .join("\n");
         let c = parse(&yaml).unwrap();
@@ -248,8 +252,9 @@ mod tests {
                 value: "3".into()
             }
         );
-        let e = parse("compare:\n  source: {type: file}\n  metrics:\n    - {name: a, combine: max}\n")
-            .unwrap_err();
+        let e =
+            parse("compare:\n  source: {type: file}\n  metrics:\n    - {name: a, combine: max}\n")
+                .unwrap_err();
         assert!(e.contains("unknown combine `max`"), "{e}");
     }
 
@@ -259,10 +264,10 @@ mod tests {
             "compare:\n  source: {type: file}\n  metrics:\n    - name: a\n      tolerance: ten percent\n",
         )
         .unwrap_err();
-        assert!(e.starts_with("line 5 column 18:"), "{e}");
+        assert!(e.contains("line 5, column 18"), "{e}");
         assert!(e.contains("`ten percent` is not a number"), "{e}");
         let e = parse("compare:\n  source: {type: file}\n  confidence: 95\n  metrics: []\n")
             .unwrap_err();
-        assert!(e.starts_with("line 3 column 15:"), "{e}");
+        assert!(e.contains("line 3") && e.contains("column 15"), "{e}");
     }
 }

@@ -87,7 +87,11 @@ pub fn fetch_all(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> Vec<
                         if task.baseline { "baseline" } else { "canary" },
                         task.role,
                         outcome.values,
-                        outcome.error.as_deref().map(|e| format!(", {e}")).unwrap_or_default()
+                        outcome
+                            .error
+                            .as_deref()
+                            .map(|e| format!(", {e}"))
+                            .unwrap_or_default()
                     );
                     slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(outcome);
                 }

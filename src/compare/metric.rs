@@ -48,7 +48,11 @@ pub fn resolve(
     let here = |msg: String| err(&entry.referenced, "", msg);
     let name = e.name.value.trim().to_string();
     if name.is_empty() {
-        return Err(err(&e.name.referenced, "name", "a metric needs a name".into()));
+        return Err(err(
+            &e.name.referenced,
+            "name",
+            "a metric needs a name".into(),
+        ));
     }
     let kind = match e.kind.unwrap_or(KindEntry::Continuous) {
         KindEntry::Continuous => Kind::Continuous,
@@ -81,7 +85,9 @@ pub fn resolve(
     spec.validate().map_err(|v| here(v.to_string()))?;
 
     let build = |side: &Side, which: &str| -> Result<SideRequest, ConfigError> {
-        let fill = |t: &Spanned<String>, key: &str| fill(sh, side, which, t).map_err(|m| err(&t.referenced, key, m));
+        let fill = |t: &Spanned<String>, key: &str| {
+            fill(sh, side, which, t).map_err(|m| err(&t.referenced, key, m))
+        };
         if sh.file_source {
             file_request(e, kind, which, &fill, &here)
         } else {
@@ -99,7 +105,11 @@ pub fn resolve(
         }
     };
     if baseline.as_ref() == Some(&canary) {
-        let shown = canary.queries().first().map(|(_, q)| q.describe()).unwrap_or_default();
+        let shown = canary
+            .queries()
+            .first()
+            .map(|(_, q)| q.describe())
+            .unwrap_or_default();
         return Err(here(format!(
             "`{name}` queries the same thing for the baseline and the canary (`{shown}`): give the sides different variables used in the query (baseline: {{group: blue}}, canary: {{group: green}}) or a historical `offset`"
         )));
@@ -131,7 +141,14 @@ fn check_keys(e: &MetricEntry, kind: Kind, file_source: bool) -> Result<(), Stri
     } else {
         (
             "a `prometheus` source",
-            &["file", "baseline_file", "canary_file", "column", "pointer", "format"],
+            &[
+                "file",
+                "baseline_file",
+                "canary_file",
+                "column",
+                "pointer",
+                "format",
+            ],
         )
     };
     if let Some((k, _)) = set.iter().find(|(k, s)| *s && foreign.contains(k)) {
@@ -160,7 +177,11 @@ fn check_keys(e: &MetricEntry, kind: Kind, file_source: bool) -> Result<(), Stri
             if !(is("errors") && is("total")) {
                 return Err(format!(
                     "a ratio metric needs both `errors` and `total` ({})",
-                    if file_source { "the columns holding error and request counts" } else { "PromQL counting errors and requests" }
+                    if file_source {
+                        "the columns holding error and request counts"
+                    } else {
+                        "PromQL counting errors and requests"
+                    }
                 ));
             }
         }
@@ -180,7 +201,9 @@ fn tolerance(q: Quantity, kind: Kind, e: &MetricEntry) -> Result<Tolerance, Stri
         },
     };
     if t.value() < 0.0 {
-        return Err("a tolerance cannot be negative (the direction says which change is bad)".into());
+        return Err(
+            "a tolerance cannot be negative (the direction says which change is bad)".into(),
+        );
     }
     Ok(t)
 }
@@ -200,7 +223,12 @@ fn bound_value(q: Quantity, kind: Kind, e: &MetricEntry) -> Result<f64, String> 
 }
 
 /// Fills a template for one side, naming an unknown variable.
-fn fill(sh: &Shared<'_>, side: &Side, which: &str, raw: &Spanned<String>) -> Result<String, String> {
+fn fill(
+    sh: &Shared<'_>,
+    side: &Side,
+    which: &str,
+    raw: &Spanned<String>,
+) -> Result<String, String> {
     let t = Template::parse(&raw.value)?;
     let mut vars = sh.built_in.clone();
     vars.extend(side.variables.clone());
@@ -300,7 +328,9 @@ fn file_request(
     let pointer = e.pointer.as_ref().map(|p| p.value.clone());
     if let Some(p) = &pointer {
         if matches!(format, Format::Csv { .. }) {
-            return Err(here("`pointer` applies to JSON files; a CSV file takes `column`".into()));
+            return Err(here(
+                "`pointer` applies to JSON files; a CSV file takes `column`".into(),
+            ));
         }
         if !(p.is_empty() || p.starts_with('/')) {
             return Err(here(format!(
@@ -310,7 +340,9 @@ fn file_request(
     }
     let selector = |column: Option<String>| -> Result<Query, ConfigError> {
         if matches!(format, Format::Csv { .. }) && column.is_none() {
-            return Err(here("a CSV file needs `column` (a header of the file)".into()));
+            return Err(here(
+                "a CSV file needs `column` (a header of the file)".into(),
+            ));
         }
         Ok(Query::File {
             path: path.clone(),

@@ -28,7 +28,7 @@ pub struct CompareConfig {
 
 pub enum Source {
     Prometheus {
-        source: Prometheus,
+        source: Box<Prometheus>,
         /// Secret header values, scrubbed from every message.
         secrets: Vec<Secret>,
     },

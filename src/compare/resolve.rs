@@ -41,7 +41,8 @@ pub fn resolve(
             return Err(loaded.error_at(
                 &w.referenced,
                 "compare.window".into(),
-                "`window` does not apply to a `file` source: every value in the files is a sample".into(),
+                "`window` does not apply to a `file` source: every value in the files is a sample"
+                    .into(),
             ));
         }
         if let Some(s) = &entry.step {
@@ -53,7 +54,10 @@ pub fn resolve(
         }
         (None, None)
     } else {
-        let window = entry.window.as_ref().map_or(DEFAULT_WINDOW, |w| w.value.get());
+        let window = entry
+            .window
+            .as_ref()
+            .map_or(DEFAULT_WINDOW, |w| w.value.get());
         let step = entry.step.as_ref().map_or(DEFAULT_STEP, |s| s.value.get());
         let step_err = |msg: String| match &entry.step {
             Some(s) => loaded.error_at(&s.referenced, "compare.step".into(), msg),
@@ -90,7 +94,8 @@ pub fn resolve(
         let (Some(window), Some(step)) = (window, step) else {
             return Ok(None);
         };
-        let too_far = || ConfigError::Usage("compare: the window or offset reaches before year 0".into());
+        let too_far =
+            || ConfigError::Usage("compare: the window or offset reaches before year 0".into());
         let end = at
             .checked_sub_signed(chrono::Duration::from_std(shift).map_err(|_| too_far())?)
             .ok_or_else(too_far)?;

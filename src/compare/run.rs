@@ -13,12 +13,17 @@ use std::time::Instant;
 
 use super::fetch::{QueryOutcome, fetch_all};
 use super::plan::{Baseline, CompareConfig, MetricPlan, Role, Side, Source};
-use super::result::{BaselineInfo, BaselineKind, CompareResult, MetricQueries, SideInfo, SourceInfo};
+use super::result::{
+    BaselineInfo, BaselineKind, CompareResult, MetricQueries, SideInfo, SourceInfo,
+};
 use super::template::promql_duration;
 use crate::context::Context;
 use crate::http::Deadline;
 use crate::judge::{Counts, Data, Judgeable, MetricInput, judge_all};
 use crate::secret::redact_url;
+
+/// A metric's baseline (`None` for a bound) and canary data, or why not.
+type Sides = (Option<Result<SideData, String>>, Result<SideData, String>);
 
 /// One side's data, ready for the judge.
 enum SideData {
@@ -36,11 +41,14 @@ pub fn run(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> CompareRes
             crate::duration::format(*offset)
         ));
     }
-    let mut sides: Vec<(Option<Result<SideData, String>>, Result<SideData, String>)> = Vec::new();
+    let mut sides: Vec<Sides> = Vec::new();
     for (plan, f) in cfg.metrics.iter().zip(fetched.iter_mut()) {
         let baseline = f.baseline.as_mut().map(|q| side_data(q));
         let canary = side_data(&mut f.canary);
-        for (side, queries) in [("baseline", f.baseline.as_ref()), ("canary", Some(&f.canary))] {
+        for (side, queries) in [
+            ("baseline", f.baseline.as_ref()),
+            ("canary", Some(&f.canary)),
+        ] {
             for q in queries.into_iter().flatten() {
                 for w in &q.warnings {
                     warnings.push(format!("{} ({side}): {w}", plan.spec.name));
@@ -162,7 +170,9 @@ fn count(q: &mut QueryOutcome, what: &str) -> Result<u64, String> {
         ));
     }
     if rounded >= u64::MAX as f64 {
-        return Err(format!("the {what} add up to {sum}, more than can be counted"));
+        return Err(format!(
+            "the {what} add up to {sum}, more than can be counted"
+        ));
     }
     // In range: checked just above.
     Ok(rounded as u64)
@@ -193,14 +203,19 @@ fn side_info(side: &Side) -> SideInfo {
 fn baseline_info(b: &Baseline) -> BaselineInfo {
     let (kind, offset) = match b {
         Baseline::Concurrent(_) => (BaselineKind::Concurrent, None),
-        Baseline::Historical { offset, .. } => (BaselineKind::Historical, Some(promql_duration(*offset))),
+        Baseline::Historical { offset, .. } => {
+            (BaselineKind::Historical, Some(promql_duration(*offset)))
+        }
         Baseline::None => (BaselineKind::None, None),
     };
     let side = b.side().map(side_info);
     BaselineInfo {
         kind,
         offset,
-        variables: side.as_ref().map(|s| s.variables.clone()).unwrap_or_default(),
+        variables: side
+            .as_ref()
+            .map(|s| s.variables.clone())
+            .unwrap_or_default(),
         start: side.as_ref().and_then(|s| s.start),
         end: side.as_ref().and_then(|s| s.end),
     }
@@ -242,9 +257,21 @@ mod tests {
 
     #[test]
     fn no_errors_series_is_zero_errors_and_negative_counts_are_refused() {
-        let mut q = [outcome(Role::Errors, vec![]), outcome(Role::Total, vec![50.0])];
-        assert!(matches!(side_data(&mut q), Ok(SideData::Counts(Counts { errors: 0, total: 50 }))));
-        let mut q = [outcome(Role::Errors, vec![-3.0]), outcome(Role::Total, vec![50.0])];
+        let mut q = [
+            outcome(Role::Errors, vec![]),
+            outcome(Role::Total, vec![50.0]),
+        ];
+        assert!(matches!(
+            side_data(&mut q),
+            Ok(SideData::Counts(Counts {
+                errors: 0,
+                total: 50
+            }))
+        ));
+        let mut q = [
+            outcome(Role::Errors, vec![-3.0]),
+            outcome(Role::Total, vec![50.0]),
+        ];
         assert_eq!(
             side_data(&mut q).err().unwrap(),
             "the errors add up to -3: counts cannot be negative"

@@ -56,7 +56,8 @@ pub fn resolve(
             Some(loc) => loaded.error_at(
                 &loc,
                 "compare.canary.offset".into(),
-                "`offset` belongs to the baseline (the canary is always the window ending now)".into(),
+                "`offset` belongs to the baseline (the canary is always the window ending now)"
+                    .into(),
             ),
             None => ConfigError::Usage("`offset` belongs to the baseline".into()),
         });
@@ -65,7 +66,10 @@ pub fn resolve(
     for o in &overrides.canary {
         let (k, v) = split(o)?;
         if k == "offset" {
-            return Err(invalid(o, "`offset` belongs to the baseline (--baseline offset=7d)"));
+            return Err(invalid(
+                o,
+                "`offset` belongs to the baseline (--baseline offset=7d)",
+            ));
         }
         canary_vars.insert(k, v);
     }
@@ -102,7 +106,8 @@ fn from_file(
         return Ok((vars, offset));
     };
     for (key, value) in &entry.value.0 {
-        let at = |msg: String| loaded.error_at(&value.referenced, format!("compare.{side}.{key}"), msg);
+        let at =
+            |msg: String| loaded.error_at(&value.referenced, format!("compare.{side}.{key}"), msg);
         if key == "offset" {
             offset = Some(parse_offset(&value.value.0).map_err(at)?);
             continue;
@@ -139,10 +144,12 @@ fn parse_offset(text: &str) -> Result<Duration, String> {
 }
 
 fn split(o: &Sourced) -> Result<(String, String), ConfigError> {
-    let (k, v) = o
-        .value
-        .split_once('=')
-        .ok_or_else(|| invalid(o, &format!("`{}` is not KEY=VALUE, e.g. group=green", o.value)))?;
+    let (k, v) = o.value.split_once('=').ok_or_else(|| {
+        invalid(
+            o,
+            &format!("`{}` is not KEY=VALUE, e.g. group=green", o.value),
+        )
+    })?;
     let k = k.trim();
     if k != "offset" {
         check_name(k).map_err(|m| invalid(o, &m))?;

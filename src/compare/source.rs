@@ -72,7 +72,9 @@ pub fn resolve(
                 ));
             }
             let bearer = match &e.token_env {
-                Some(var) => Some(secret_from(ctx, var).map_err(|m| at(&var.referenced, "token_env", m))?),
+                Some(var) => {
+                    Some(secret_from(ctx, var).map_err(|m| at(&var.referenced, "token_env", m))?)
+                }
                 None => None,
             };
             let password = match &e.password_env {
@@ -87,7 +89,9 @@ pub fn resolve(
                     return Err(here("`password_env` needs `user`".into()));
                 }
                 (Some(_), None, _) => {
-                    return Err(here("`user` needs `password_env` (the variable holding the password)".into()));
+                    return Err(here(
+                        "`user` needs `password_env` (the variable holding the password)".into(),
+                    ));
                 }
                 (None, None, Some((user, pw))) => {
                     Some((percent_decode(&user), Secret::new(percent_decode(&pw))))
@@ -103,15 +107,21 @@ pub fn resolve(
             if let Some(h) = &e.headers {
                 for (name, value) in &h.value {
                     let field = format!("headers.{name}");
-                    if name.is_empty()
-                        || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
-                    {
-                        return Err(at(&h.referenced, &field, format!("`{name}` is not a header name")));
+                    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+                        return Err(at(
+                            &h.referenced,
+                            &field,
+                            format!("`{name}` is not a header name"),
+                        ));
                     }
                     let (filled, mut found) =
                         fill(value, ctx).map_err(|m| at(&h.referenced, &field, m))?;
                     if filled.contains(['\r', '\n']) {
-                        return Err(at(&h.referenced, &field, "a header value cannot hold a line break".into()));
+                        return Err(at(
+                            &h.referenced,
+                            &field,
+                            "a header value cannot hold a line break".into(),
+                        ));
                     }
                     if is_secret_header(name) {
                         found.push(filled.clone());
@@ -126,14 +136,14 @@ pub fn resolve(
                 ..Policy::default()
             };
             Ok(Source::Prometheus {
-                source: Prometheus {
+                source: Box::new(Prometheus {
                     name: e.name.clone().unwrap_or_else(|| "prometheus".into()),
                     url: base.trim_end_matches('/').to_string(),
                     bearer,
                     basic,
                     headers,
                     policy,
-                },
+                }),
                 secrets,
             })
         }
@@ -209,7 +219,10 @@ mod tests {
                 Some(("u".into(), "p%40ss".into()))
             )
         );
-        assert_eq!(split_userinfo("http://prom:9090"), ("http://prom:9090".into(), None));
+        assert_eq!(
+            split_userinfo("http://prom:9090"),
+            ("http://prom:9090".into(), None)
+        );
         assert_eq!(percent_decode("p%40ss%2"), "p@ss%2");
     }
 }

@@ -126,7 +126,8 @@ mod tests {
         let t = Template::parse(r#"sum(rate(x{group="{{ group }}"}[{{step}}]))"#).unwrap();
         assert_eq!(t.variables(), vec!["group", "step"]);
         assert_eq!(
-            t.fill(&vars(&[("group", "blue"), ("step", "15s")])).unwrap(),
+            t.fill(&vars(&[("group", "blue"), ("step", "15s")]))
+                .unwrap(),
             r#"sum(rate(x{group="blue"}[15s]))"#
         );
         assert_eq!(t.fill(&vars(&[("group", "blue")])).unwrap_err(), "step");

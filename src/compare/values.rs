@@ -33,23 +33,24 @@ pub enum NumberOrText {
     Text(String),
 }
 
-/// Suffixes, longest first so that `ms` is not read as `s`.
-const SUFFIXES: &[(&str, Kind, f64)] = &[
-    ("KiB", Kind::Size, 1024.0),
-    ("MiB", Kind::Size, 1_048_576.0),
-    ("GiB", Kind::Size, 1_073_741_824.0),
-    ("KB", Kind::Size, 1e3),
-    ("MB", Kind::Size, 1e6),
-    ("GB", Kind::Size, 1e9),
-    ("ns", Kind::Time, 1e-9),
-    ("us", Kind::Time, 1e-6),
-    ("µs", Kind::Time, 1e-6),
-    ("ms", Kind::Time, 1e-3),
-    ("B", Kind::Size, 1.0),
-    ("s", Kind::Time, 1.0),
-    ("m", Kind::Time, 60.0),
-    ("h", Kind::Time, 3600.0),
-    ("%", Kind::Percent, 0.01),
+/// Suffixes, longest first so that `ms` is not read as `s`, with what
+/// they multiply by and divide by (dividing keeps `95%` exactly 0.95).
+const SUFFIXES: &[(&str, Kind, f64, f64)] = &[
+    ("KiB", Kind::Size, 1024.0, 1.0),
+    ("MiB", Kind::Size, 1_048_576.0, 1.0),
+    ("GiB", Kind::Size, 1_073_741_824.0, 1.0),
+    ("KB", Kind::Size, 1e3, 1.0),
+    ("MB", Kind::Size, 1e6, 1.0),
+    ("GB", Kind::Size, 1e9, 1.0),
+    ("ns", Kind::Time, 1.0, 1e9),
+    ("us", Kind::Time, 1.0, 1e6),
+    ("µs", Kind::Time, 1.0, 1e6),
+    ("ms", Kind::Time, 1.0, 1e3),
+    ("B", Kind::Size, 1.0, 1.0),
+    ("s", Kind::Time, 1.0, 1.0),
+    ("m", Kind::Time, 60.0, 1.0),
+    ("h", Kind::Time, 3600.0, 1.0),
+    ("%", Kind::Percent, 1.0, 100.0),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,20 +76,27 @@ impl std::str::FromStr for Quantity {
     fn from_str(text: &str) -> Result<Self, String> {
         let s = text.trim();
         let bad = || {
-            format!("`{text}` is not a number, a percentage (10%), a duration (50ms, 1.5s) or a size (512KiB)")
+            format!(
+                "`{text}` is not a number, a percentage (10%), a duration (50ms, 1.5s) or a size (512KiB)"
+            )
         };
-        let (number, kind, factor) = SUFFIXES
+        let (number, kind, times, per) = SUFFIXES
             .iter()
-            .find_map(|(suffix, kind, factor)| {
-                s.strip_suffix(suffix).map(|n| (n.trim(), Some(*kind), *factor))
+            .find_map(|(suffix, kind, times, per)| {
+                s.strip_suffix(suffix)
+                    .map(|n| (n.trim(), Some(*kind), *times, *per))
             })
-            .unwrap_or((s, None, 1.0));
+            .unwrap_or((s, None, 1.0, 1.0));
         // `inf`/`nan` parse as f64 but are no quantity; `1e3` is fine.
-        if number.is_empty() || number.chars().any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') {
+        if number.is_empty()
+            || number
+                .chars()
+                .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+        {
             return Err(bad());
         }
         let v: f64 = number.parse().map_err(|_| bad())?;
-        let v = v * factor;
+        let v = v * times / per;
         if !v.is_finite() {
             return Err(bad());
         }
@@ -292,11 +300,15 @@ mod tests {
     #[test]
     fn durations_and_sizes_in_the_metrics_unit() {
         assert_eq!(Quantity::Time(0.05).in_unit(None), Ok(Some(0.05)));
-        let ms = Quantity::Time(0.05).in_unit(Some(Unit::Milliseconds)).unwrap();
+        let ms = Quantity::Time(0.05)
+            .in_unit(Some(Unit::Milliseconds))
+            .unwrap();
         assert!((ms.unwrap() - 50.0).abs() < 1e-9);
         assert_eq!(Quantity::Percent(0.1).in_unit(Some(Unit::Bytes)), Ok(None));
         assert_eq!(
-            Quantity::Size(1.0).in_unit(Some(Unit::Seconds)).unwrap_err(),
+            Quantity::Size(1.0)
+                .in_unit(Some(Unit::Seconds))
+                .unwrap_err(),
             "a size does not fit the metric's unit `s`"
         );
         assert!(Quantity::Time(1.0).in_unit(Some(Unit::Bytes)).is_err());

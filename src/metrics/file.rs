@@ -203,7 +203,9 @@ fn text_cell(s: &str) -> Cell {
 fn json_cell(v: Option<&Value>) -> Cell {
     match v {
         None | Some(Value::Null) => Cell::Empty,
-        Some(Value::Number(n)) => n.as_f64().map_or(Cell::Garbage(n.to_string()), Cell::Number),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .map_or(Cell::Garbage(n.to_string()), Cell::Number),
         Some(Value::String(s)) => text_cell(s),
         Some(other) => Cell::Garbage(other.to_string().chars().take(40).collect()),
     }
@@ -223,7 +225,9 @@ fn csv_values(
         .as_deref()
         .ok_or("a CSV file needs `column` (a header of the file)")?;
     let mut rows = csv_rows(text, delimiter);
-    let (_, header) = rows.next().ok_or("the file is empty (a header row is needed)")??;
+    let (_, header) = rows
+        .next()
+        .ok_or("the file is empty (a header row is needed)")??;
     let index = header
         .iter()
         .position(|h| h.trim() == column)
@@ -305,9 +309,7 @@ fn json_values(text: &str, selector: &Selector, tally: &mut Tally) -> Result<(),
     let doc = parse_json(text)?;
     let node = match selector.pointer.as_deref() {
         None | Some("") => &doc,
-        Some(p) => doc
-            .pointer(p)
-            .ok_or_else(|| format!("nothing at `{p}`"))?,
+        Some(p) => doc.pointer(p).ok_or_else(|| format!("nothing at `{p}`"))?,
     };
     let where_ = selector.pointer.as_deref().unwrap_or("the document");
     let Value::Array(items) = node else {
@@ -348,12 +350,8 @@ fn parse_json(text: &str) -> Result<Value, String> {
     }
     let mut items = Vec::with_capacity(lines.len());
     for (i, l) in lines {
-        let v = serde_json::from_str(l).map_err(|e| {
-            format!(
-                "not JSON ({whole}) nor NDJSON (line {}: {e})",
-                i + 1
-            )
-        })?;
+        let v = serde_json::from_str(l)
+            .map_err(|e| format!("not JSON ({whole}) nor NDJSON (line {}: {e})", i + 1))?;
         items.push(v);
     }
     Ok(Value::Array(items))
@@ -472,7 +470,11 @@ mod tests {
             json(r#"{"a": 1}"#, Some("/b"), None).unwrap_err(),
             "nothing at `/b`"
         );
-        assert!(json("{oops", None, None).unwrap_err().starts_with("not JSON"));
+        assert!(
+            json("{oops", None, None)
+                .unwrap_err()
+                .starts_with("not JSON")
+        );
     }
 
     #[test]

@@ -39,7 +39,10 @@ pub fn compare_suite(r: &CompareResult) -> Suite {
         .zip(&r.queries)
         .map(|(m, q)| {
             let mut detail = m.reason.clone();
-            for (side, queries) in [("baseline", q.baseline.as_ref()), ("canary", Some(&q.canary))] {
+            for (side, queries) in [
+                ("baseline", q.baseline.as_ref()),
+                ("canary", Some(&q.canary)),
+            ] {
                 for query in queries.into_iter().flatten() {
                     detail.push_str(&format!("\n{side}: {}", query.query));
                 }
@@ -53,7 +56,9 @@ pub fn compare_suite(r: &CompareResult) -> Suite {
                 Classification::NoData if m.must_have_data => {
                     CaseResult::Failure { message, detail }
                 }
-                Classification::NoData => CaseResult::Skipped { message: m.reason.clone() },
+                Classification::NoData => CaseResult::Skipped {
+                    message: m.reason.clone(),
+                },
                 Classification::Error => CaseResult::Error { message, detail },
             };
             Case {
@@ -77,7 +82,12 @@ pub fn checks_suite(run: &CheckRun) -> Suite {
         .map(|c| {
             let failures: Vec<String> = c
                 .failures()
-                .map(|a| format!("{}: expected {}, got {}", a.description, a.expected, a.actual))
+                .map(|a| {
+                    format!(
+                        "{}: expected {}, got {}",
+                        a.description, a.expected, a.actual
+                    )
+                })
                 .collect();
             let result = match c.outcome {
                 CheckOutcome::Passed => CaseResult::Passed,

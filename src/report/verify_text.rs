@@ -48,7 +48,12 @@ fn check(c: &CheckResult, p: Painter) -> String {
         CheckOutcome::Failed => {
             let failures: Vec<String> = c
                 .failures()
-                .map(|a| format!("{}: expected {}, got {}", a.description, a.expected, a.actual))
+                .map(|a| {
+                    format!(
+                        "{}: expected {}, got {}",
+                        a.description, a.expected, a.actual
+                    )
+                })
                 .collect();
             p.line(
                 Mark::Fail,

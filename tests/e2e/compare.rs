@@ -37,7 +37,15 @@ fn raised_latency_fails_and_names_the_metric_with_its_numbers() {
         .lines()
         .find(|l| l.starts_with("✖ [high] latency_p95 rose "))
         .unwrap_or_else(|| panic!("no latency line:\n{}", run.stdout));
-    for part in ["beyond tolerance 10%", "95% CI", "p=", "Holm-adjusted", "median 0.", " → 0.1", "n=40/40"] {
+    for part in [
+        "beyond tolerance 10%",
+        "95% CI",
+        "p=",
+        "Holm-adjusted",
+        "median 0.",
+        " → 0.1",
+        "n=40/40",
+    ] {
         assert!(line.contains(part), "{part:?} missing from {line}");
     }
     run.stdout_has("✖ NO-GO: critical latency_p95 high; score 50");
@@ -89,8 +97,10 @@ fn a_canary_without_data_is_inconclusive() {
 #[test]
 fn a_canary_without_data_fails_when_it_must_have_data() {
     let prom = prometheus();
-    let yaml = config(&prom.url(), "{group: blue}", "{group: absent}")
-        .replace("critical: true", "critical: true\n      must_have_data: true");
+    let yaml = config(&prom.url(), "{group: blue}", "{group: absent}").replace(
+        "critical: true",
+        "critical: true\n      must_have_data: true",
+    );
     compare(&yaml)
         .status(1)
         .stdout_has("✖ [no data] latency_p95 has no data: canary has 0 usable samples, fewer than min_samples 20; it must have data, so it counts as a failure")
@@ -105,7 +115,11 @@ fn nan_points_are_counted_and_left_out() {
         .status(0);
     let doc = run.json();
     let canary = &doc["verdict"]["metrics"][0]["canary"];
-    assert_eq!((canary["n"].as_u64(), canary["removed"].as_u64()), (Some(37), Some(3)), "{canary}");
+    assert_eq!(
+        (canary["n"].as_u64(), canary["removed"].as_u64()),
+        (Some(37), Some(3)),
+        "{canary}"
+    );
     assert_eq!(doc["queries"][0]["canary"][0]["non_finite"], 3);
 }
 
@@ -130,12 +144,19 @@ fn a_historical_baseline_compares_with_last_week_and_says_it_is_weaker() {
         .stdout_has("• Comparing canary {group=green} with itself 7d earlier (historical baseline)")
         .stdout_has("✔ [pass] latency_p95")
         .stdout_has(weaker);
-    let run = compare(&latency_only("slow")).args(["--format", "json"]).status(1);
+    let run = compare(&latency_only("slow"))
+        .args(["--format", "json"])
+        .status(1);
     let doc = run.json();
     assert_eq!(doc["baseline"]["kind"], "historical");
     assert_eq!(doc["baseline"]["offset"], "7d");
     assert_eq!(doc["baseline"]["end"], "2025-12-25T00:10:00Z");
-    assert!(doc["warnings"][0].as_str().unwrap().contains("weaker evidence"));
+    assert!(
+        doc["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("weaker evidence")
+    );
 }
 
 #[test]
@@ -158,7 +179,9 @@ fn an_absolute_slo_bound_queries_only_the_canary() {
         .stdout_has("• Comparing canary {group=slow} with fixed bounds")
         .stdout_has("✔ [pass] p95 under bound median 0.1")
         .stdout_has("vs bound 0.15");
-    let run = compare(&bounds("slow", "110ms", "1%")).args(["--format", "json"]).status(1);
+    let run = compare(&bounds("slow", "110ms", "1%"))
+        .args(["--format", "json"])
+        .status(1);
     let doc = run.json();
     let m = &doc["verdict"]["metrics"][0];
     assert_eq!(m["classification"], "high");
@@ -180,7 +203,11 @@ fn prometheus_down_is_inconclusive_with_the_cause() {
         .stdout_has("⚠ [error] latency_p95 could not be fetched: prometheus could not be reached: connection failed: connection refused (2 attempts) (critical)")
         .stdout_has("⚠ [error] errors could not be fetched: prometheus could not be reached")
         .stdout_has("⚠ INCONCLUSIVE: no metric was scored; 2 error (latency_p95, errors)");
-    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -193,14 +220,19 @@ fn a_hanging_prometheus_is_cut_off_by_the_deadline() {
         .stdout_has("could not be fetched: prometheus could not be reached: timed out after")
         .stdout_has("⚠ INCONCLUSIVE");
     let took = started.elapsed();
-    assert!(took < Duration::from_secs(5), "took {took:?} with a 2s deadline");
+    assert!(
+        took < Duration::from_secs(5),
+        "took {took:?} with a 2s deadline"
+    );
 }
 
 #[test]
 fn bad_promql_is_an_error_with_prometheus_message() {
     let prom = prometheus();
-    let yaml = config(&prom.url(), "{group: blue}", "{group: green}")
-        .replace(r#"query: latency_seconds{group="{{group}}"}"#, r#"query: 'sum(rate(latency_seconds{group="{{group}}"}[1m]'"#);
+    let yaml = config(&prom.url(), "{group: blue}", "{group: green}").replace(
+        r#"query: latency_seconds{group="{{group}}"}"#,
+        r#"query: 'sum(rate(latency_seconds{group="{{group}}"}[1m]'"#,
+    );
     compare(&yaml)
         .status(3)
         .stdout_has("⚠ [error] latency_p95 could not be fetched: baseline: prometheus rejected the query: bad_data: ")
@@ -241,7 +273,12 @@ fn json_output_has_the_per_metric_fields() {
     assert!(m["interval"]["lower"].as_f64().unwrap() > 0.0);
     assert!(m["test"]["p_value"].as_f64().unwrap() < 1e-6);
     assert!(m["test"]["adjusted_p_value"].is_number());
-    assert!(m["reason"].as_str().unwrap().starts_with("latency_p95 rose "));
+    assert!(
+        m["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("latency_p95 rose ")
+    );
     let errors = &v["metrics"][1];
     assert_eq!(errors["canary"]["errors"], 0);
     assert_eq!(errors["canary"]["n"], 20000);
@@ -269,11 +306,26 @@ fn junit_has_a_case_per_metric() {
         .args(["--junit", "reports/compare.xml"]);
     t.status(1);
     let xml = t.read("reports/compare.xml");
-    assert!(xml.contains(r#"<testsuite name="compare" tests="2" failures="1" errors="0" skipped="0""#), "{xml}");
-    assert!(xml.contains(r#"<testcase classname="compare" name="latency_p95""#), "{xml}");
-    assert!(xml.contains(r#"<failure message="latency_p95: high">latency_p95 rose "#), "{xml}");
-    assert!(xml.contains(r#"canary: latency_seconds{group=&quot;slow&quot;}</failure>"#), "{xml}");
-    assert!(xml.contains(r#"<testcase classname="compare" name="errors" time="#), "{xml}");
+    assert!(
+        xml.contains(r#"<testsuite name="compare" tests="2" failures="1" errors="0" skipped="0""#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testcase classname="compare" name="latency_p95""#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<failure message="latency_p95: high">latency_p95 rose "#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"canary: latency_seconds{group=&quot;slow&quot;}</failure>"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testcase classname="compare" name="errors" time="#),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -285,7 +337,10 @@ fn junit_goes_to_bitbucket_test_results_by_default() {
     let t = t.env("BITBUCKET_CLONE_DIR", clone.to_str().unwrap());
     t.status(3);
     let xml = t.read("clone/test-results/greenlight-compare.xml");
-    assert!(xml.contains(r#"<skipped message="latency_p95 has no data"#), "{xml}");
+    assert!(
+        xml.contains(r#"<skipped message="latency_p95 has no data"#),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -300,10 +355,14 @@ fn flags_and_variables_set_the_sides() {
         .env("GREENLIGHT_CANARY", "group=errs")
         .status(1)
         .stdout_has("canary {group=errs}");
-    compare(&config(&prom.url(), "{group: blue}", r#"{group: "${NEW_GROUP}"}"#))
-        .env("NEW_GROUP", "green")
-        .status(0)
-        .stdout_has("canary {group=green}");
+    compare(&config(
+        &prom.url(),
+        "{group: blue}",
+        r#"{group: "${NEW_GROUP}"}"#,
+    ))
+    .env("NEW_GROUP", "green")
+    .status(0)
+    .stdout_has("canary {group=green}");
 }
 
 #[test]

@@ -72,9 +72,15 @@ fn csv_files_per_side_with_garbage_cells_reported() {
         .status(0)
         .json();
     let canary = &doc["verdict"]["metrics"][0]["canary"];
-    assert_eq!((canary["n"].as_u64(), canary["removed"].as_u64()), (Some(37), Some(3)));
+    assert_eq!(
+        (canary["n"].as_u64(), canary["removed"].as_u64()),
+        (Some(37), Some(3))
+    );
     assert_eq!(doc["source"]["type"], "file");
-    assert_eq!(doc["queries"][0]["canary"][0]["query"], "results/green.csv [latency_ms]");
+    assert_eq!(
+        doc["queries"][0]["canary"][0]["query"],
+        "results/green.csv [latency_ms]"
+    );
     assert_eq!(doc["verdict"]["metrics"][0]["tolerance"]["absolute"], 5.0);
 }
 
@@ -153,7 +159,9 @@ fn a_missing_file_is_an_error_not_a_pass() {
         .file("results/blue.csv", &csv(&latencies(1, 1.0), 0))
         .args(["compare"])
         .status(3)
-        .stdout_has("⚠ [error] latency could not be fetched: canary: results/green.csv: no such file")
+        .stdout_has(
+            "⚠ [error] latency could not be fetched: canary: results/green.csv: no such file",
+        )
         .stdout_has("⚠ INCONCLUSIVE: no metric was scored; 2 error (latency, errors)");
 }
 

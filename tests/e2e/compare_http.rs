@@ -14,7 +14,13 @@ fn matrix(series: &[(&str, f64)], warnings: &[&str]) -> String {
         .iter()
         .map(|(labels, base)| {
             let values: Vec<String> = (0..40)
-                .map(|i| format!("[{},\"{}\"]", 1_767_225_615 + 15 * i, base + (i % 7) as f64 * 0.001))
+                .map(|i| {
+                    format!(
+                        "[{},\"{}\"]",
+                        1_767_225_615 + 15 * i,
+                        base + (i % 7) as f64 * 0.001
+                    )
+                })
                 .collect();
             format!(r#"{{"metric":{labels},"values":[{}]}}"#, values.join(","))
         })
@@ -49,7 +55,10 @@ fn a_token_is_sent_but_never_printed() {
         if authorized(r) {
             Reply::json(200, &matrix(&[(r#"{"group":"x"}"#, 0.1)], &[]))
         } else {
-            Reply::json(401, r#"{"status":"error","errorType":"unauthorized","error":"no token"}"#)
+            Reply::json(
+                401,
+                r#"{"status":"error","errorType":"unauthorized","error":"no token"}"#,
+            )
         }
     });
     let yaml = latency(&server.url(""), ", token_env: PROM_TOKEN");
@@ -65,7 +74,11 @@ fn a_token_is_sent_but_never_printed() {
     let requests = server.requests();
     assert_eq!(requests.len(), 4, "two sides, two runs");
     assert!(requests.iter().all(authorized));
-    assert!(requests[0].path.starts_with("/api/v1/query_range?query=latency_seconds%7Bgroup%3D%22"));
+    assert!(
+        requests[0]
+            .path
+            .starts_with("/api/v1/query_range?query=latency_seconds%7Bgroup%3D%22")
+    );
 }
 
 #[test]
@@ -92,7 +105,9 @@ fn basic_auth_in_the_url_is_sent_and_never_printed() {
         let echo = r.header("Authorization").unwrap_or_default().to_string();
         Reply::text(502, &format!("proxy says no to {echo}"))
     });
-    let url = server.url("").replace("http://", "http://deployer:pa55-w0rd@");
+    let url = server
+        .url("")
+        .replace("http://", "http://deployer:pa55-w0rd@");
     let run = Test::new()
         .config(&latency(&url, ""))
         .args(["compare", "--format", "json"])
@@ -120,7 +135,9 @@ fn secret_headers_are_sent_and_masked() {
         let key = r.header("X-Api-Key").unwrap_or_default().to_string();
         Reply::json(
             422,
-            &format!(r#"{{"status":"error","errorType":"execution","error":"key {key} over quota"}}"#),
+            &format!(
+                r#"{{"status":"error","errorType":"execution","error":"key {key} over quota"}}"#
+            ),
         )
     });
     Test::new()
@@ -133,7 +150,10 @@ fn secret_headers_are_sent_and_masked() {
         .status(3)
         .stdout_has("key *** over quota")
         .nowhere("k3y-value-9");
-    assert_eq!(server.requests()[0].header("X-Scope-OrgID"), Some("payments"));
+    assert_eq!(
+        server.requests()[0].header("X-Scope-OrgID"),
+        Some("payments")
+    );
 }
 
 #[test]
@@ -150,7 +170,9 @@ fn prometheus_warnings_are_shown_with_the_metric_and_side() {
         .config(&latency(&server.url(""), ""))
         .args(["compare"])
         .status(0);
-    run.stdout_has("⚠ latency_p95 (canary): prometheus warned: partial response: store-2 unreachable");
+    run.stdout_has(
+        "⚠ latency_p95 (canary): prometheus warned: partial response: store-2 unreachable",
+    );
 }
 
 #[test]

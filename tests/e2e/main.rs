@@ -4,6 +4,7 @@
 
 mod checks_engine;
 mod compare;
+mod compare_errors;
 mod compare_files;
 mod compare_http;
 mod errors;
@@ -12,4 +13,5 @@ mod locks;
 mod output;
 mod prometheus_source;
 mod support;
+mod verify;
 mod windows;

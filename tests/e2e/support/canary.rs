@@ -66,7 +66,10 @@ pub fn fixture() -> String {
     }
     for group in ["blue", "green", "slow", "errs", "gappy"] {
         let ok: Vec<(i64, f64)> = times(AT_UNIX).map(|t| (t, 500.0)).collect();
-        series.push((format!(r#"http_requests{{group="{group}",code="200"}}"#), ok));
+        series.push((
+            format!(r#"http_requests{{group="{group}",code="200"}}"#),
+            ok,
+        ));
     }
     let failed: Vec<(i64, f64)> = times(AT_UNIX)
         .map(|t| (t, errors.sample(&mut rng).min(500.0)))
