@@ -106,3 +106,104 @@ impl MetricQueries {
             .unwrap_or(0)
     }
 }
+
+/// A fixed result for report tests: latency regressed (critical), errors
+/// could not be fetched, a bound with no data.
+#[cfg(test)]
+pub(crate) fn sample() -> CompareResult {
+    use crate::judge::{Data, Judgeable, Kind, MetricInput, MetricSpec, Thresholds, judge_all};
+
+    let latency = MetricSpec::new("latency_p95", Kind::Continuous).critical(true);
+    let errors = MetricSpec::new("errors", Kind::Ratio);
+    let slo = MetricSpec::new("p99 slo", Kind::Continuous);
+    let base: Vec<f64> = (0..40).map(|i| 0.1 + f64::from(i % 7) * 0.001).collect();
+    let slow: Vec<f64> = base.iter().map(|v| v * 1.3).collect();
+    let verdict = judge_all(
+        &[
+            Judgeable::Data(MetricInput {
+                spec: &latency,
+                data: Data::Continuous {
+                    baseline: &base,
+                    canary: &slow,
+                },
+            }),
+            Judgeable::Unavailable {
+                spec: &errors,
+                threshold: false,
+                cause: "prometheus could not be reached: connection failed: connection refused (3 attempts)".into(),
+            },
+            Judgeable::Data(MetricInput {
+                spec: &slo,
+                data: Data::Threshold {
+                    canary: &[0.2],
+                    bound: 0.8,
+                },
+            }),
+        ],
+        Thresholds::default(),
+    );
+    let at: DateTime<Utc> = "2026-01-01T00:10:00Z".parse().unwrap_or_default();
+    let start: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap_or_default();
+    let query = |role, q: &str, error: Option<&str>| QueryOutcome {
+        role,
+        query: q.into(),
+        series: error.is_none().then_some(1),
+        values: if error.is_none() { 40 } else { 0 },
+        non_finite: 0,
+        warnings: vec![],
+        error: error.map(Into::into),
+        duration_ms: 7,
+        data: vec![],
+    };
+    use super::plan::Role;
+    let down = Some("prometheus could not be reached");
+    CompareResult {
+        outcome: verdict.outcome,
+        at,
+        source: SourceInfo {
+            kind: "prometheus",
+            name: "prometheus".into(),
+            url: Some("http://prom:9090".into()),
+            window: Some("10m".into()),
+            step: Some("15s".into()),
+        },
+        baseline: BaselineInfo {
+            kind: BaselineKind::Concurrent,
+            offset: None,
+            variables: [("group".to_string(), "blue".to_string())].into(),
+            start: Some(start),
+            end: Some(at),
+        },
+        canary: SideInfo {
+            variables: [("group".to_string(), "green".to_string())].into(),
+            start: Some(start),
+            end: Some(at),
+        },
+        warnings: vec!["latency_p95 (canary): prometheus warned: partial response".into()],
+        verdict,
+        queries: vec![
+            MetricQueries {
+                metric: "latency_p95".into(),
+                baseline: Some(vec![query(Role::Values, r#"lat{group="blue"}"#, None)]),
+                canary: vec![query(Role::Values, r#"lat{group="green"}"#, None)],
+            },
+            MetricQueries {
+                metric: "errors".into(),
+                baseline: Some(vec![
+                    query(Role::Errors, "e{group=\"blue\"}", down),
+                    query(Role::Total, "t{group=\"blue\"}", down),
+                ]),
+                canary: vec![
+                    query(Role::Errors, "e{group=\"green\"}", down),
+                    query(Role::Total, "t{group=\"green\"}", down),
+                ],
+            },
+            MetricQueries {
+                metric: "p99 slo".into(),
+                baseline: None,
+                canary: vec![query(Role::Values, r#"p99{group="green"}"#, None)],
+            },
+        ],
+        duration_ms: 9,
+    }
+}

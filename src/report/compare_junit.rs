@@ -59,7 +59,10 @@ pub fn compare_suite(r: &CompareResult) -> Suite {
                 Classification::NoData => CaseResult::Skipped {
                     message: m.reason.clone(),
                 },
-                Classification::Error => CaseResult::Error { message, detail },
+                Classification::Error => CaseResult::Error {
+                    message: m.reason.clone(),
+                    detail,
+                },
             };
             Case {
                 classname: "compare".into(),
@@ -114,5 +117,39 @@ pub fn checks_suite(run: &CheckRun) -> Suite {
     Suite {
         name: "checks".into(),
         cases,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_per_metric() {
+        let xml = super::super::junit::render(&[compare_suite(&crate::compare::result::sample())]);
+        assert_eq!(
+            xml,
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="greenlight" tests="3" failures="1" errors="1" time="0.021">
+  <testsuite name="compare" tests="3" failures="1" errors="1" skipped="1" time="0.021">
+    <testcase classname="compare" name="latency_p95" time="0.007">
+      <failure message="latency_p95: high">latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10%, p=6.2e-15 (Holm-adjusted 6.2e-15); median 0.103 → 0.1339, n=40/40
+baseline: lat{group=&quot;blue&quot;}
+canary: lat{group=&quot;green&quot;}</failure>
+    </testcase>
+    <testcase classname="compare" name="errors" time="0.007">
+      <error message="errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)">errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)
+baseline: e{group=&quot;blue&quot;}
+baseline: t{group=&quot;blue&quot;}
+canary: e{group=&quot;green&quot;}
+canary: t{group=&quot;green&quot;}</error>
+    </testcase>
+    <testcase classname="compare" name="p99 slo" time="0.007">
+      <skipped message="p99 slo has no data: canary has 1 usable samples, fewer than min_samples 20; left out of the score"/>
+    </testcase>
+  </testsuite>
+</testsuites>
+"#
+        );
     }
 }

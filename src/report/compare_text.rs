@@ -96,3 +96,39 @@ fn metric(m: &MetricResult, p: Painter) -> String {
         &format!("[{}] {}{critical}", m.classification.label(), m.reason),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_a_line_and_the_verdict_last() {
+        let text = compare(
+            &crate::compare::result::sample(),
+            Painter { color: false },
+            false,
+        );
+        assert_eq!(
+            text,
+            "• Comparing canary {group=green} with baseline {group=blue}: prometheus (http://prom:9090), 10m to 2026-01-01 00:10:00 UTC, step 15s
+✖ [high] latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10%, p=6.2e-15 (Holm-adjusted 6.2e-15); median 0.103 → 0.1339, n=40/40 (critical)
+⚠ [error] errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)
+⚠ [no data] p99 slo has no data: canary has 1 usable samples, fewer than min_samples 20; left out of the score
+⚠ latency_p95 (canary): prometheus warned: partial response
+✖ NO-GO: critical latency_p95 high; score 0 (go ≥ 95, inconclusive ≥ 75); 1 high (latency_p95), 1 no data (p99 slo), 1 error (errors)"
+        );
+    }
+
+    #[test]
+    fn quiet_is_the_verdict_alone_in_colour() {
+        let text = compare(
+            &crate::compare::result::sample(),
+            Painter { color: true },
+            true,
+        );
+        assert_eq!(
+            text,
+            "\x1b[31m✖ NO-GO: critical latency_p95 high; score 0 (go ≥ 95, inconclusive ≥ 75); 1 high (latency_p95), 1 no data (p99 slo), 1 error (errors)\x1b[0m"
+        );
+    }
+}
