@@ -82,10 +82,10 @@ pub fn fetch_all(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> Vec<
                     let Some(task) = tasks.get(i) else { break };
                     let outcome = run(&cfg.source, task, ctx, deadline, &secrets);
                     log::debug!(
-                        "{} {} {:?}: {} value(s){}",
+                        "{} {} {}: {} value(s){}",
                         cfg.metrics[task.metric].spec.name,
                         if task.baseline { "baseline" } else { "canary" },
-                        task.role,
+                        task.role.as_str(),
                         outcome.values,
                         outcome
                             .error

@@ -107,6 +107,16 @@ pub enum Role {
     Total,
 }
 
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Values => "values",
+            Role::Errors => "errors",
+            Role::Total => "total",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Query {
     Prometheus {
