@@ -8,13 +8,14 @@
 //! | metric no data, `must_have_data` | `<failure>` |
 //! | metric no data otherwise | `<skipped>` (left out of the score, as the judge does) |
 //! | metric error (source failed, cannot be judged) | `<error>` |
-//! | check passed / failed / error or timed out | passed / `<failure>` / `<error>` |
+//! | check: each assert passed / failed | passed / `<failure>` (a case per assert) |
+//! | check: error or timed out | one `<error>` case named `reachable` |
 //!
 //! The message is one line (`latency_p95: high`, `status is 200: expected
 //! 200, got 503`); the body holds the judge's reason and the queries.
 //!
 //! ```xml
-//! <testsuite name="compare" tests="2" failures="1" errors="0" skipped="0" time="0.012">
+//! <testsuite name="greenlight compare" tests="2" failures="1" errors="0" skipped="0" time="0.012">
 //!   <testcase classname="compare" name="latency_p95" time="0.006">
 //!     <failure message="latency_p95: high">latency_p95 rose 30.0% (95% CI ...) ...
 //! baseline: latency_seconds{group="blue"}
@@ -73,49 +74,64 @@ pub fn compare_suite(r: &CompareResult) -> Suite {
         })
         .collect();
     Suite {
-        name: "compare".into(),
+        name: "greenlight compare".into(),
         cases,
     }
 }
 
+/// The checks as `greenlight checks` reports them (`report/checks.rs` on
+/// main; once merged, `verify` should call that instead of this copy): a
+/// case per assert, classname `checks.<check>`; a check that could not be
+/// evaluated is one `<error>` case named `reachable`.
 pub fn checks_suite(run: &CheckRun) -> Suite {
-    let cases = run
-        .results
-        .iter()
-        .map(|c| {
-            let failures: Vec<String> = c
-                .failures()
-                .map(|a| {
-                    format!(
-                        "{}: expected {}, got {}",
-                        a.description, a.expected, a.actual
-                    )
-                })
-                .collect();
-            let result = match c.outcome {
-                CheckOutcome::Passed => CaseResult::Passed,
-                CheckOutcome::Failed => CaseResult::Failure {
-                    message: failures.first().cloned().unwrap_or_else(|| "failed".into()),
-                    detail: failures.join("\n"),
-                },
-                CheckOutcome::Error | CheckOutcome::TimedOut => CaseResult::Error {
-                    message: c
+    let mut cases = Vec::new();
+    for r in &run.results {
+        let classname = format!("checks.{}", r.name);
+        let time = Duration::from_millis(r.latency_ms.unwrap_or(r.duration_ms));
+        if matches!(r.outcome, CheckOutcome::Error | CheckOutcome::TimedOut) {
+            cases.push(Case {
+                classname,
+                name: "reachable".into(),
+                time,
+                result: CaseResult::Error {
+                    message: r
                         .error
                         .clone()
-                        .unwrap_or_else(|| c.outcome.as_str().to_string()),
-                    detail: format!("{} {}", c.method, c.url),
+                        .unwrap_or_else(|| "could not be evaluated".into()),
+                    detail: format!("{} {} ({} attempts)", r.method, r.url, r.attempts),
                 },
+            });
+            continue;
+        }
+        for a in &r.asserts {
+            let result = if a.passed {
+                CaseResult::Passed
+            } else {
+                CaseResult::Failure {
+                    message: format!("expected {}, got {}", a.expected, a.actual),
+                    detail: format!(
+                        "{} {}\nexpected: {}\nactual: {}{}",
+                        r.method,
+                        r.url,
+                        a.expected,
+                        a.actual,
+                        a.note
+                            .as_deref()
+                            .map(|n| format!("\nnote: {n}"))
+                            .unwrap_or_default()
+                    ),
+                }
             };
-            Case {
-                classname: "checks".into(),
-                name: c.name.clone(),
-                time: Duration::from_millis(c.duration_ms),
+            cases.push(Case {
+                classname: classname.clone(),
+                name: a.description.clone(),
+                time,
                 result,
-            }
-        })
-        .collect();
+            });
+        }
+    }
     Suite {
-        name: "checks".into(),
+        name: "greenlight checks".into(),
         cases,
     }
 }
@@ -131,7 +147,7 @@ mod tests {
             xml,
             r#"<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="greenlight" tests="3" failures="1" errors="1" time="0.021">
-  <testsuite name="compare" tests="3" failures="1" errors="1" skipped="1" time="0.021">
+  <testsuite name="greenlight compare" tests="3" failures="1" errors="1" skipped="1" time="0.021">
     <testcase classname="compare" name="latency_p95" time="0.007">
       <failure message="latency_p95: high">latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10%, p=6.2e-15 (Holm-adjusted 6.2e-15); median 0.103 → 0.1339, n=40/40
 baseline: lat{group=&quot;blue&quot;}

@@ -1,15 +1,16 @@
-//! `verify` for people: a line per check, the comparison's lines when it
-//! ran, and one verdict:
+//! `verify` for people: the checks as `greenlight checks` prints them, the
+//! comparison's lines when it ran, and one verdict:
 //!
 //! ```text
-//! ✔ Check health: passed (HTTP 200 in 3ms)
+//! ✔ health: GET https://shop.example.com/health → 200 in 3ms
 //! • Comparing canary {group=green} with baseline {group=blue}: prometheus (http://127.0.0.1:9090), 10m to 2026-01-01 00:10:00 UTC, step 15s
 //! ✔ [pass] latency_p95 changed +0.4% (95% CI ...) ...
 //! ✔ GO: the check passed; comparison go: score 100 (go ≥ 95, inconclusive ≥ 75); 1 pass
 //! ```
 //!
 //! ```text
-//! ✖ Check health: status is 200: expected 200, got 503
+//! ✖ health: GET https://shop.example.com/health → 503 in 4ms
+//!     ✖ status is 200: expected 200, got 503
 //! ✖ NO-GO: check failed: health (status is 200: expected 200, got 503); comparison not run
 //! ```
 
@@ -20,7 +21,9 @@ use crate::verify::VerifyResult;
 pub fn verify(r: &VerifyResult, p: Painter, quiet: bool) -> String {
     let mut lines = Vec::new();
     if !quiet {
-        lines.extend(r.checks.results.iter().map(|c| check(c, p)));
+        for c in &r.checks.results {
+            lines.extend(check_lines(c, p));
+        }
         if let Some(c) = &r.compare {
             lines.extend(compare_text::body(c, p));
         }
@@ -32,42 +35,56 @@ pub fn verify(r: &VerifyResult, p: Painter, quiet: bool) -> String {
     lines.join("\n")
 }
 
-fn check(c: &CheckResult, p: Painter) -> String {
-    match c.outcome {
-        CheckOutcome::Passed => {
-            let status = c.status.map(|s| format!("HTTP {s}")).unwrap_or_default();
-            let latency = c
-                .latency_ms
-                .map(|ms| format!(" in {ms}ms"))
+/// A check's lines, as `greenlight checks` prints them (`report/checks.rs`
+/// on main; once merged, `verify` should call that instead of this copy).
+fn check_lines(r: &CheckResult, p: Painter) -> Vec<String> {
+    let attempts = if r.attempts > 1 {
+        format!(" after {} attempts", r.attempts)
+    } else {
+        String::new()
+    };
+    let answer = match (r.status, r.latency_ms) {
+        (Some(s), Some(ms)) => format!(" → {s} in {ms}ms"),
+        (Some(s), None) => format!(" → {s}"),
+        _ => String::new(),
+    };
+    let head = format!("{}: {} {}{answer}{attempts}", r.name, r.method, r.url);
+    let mut lines = match r.outcome {
+        CheckOutcome::Passed => vec![p.line(Mark::Ok, &head)],
+        CheckOutcome::Failed => vec![p.line(Mark::Fail, &head)],
+        CheckOutcome::Error | CheckOutcome::TimedOut => {
+            let what = if r.outcome == CheckOutcome::TimedOut {
+                "timed out"
+            } else {
+                "could not be evaluated"
+            };
+            let why = r
+                .error
+                .as_deref()
+                .map(|e| format!(": {e}"))
                 .unwrap_or_default();
-            p.line(
-                Mark::Ok,
-                &format!("Check {}: passed ({status}{latency})", c.name),
-            )
+            vec![p.line(Mark::Warn, &format!("{head}: {what}{why}"))]
         }
-        CheckOutcome::Failed => {
-            let failures: Vec<String> = c
-                .failures()
-                .map(|a| {
-                    format!(
-                        "{}: expected {}, got {}",
-                        a.description, a.expected, a.actual
-                    )
-                })
-                .collect();
+    };
+    for a in r.failures() {
+        let note = a
+            .note
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "    {}",
             p.line(
                 Mark::Fail,
-                &format!("Check {}: {}", c.name, failures.join("; ")),
+                &format!(
+                    "{}: expected {}, got {}{note}",
+                    a.description, a.expected, a.actual
+                )
             )
-        }
-        CheckOutcome::Error | CheckOutcome::TimedOut => p.line(
-            Mark::Warn,
-            &format!(
-                "Check {}: {}: {}",
-                c.name,
-                c.outcome.as_str().replace('_', " "),
-                c.error.as_deref().unwrap_or("could not be evaluated")
-            ),
-        ),
+        ));
     }
+    for w in &r.warnings {
+        lines.push(format!("    {}", p.line(Mark::Warn, w)));
+    }
+    lines
 }

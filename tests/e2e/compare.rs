@@ -307,7 +307,9 @@ fn junit_has_a_case_per_metric() {
     t.status(1);
     let xml = t.read("reports/compare.xml");
     assert!(
-        xml.contains(r#"<testsuite name="compare" tests="2" failures="1" errors="0" skipped="0""#),
+        xml.contains(
+            r#"<testsuite name="greenlight compare" tests="2" failures="1" errors="0" skipped="0""#
+        ),
         "{xml}"
     );
     assert!(

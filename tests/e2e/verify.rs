@@ -38,16 +38,17 @@ fn failing_checks_stop_before_any_metric_is_queried() {
     std::fs::create_dir_all(&clone).unwrap();
     let t = t.env("BITBUCKET_CLONE_DIR", clone.to_str().unwrap());
     let run = t.status(1);
-    run.stdout_has("✖ Check health: status is 200: expected 200, got 503")
+    run.stdout_has(&format!("✖ health: GET {} → 503 in ", stack.url("/health")))
+        .stdout_has("    ✖ status is 200: expected 200, got 503")
         .stdout_has("✖ NO-GO: check failed: health (status is 200: expected 200, got 503); comparison not run");
     assert!(!run.stdout.contains("Comparing"), "{}", run.stdout);
     assert_eq!(metrics.requests().len(), 0, "no metric may be queried");
     let xml = t.read("clone/test-results/greenlight-verify.xml");
     assert!(
-        xml.contains(r#"<testsuite name="checks" tests="1" failures="1""#),
+        xml.contains(r#"<testsuite name="greenlight checks" tests="2" failures="2""#),
         "{xml}"
     );
-    assert!(!xml.contains(r#"name="compare""#), "{xml}");
+    assert!(!xml.contains("greenlight compare"), "{xml}");
 }
 
 #[test]
@@ -57,7 +58,8 @@ fn an_unreachable_stack_is_inconclusive_without_comparing() {
         + &config(&metrics.url(""), "{group: blue}", "{group: green}");
     verify(&yaml)
         .status(3)
-        .stdout_has("⚠ Check health: error: ")
+        .stdout_has("health: GET ")
+        .stdout_has(": could not be evaluated: ")
         .stdout_has("⚠ INCONCLUSIVE: check could not be evaluated: health (")
         .stdout_has("; comparison not run");
     assert_eq!(metrics.requests().len(), 0);
@@ -71,7 +73,7 @@ fn passing_checks_and_a_healthy_canary_go() {
         checks(&stack.url("/health")) + &config(&prom.url(), "{group: blue}", "{group: green}");
     verify(&yaml)
         .status(0)
-        .stdout_has("✔ Check health: passed (HTTP 200 in ")
+        .stdout_has(&format!("✔ health: GET {} → 200 in ", stack.url("/health")))
         .stdout_has("• Comparing canary {group=green} with baseline {group=blue}")
         .stdout_has("✔ [pass] latency_p95")
         .stdout_has(
@@ -103,11 +105,11 @@ fn passing_checks_and_a_regressed_canary_no_go() {
     );
     let xml = t.read("verify.xml");
     assert!(
-        xml.contains(r#"<testsuite name="checks" tests="1" failures="0""#),
+        xml.contains(r#"<testsuite name="greenlight checks" tests="2" failures="0""#),
         "{xml}"
     );
     assert!(
-        xml.contains(r#"<testsuite name="compare" tests="2" failures="1""#),
+        xml.contains(r#"<testsuite name="greenlight compare" tests="2" failures="1""#),
         "{xml}"
     );
 }
