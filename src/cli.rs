@@ -74,6 +74,10 @@ pub enum Command {
     Unlock(UnlockArgs),
     /// Run the semantic HTTP checks against the new stack: exit 0 all pass, 1 any fails, 3 not answering
     Checks(ChecksArgs),
+    /// Compare the canary's metrics with a baseline (the config's `compare:`): exit 0 go, 1 regression, 3 inconclusive
+    Compare(CompareArgs),
+    /// Run the semantic checks (`checks:`), then, only when they pass, the comparison (`compare:`): one verdict
+    Verify(CompareArgs),
     /// Run as a Bitbucket pipe: COMMAND and the pipe variables (WINDOW, TIMEZONE, CONFIG, ...) come from the environment
     Pipe,
 }
@@ -163,6 +167,20 @@ pub struct ChecksArgs {
     /// Write JUnit XML here [env: GREENLIGHT_JUNIT] [default: $BITBUCKET_CLONE_DIR/test-results/greenlight-checks.xml in a Bitbucket pipeline]
     #[arg(long, value_name = "PATH")]
     pub junit: Option<String>,
+}
+
+/// Options of `compare` and `verify`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CompareArgs {
+    /// Write a JUnit XML report here, one test case per metric (and check) [env: GREENLIGHT_JUNIT] [default: $BITBUCKET_CLONE_DIR/test-results/greenlight-<command>.xml in Bitbucket Pipelines]
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<String>,
+    /// Set a baseline template variable, e.g. group=blue, or offset=7d for a historical baseline; repeat for several [env: GREENLIGHT_BASELINE, ';'-separated]
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub baseline: Vec<String>,
+    /// Set a canary template variable, e.g. group=green; repeat for several [env: GREENLIGHT_CANARY, ';'-separated]
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub canary: Vec<String>,
 }
 
 /// One option that an environment variable can set.
@@ -280,6 +298,14 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "junit",
         env: "GREENLIGHT_JUNIT",
+    },
+    EnvOption {
+        flag: "baseline",
+        env: "GREENLIGHT_BASELINE",
+    },
+    EnvOption {
+        flag: "canary",
+        env: "GREENLIGHT_CANARY",
     },
 ];
 

@@ -233,7 +233,8 @@ fn jitter(d: Duration) -> Duration {
     d.mul_f64(factor)
 }
 
-fn base64(input: &[u8]) -> String {
+/// RFC 4648 base64, for basic auth.
+pub fn base64(input: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {

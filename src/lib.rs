@@ -8,8 +8,10 @@
 
 mod app;
 mod app_checks;
+mod app_compare;
 pub mod checks;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod context;
 pub mod duration;
@@ -23,6 +25,7 @@ pub mod outcome;
 pub mod pipe;
 pub mod report;
 pub mod secret;
+pub mod verify;
 pub mod window;
 
 pub use context::Context;
@@ -67,6 +70,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
         Command::Lock(a) => app::lock(a, &settings, ctx),
         Command::Unlock(a) => app::unlock(a, &settings, ctx),
         Command::Checks(a) => app_checks::checks(a, &settings, ctx),
+        Command::Compare(a) => app_compare::compare(a, &settings, ctx),
+        Command::Verify(a) => app_compare::verify(a, &settings, ctx),
         Command::Pipe => Err(Error::Usage("`pipe` cannot run itself".into())),
     };
     result.unwrap_or_else(|e| fail(&e, ctx))

@@ -101,12 +101,23 @@ impl fmt::Display for Located {
     }
 }
 
-/// `error: line 2 column 1: unknown field` → `unknown field`.
+/// `error: line 2 column 1: unknown field` → `unknown field`. Errors
+/// raised inside a nested value also end with ` at line 2, column 1`.
 fn strip_position(msg: &str) -> &str {
-    let msg = msg.strip_prefix("error: ").unwrap_or(msg);
+    let mut msg = msg.strip_prefix("error: ").unwrap_or(msg);
     if msg.starts_with("line ") {
         if let Some((_, rest)) = msg.split_once(": ") {
-            return rest;
+            msg = rest;
+        }
+    }
+    if let Some((head, tail)) = msg.rsplit_once(" at line ") {
+        let is_position = tail.split_once(", column ").is_some_and(|(l, c)| {
+            [l, c]
+                .iter()
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if is_position {
+            return head;
         }
     }
     msg
@@ -165,5 +176,13 @@ mod tests {
         );
         assert_eq!(strip_position("error: line 2 column 1: oops"), "oops");
         assert_eq!(strip_position("plain"), "plain");
+        assert_eq!(
+            strip_position("timeout: invalid duration `5x` at line 2, column 12"),
+            "timeout: invalid duration `5x`"
+        );
+        assert_eq!(
+            strip_position("a value at line 2, column x"),
+            "a value at line 2, column x"
+        );
     }
 }

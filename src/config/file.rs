@@ -48,6 +48,8 @@ pub struct FileConfig {
     /// Semantic HTTP checks (see [`crate::checks`]).
     #[serde(default)]
     pub checks: Vec<crate::checks::CheckSpec>,
+    /// Baseline comparison (`greenlight compare`, `greenlight verify`).
+    pub compare: Option<crate::compare::CompareEntry>,
 }
 
 /// An IANA time zone name, checked while parsing.

@@ -48,6 +48,7 @@ pub mod result;
 pub mod sample;
 pub mod spec;
 pub mod threshold;
+mod unavailable;
 pub mod verdict;
 
 #[cfg(test)]
@@ -62,4 +63,5 @@ pub use result::{
     TestMethod, TestResult,
 };
 pub use spec::{Data, Direction, Kind, MetricInput, MetricSpec, Tolerance};
+pub use unavailable::{Judgeable, judge_all};
 pub use verdict::{Tally, Thresholds, Verdict, judge};

@@ -5,6 +5,7 @@
 //! Non-finite values (`NaN`, `+Inf`, `-Inf`) are kept as they come: the
 //! judge counts and reports what it drops.
 
+pub mod file;
 pub mod prometheus;
 
 use std::collections::BTreeMap;

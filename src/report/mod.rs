@@ -3,9 +3,12 @@
 //! its own file.
 
 pub mod checks;
+pub mod compare_junit;
+pub mod compare_text;
 pub mod json;
 pub mod junit;
 pub mod text;
+pub mod verify_text;
 
 use crate::outcome::Outcome;
 

@@ -4,10 +4,15 @@
 
 mod checks_cli;
 mod checks_engine;
+mod compare;
+mod compare_errors;
+mod compare_files;
+mod compare_http;
 mod errors;
 mod lock_command;
 mod locks;
 mod output;
 mod prometheus_source;
 mod support;
+mod verify;
 mod windows;

@@ -3,6 +3,7 @@
 
 #![allow(dead_code, unused_imports)] // not every test uses every helper
 
+pub mod canary;
 pub mod prometheus;
 pub mod server;
 pub mod test;

@@ -1,0 +1,155 @@
+//! The `compare` and `verify` commands: resolve the config, evaluate,
+//! report (text or JSON on stdout, JUnit to a file), return the exit code.
+//!
+//! JUnit goes to `--junit PATH` (`GREENLIGHT_JUNIT`), or, in Bitbucket
+//! Pipelines (`BITBUCKET_CLONE_DIR` set), to
+//! `$BITBUCKET_CLONE_DIR/test-results/greenlight-<command>.xml`, where the
+//! Tests tab finds it. A report that cannot be written is a warning on
+//! stderr; the verdict's exit code stands.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::checks::{self, RunOptions};
+use crate::cli::{CompareArgs, Format};
+use crate::compare::{self, Overrides};
+use crate::config::Settings;
+use crate::config::settings::{Sourced, pick};
+use crate::context::Context;
+use crate::error::Error;
+use crate::http::Deadline;
+use crate::report::{self, Mark, Painter, compare_junit, junit};
+use crate::verify;
+
+const NO_COMPARE: &str = "nothing to compare: add a `compare:` section (source, baseline, canary, metrics) to the config file; see examples/compare.yml";
+
+pub fn compare(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Error> {
+    let cfg = compare::load(s, &overrides(args, ctx), ctx)?
+        .ok_or_else(|| Error::Usage(no_config(s, NO_COMPARE)))?;
+    let junit_path = junit_path(args, ctx, "compare");
+    let result = compare::run(&cfg, ctx, deadline(s, ctx));
+    log::debug!("compared in {:?}", ctx.started.elapsed());
+    let code = result.outcome.code();
+    match s.format {
+        Format::Json => print(&report::json::render("compare", code, &result)),
+        Format::Text => print(&report::compare_text::compare(&result, painter(s), s.quiet)),
+    }
+    if let Some(path) = junit_path {
+        write_junit(&path, &[compare_junit::compare_suite(&result)], s);
+    }
+    Ok(code)
+}
+
+pub fn verify(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Error> {
+    let specs = s.file.as_ref().map_or(&[][..], |f| &f.file.checks[..]);
+    let checks = checks::prepare(specs, ctx).map_err(|e| Error::Usage(e.to_string()))?;
+    let cfg = compare::load(s, &overrides(args, ctx), ctx)?;
+    if checks.is_empty() && cfg.is_none() {
+        return Err(Error::Usage(no_config(
+            s,
+            "nothing to verify: add `checks:` (semantic HTTP checks) and/or `compare:` (baseline comparison) to the config file; see examples/compare.yml",
+        )));
+    }
+    let junit_path = junit_path(args, ctx, "verify");
+    let deadline = deadline(s, ctx);
+    let opts = RunOptions {
+        deadline: Some(deadline.0),
+        ..RunOptions::default()
+    };
+    let result = verify::run(&checks, cfg.as_ref(), &opts, ctx, deadline);
+    log::debug!("verified in {:?}", ctx.started.elapsed());
+    let code = result.outcome.code();
+    match s.format {
+        Format::Json => print(&report::json::render("verify", code, &result)),
+        Format::Text => print(&report::verify_text::verify(&result, painter(s), s.quiet)),
+    }
+    if let Some(path) = junit_path {
+        let mut suites = vec![compare_junit::checks_suite(&result.checks)];
+        suites.extend(result.compare.as_ref().map(compare_junit::compare_suite));
+        write_junit(&path, &suites, s);
+    }
+    Ok(code)
+}
+
+fn no_config(s: &Settings, message: &str) -> String {
+    if s.file.is_none() {
+        format!(
+            "{message} (no config file: greenlight.yml was not found and --config was not given)"
+        )
+    } else {
+        message.to_string()
+    }
+}
+
+/// `--baseline`/`--canary` flags, else their `;`-separated variables.
+fn overrides(args: &CompareArgs, ctx: &Context) -> Overrides {
+    let side = |flag: &str, values: &[String]| -> Vec<Sourced> {
+        if !values.is_empty() {
+            return values
+                .iter()
+                .map(|v| Sourced {
+                    value: v.clone(),
+                    origin: format!("--{flag}"),
+                })
+                .collect();
+        }
+        pick(flag, None, ctx)
+            .map(|s| {
+                s.value
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| Sourced {
+                        value: v.to_string(),
+                        origin: s.origin.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Overrides {
+        baseline: side("baseline", &args.baseline),
+        canary: side("canary", &args.canary),
+    }
+}
+
+fn junit_path(args: &CompareArgs, ctx: &Context, command: &str) -> Option<PathBuf> {
+    match pick("junit", args.junit.as_deref(), ctx) {
+        Some(p) => Some(ctx.cwd.join(p.value)),
+        None => ctx.var("BITBUCKET_CLONE_DIR").map(|dir| {
+            PathBuf::from(dir)
+                .join("test-results")
+                .join(format!("greenlight-{command}.xml"))
+        }),
+    }
+}
+
+fn write_junit(path: &std::path::Path, suites: &[junit::Suite], s: &Settings) {
+    match junit::write(path, suites) {
+        Ok(()) => log::debug!("JUnit report written to {}", path.display()),
+        Err(e) => eprintln!(
+            "{}",
+            painter(s).line(
+                Mark::Warn,
+                &format!("could not write the JUnit report {}: {e}", path.display())
+            )
+        ),
+    }
+}
+
+/// Prints a report; a closed stdout (`| head`) is not worth a panic: the
+/// exit code still says the verdict.
+fn print(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
+}
+
+fn painter(s: &Settings) -> Painter {
+    Painter { color: s.color }
+}
+
+/// The run's deadline, counted from process start.
+fn deadline(s: &Settings, ctx: &Context) -> Deadline {
+    Deadline(ctx.started + s.deadline.max(Duration::from_millis(1)))
+}

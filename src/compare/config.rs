@@ -1,0 +1,273 @@
+//! The `compare:` section as written (stage one). Unknown keys are errors;
+//! leaves are checked as they are read ([`super::values`]); what depends on
+//! several keys (a ratio metric needs `errors` and `total`, a query may only
+//! use variables both sides define) is checked in [`super::resolve`], at
+//! the place kept by `Spanned`.
+//!
+//! ```yaml
+//! compare:
+//!   source:
+//!     type: prometheus
+//!     url: http://prometheus.internal:9090
+//!     token_env: PROMETHEUS_TOKEN          # bearer token from this variable; never printed
+//!     headers: { X-Scope-OrgID: payments }
+//!     timeout: 10s                         # per attempt (default 10s)
+//!     retries: 2
+//!   window: 10m                            # ending at --at, or now (default 10m)
+//!   step: 15s                              # default 15s; not below the scrape interval
+//!   baseline: { group: blue }              # or { offset: 7d } (historical)
+//!   canary: { group: "${NEW_GROUP}" }      # ${VAR}s come from the environment
+//!   confidence: 0.95
+//!   min_samples: 20
+//!   thresholds: { pass: 95, marginal: 75 }
+//!   metrics:
+//!     - name: latency_p95
+//!       query: histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{group="{{group}}"}[1m])))
+//!       tolerance: 10%
+//!       critical: true
+//!     - name: errors
+//!       kind: ratio
+//!       errors: sum(increase(http_requests_total{group="{{group}}",code=~"5.."}[{{step}}]))
+//!       total: sum(increase(http_requests_total{group="{{group}}"}[{{step}}]))
+//!       tolerance: 50%
+//!     - name: p95 under 300ms
+//!       query: histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{group="{{group}}"}[1m])))
+//!       bound: 300ms                       # absolute SLO: only the canary is queried
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use super::values::{Confidence, MinSamples, Quantity, Scalar, Score, Unit, Weight};
+use crate::duration::HumanDuration;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareEntry {
+    pub source: Spanned<SourceEntry>,
+    pub window: Option<Spanned<HumanDuration>>,
+    pub step: Option<Spanned<HumanDuration>>,
+    pub baseline: Option<Spanned<SideEntry>>,
+    pub canary: Option<Spanned<SideEntry>>,
+    pub confidence: Option<Confidence>,
+    pub min_samples: Option<MinSamples>,
+    pub thresholds: Option<Spanned<ThresholdsEntry>>,
+    pub metrics: Spanned<Vec<Spanned<MetricEntry>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Prometheus,
+    File,
+}
+
+/// Where the numbers come from; which keys apply depends on `type`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    #[serde(rename = "type")]
+    pub kind: SourceKind,
+    pub name: Option<String>,
+    pub url: Option<Spanned<String>>,
+    pub token_env: Option<Spanned<String>>,
+    pub user: Option<String>,
+    pub password_env: Option<Spanned<String>>,
+    pub headers: Option<Spanned<BTreeMap<String, String>>>,
+    pub timeout: Option<HumanDuration>,
+    pub retries: Option<u32>,
+}
+
+/// One side's template variables, and for a historical baseline `offset`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct SideEntry(pub BTreeMap<String, Spanned<Scalar>>);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdsEntry {
+    pub pass: Option<Score>,
+    pub marginal: Option<Score>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindEntry {
+    Continuous,
+    Ratio,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectionEntry {
+    Increase,
+    Decrease,
+    Either,
+}
+
+/// One metric. Prometheus metrics take `query` (continuous) or `errors`
+/// and `total` (ratio), PromQL templates; file metrics take `file` (or
+/// `baseline_file` and `canary_file`) and `column`/`pointer`, and for a
+/// ratio `errors` and `total` name the columns.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricEntry {
+    pub name: Spanned<String>,
+    pub kind: Option<KindEntry>,
+    pub query: Option<Spanned<String>>,
+    pub errors: Option<Spanned<String>>,
+    pub total: Option<Spanned<String>>,
+    pub direction: Option<DirectionEntry>,
+    pub tolerance: Option<Spanned<Quantity>>,
+    pub bound: Option<Spanned<Quantity>>,
+    pub unit: Option<Unit>,
+    #[serde(default)]
+    pub critical: bool,
+    #[serde(default)]
+    pub must_have_data: bool,
+    pub weight: Option<Weight>,
+    pub min_samples: Option<MinSamples>,
+    pub combine: Option<Spanned<CombineEntry>>,
+    pub file: Option<Spanned<String>>,
+    pub baseline_file: Option<Spanned<String>>,
+    pub canary_file: Option<Spanned<String>>,
+    pub column: Option<Spanned<String>>,
+    pub pointer: Option<Spanned<String>>,
+    pub format: Option<FileFormatEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileFormatEntry {
+    Csv,
+    Tsv,
+    Json,
+}
+
+/// `sum` (default), `pool`, or `{ label: pod, value: "{{pod}}" }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CombineEntry {
+    Sum,
+    Pool,
+    Select { label: String, value: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SelectMap {
+    label: String,
+    value: Scalar,
+}
+
+impl<'de> Deserialize<'de> for CombineEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CombineEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`sum`, `pool`, or `{ label: NAME, value: VALUE }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CombineEntry, E> {
+                match v {
+                    "sum" => Ok(CombineEntry::Sum),
+                    "pool" => Ok(CombineEntry::Pool),
+                    other => Err(E::custom(format!(
+                        "unknown combine `{other}` (expected `sum`, `pool`, or `{{ label: NAME, value: VALUE }}`)"
+                    ))),
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<CombineEntry, A::Error> {
+                let s = SelectMap::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                Ok(CombineEntry::Select {
+                    label: s.label,
+                    value: s.value.0,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        compare: CompareEntry,
+    }
+
+    fn parse(yaml: &str) -> Result<CompareEntry, String> {
+        serde_saphyr::from_str::<Doc>(yaml)
+            .map(|d| d.compare)
+            .map_err(|e| e.without_snippet().to_string())
+    }
+
+    #[test]
+    fn the_documented_example_parses() {
+        let docs = include_str!("config.rs");
+        let start = docs.find("//! ```yaml\n").unwrap() + "//! ```yaml\n".len();
+        let end = start + docs[start..].find("//! ```\n").unwrap();
+        let yaml: String = docs[start..end]
+            .lines()
+            .map(|l| {
+                l.strip_prefix("//! ")
+                    .or(l.strip_prefix("//!"))
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let c = parse(&yaml).unwrap();
+        assert_eq!(c.metrics.value.len(), 3);
+        assert_eq!(c.source.value.kind, SourceKind::Prometheus);
+        assert_eq!(
+            c.metrics.value[2].value.bound.as_ref().unwrap().value,
+            Quantity::Time(0.3)
+        );
+        assert_eq!(
+            c.baseline.unwrap().value.0["group"].value,
+            Scalar("blue".into())
+        );
+    }
+
+    #[test]
+    fn combine_forms() {
+        let c = parse(
+            "compare:\n  source: {type: file}\n  metrics:\n    - {name: a, combine: pool}\n    - {name: b, combine: {label: pod, value: 3}}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.metrics.value[0].value.combine.as_ref().unwrap().value,
+            CombineEntry::Pool
+        );
+        assert_eq!(
+            c.metrics.value[1].value.combine.as_ref().unwrap().value,
+            CombineEntry::Select {
+                label: "pod".into(),
+                value: "3".into()
+            }
+        );
+        let e =
+            parse("compare:\n  source: {type: file}\n  metrics:\n    - {name: a, combine: max}\n")
+                .unwrap_err();
+        assert!(e.contains("unknown combine `max`"), "{e}");
+    }
+
+    #[test]
+    fn bad_leaves_are_located() {
+        let e = parse(
+            "compare:\n  source: {type: file}\n  metrics:\n    - name: a\n      tolerance: ten percent\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("line 5, column 18"), "{e}");
+        assert!(e.contains("`ten percent` is not a number"), "{e}");
+        let e = parse("compare:\n  source: {type: file}\n  confidence: 95\n  metrics: []\n")
+            .unwrap_err();
+        assert!(e.contains("line 3") && e.contains("column 15"), "{e}");
+    }
+}

@@ -1,0 +1,199 @@
+//! Stage two for the `compare:` section as a whole: the source, the time
+//! window of each side, the thresholds, and every metric
+//! ([`super::metric`]). The result is a [`CompareConfig`] in which nothing
+//! is left to check.
+//!
+//! Defaults: `window: 10m`, `step: 15s`, `confidence: 0.95`,
+//! `min_samples: 20`, `thresholds: {pass: 95, marginal: 75}`.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::config::CompareEntry;
+use super::metric::{self, Shared};
+use super::plan::{Baseline, CompareConfig, Side, Source};
+use super::sides::{self, BaselineVars, Overrides, Vars};
+use super::source;
+use super::template::promql_duration;
+use crate::config::{ConfigError, Loaded};
+use crate::context::Context;
+use crate::judge::Thresholds;
+use crate::metrics::Range;
+
+pub const DEFAULT_WINDOW: Duration = Duration::from_secs(600);
+pub const DEFAULT_STEP: Duration = Duration::from_secs(15);
+/// Prometheus refuses range queries of more points per series than this.
+pub const MAX_POINTS: u128 = 11_000;
+
+pub fn resolve(
+    loaded: &Loaded,
+    entry: &CompareEntry,
+    overrides: &Overrides,
+    at: DateTime<Utc>,
+    ctx: &Context,
+) -> Result<CompareConfig, ConfigError> {
+    let source = source::resolve(loaded, &entry.source, ctx)?;
+    let file_source = matches!(source, Source::File);
+
+    let (window, step) = if file_source {
+        if let Some(w) = &entry.window {
+            return Err(loaded.error_at(
+                &w.referenced,
+                "compare.window".into(),
+                "`window` does not apply to a `file` source: every value in the files is a sample"
+                    .into(),
+            ));
+        }
+        if let Some(s) = &entry.step {
+            return Err(loaded.error_at(
+                &s.referenced,
+                "compare.step".into(),
+                "`step` does not apply to a `file` source".into(),
+            ));
+        }
+        (None, None)
+    } else {
+        let window = entry
+            .window
+            .as_ref()
+            .map_or(DEFAULT_WINDOW, |w| w.value.get());
+        let step = entry.step.as_ref().map_or(DEFAULT_STEP, |s| s.value.get());
+        let step_err = |msg: String| match &entry.step {
+            Some(s) => loaded.error_at(&s.referenced, "compare.step".into(), msg),
+            None => ConfigError::Usage(format!("compare.step: {msg}")),
+        };
+        if step < Duration::from_secs(1) {
+            return Err(step_err("step must be at least 1s".into()));
+        }
+        if window < step {
+            return Err(step_err(format!(
+                "step {} is longer than the window {}",
+                promql_duration(step),
+                promql_duration(window)
+            )));
+        }
+        if window.as_millis() / step.as_millis() > MAX_POINTS {
+            return Err(step_err(format!(
+                "{} over {} is more than Prometheus's {MAX_POINTS} points per series: use a longer step",
+                promql_duration(step),
+                promql_duration(window)
+            )));
+        }
+        (Some(window), Some(step))
+    };
+
+    let (canary_vars, baseline_vars) = sides::resolve(
+        loaded,
+        entry.baseline.as_ref(),
+        entry.canary.as_ref(),
+        overrides,
+        ctx,
+    )?;
+    let range = |shift: Duration| -> Result<Option<Range>, ConfigError> {
+        let (Some(window), Some(step)) = (window, step) else {
+            return Ok(None);
+        };
+        let too_far =
+            || ConfigError::Usage("compare: the window or offset reaches before year 0".into());
+        let end = at
+            .checked_sub_signed(chrono::Duration::from_std(shift).map_err(|_| too_far())?)
+            .ok_or_else(too_far)?;
+        let start = end
+            .checked_sub_signed(chrono::Duration::from_std(window).map_err(|_| too_far())?)
+            .ok_or_else(too_far)?;
+        Ok(Some(Range { start, end, step }))
+    };
+    let canary = Side {
+        variables: canary_vars,
+        range: range(Duration::ZERO)?,
+    };
+    let baseline = match baseline_vars {
+        BaselineVars::Concurrent(vars) => Baseline::Concurrent(Side {
+            variables: vars,
+            range: range(Duration::ZERO)?,
+        }),
+        BaselineVars::Historical { vars, offset } => {
+            if file_source {
+                let loc = entry.baseline.as_ref().map(|b| b.referenced);
+                let msg = "`offset` needs a time-series source (prometheus); for files give each side its own file (`file: results/{{group}}.csv`, or `baseline_file`)".to_string();
+                return Err(match loc {
+                    Some(loc) => loaded.error_at(&loc, "compare.baseline.offset".into(), msg),
+                    None => ConfigError::Usage(msg),
+                });
+            }
+            Baseline::Historical {
+                side: Side {
+                    variables: vars,
+                    range: range(offset)?,
+                },
+                offset,
+            }
+        }
+        // Files name each side's file (`baseline_file`): no variables needed.
+        BaselineVars::None if file_source => Baseline::Concurrent(Side {
+            variables: Vars::new(),
+            range: None,
+        }),
+        BaselineVars::None => Baseline::None,
+    };
+
+    let thresholds = match &entry.thresholds {
+        None => Thresholds::default(),
+        Some(t) => {
+            let d = Thresholds::default();
+            let pass = t.value.pass.map_or(d.pass(), |s| s.0);
+            let marginal = t.value.marginal.map_or(d.marginal().min(pass), |s| s.0);
+            Thresholds::new(pass, marginal).map_err(|e| {
+                loaded.error_at(&t.referenced, "compare.thresholds".into(), e.to_string())
+            })?
+        }
+    };
+
+    let mut built_in = Vars::new();
+    if let (Some(w), Some(s)) = (window, step) {
+        built_in.insert("window".into(), promql_duration(w));
+        built_in.insert("step".into(), promql_duration(s));
+    }
+    let shared = Shared {
+        loaded,
+        file_source,
+        canary: &canary,
+        baseline: baseline.side(),
+        built_in: &built_in,
+        confidence: entry.confidence.map_or(0.95, |c| c.0),
+        min_samples: entry.min_samples.map_or(20, |m| m.0),
+    };
+    if entry.metrics.value.is_empty() {
+        return Err(loaded.error_at(
+            &entry.metrics.referenced,
+            "compare.metrics".into(),
+            "no metrics to compare: add at least one (name and query)".into(),
+        ));
+    }
+    let mut metrics = Vec::with_capacity(entry.metrics.value.len());
+    for (i, m) in entry.metrics.value.iter().enumerate() {
+        let plan = metric::resolve(&shared, i, m)?;
+        if metrics
+            .iter()
+            .any(|p: &super::plan::MetricPlan| p.spec.name == plan.spec.name)
+        {
+            return Err(loaded.error_at(
+                &m.value.name.referenced,
+                format!("compare.metrics[{i}].name"),
+                format!("two metrics are named `{}`", plan.spec.name),
+            ));
+        }
+        metrics.push(plan);
+    }
+    Ok(CompareConfig {
+        source,
+        at,
+        window,
+        step,
+        canary,
+        baseline,
+        thresholds,
+        metrics,
+    })
+}

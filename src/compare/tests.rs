@@ -1,0 +1,324 @@
+//! Stage two of `compare:` as a whole: defaults, the three kinds of
+//! baseline, built-in variables, units, overrides, secrets, the bundled
+//! example, and no panic on hostile input.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::plan::{Baseline, CompareConfig, Query, SideRequest, Source};
+use super::sides::Overrides;
+use crate::config::settings::Sourced;
+use crate::config::{ConfigError, Loaded, parse};
+use crate::context::Context;
+use crate::judge::{Direction, Tolerance};
+
+const AT: &str = "2026-01-01T00:10:00Z";
+
+fn at() -> DateTime<Utc> {
+    AT.parse().unwrap()
+}
+
+fn ctx(env: &[(&str, &str)]) -> Context {
+    let mut c = Context::from_process();
+    c.env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    c
+}
+
+fn resolve_with(
+    yaml: &str,
+    overrides: &Overrides,
+    env: &[(&str, &str)],
+) -> Result<CompareConfig, ConfigError> {
+    let path = Path::new("greenlight.yml");
+    let file = parse(yaml, path)?;
+    let loaded = Loaded {
+        path: path.into(),
+        text: yaml.into(),
+        file,
+    };
+    let entry = loaded.file.compare.as_ref().expect("a compare section");
+    super::resolve::resolve(&loaded, entry, overrides, at(), &ctx(env))
+}
+
+fn resolve(yaml: &str) -> CompareConfig {
+    resolve_with(yaml, &Overrides::default(), &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+const MINIMAL: &str = r#"compare:
+  source: { type: prometheus, url: "http://prom:9090/" }
+  baseline: { group: blue }
+  canary: { group: green }
+  metrics:
+    - { name: latency, query: 'x{group="{{group}}"}' }
+"#;
+
+fn promql(r: &SideRequest) -> (String, crate::metrics::Range) {
+    match r {
+        SideRequest::Samples(Query::Prometheus { promql, range, .. }) => (promql.clone(), *range),
+        other => panic!("not a Prometheus sample query: {other:?}"),
+    }
+}
+
+#[test]
+fn defaults() {
+    let c = resolve(MINIMAL);
+    assert_eq!(c.window, Some(Duration::from_secs(600)));
+    assert_eq!(c.step, Some(Duration::from_secs(15)));
+    assert_eq!((c.thresholds.pass(), c.thresholds.marginal()), (95.0, 75.0));
+    let m = &c.metrics[0];
+    assert_eq!(m.spec.tolerance, Tolerance::Relative(0.10));
+    assert_eq!(m.spec.direction, Direction::Increase);
+    assert_eq!((m.spec.confidence, m.spec.min_samples), (0.95, 20));
+    let (q, range) = promql(&m.canary);
+    assert_eq!(q, r#"x{group="green"}"#);
+    assert_eq!(range.end, at());
+    assert_eq!(range.start.to_rfc3339(), "2026-01-01T00:00:00+00:00");
+    assert_eq!(promql(m.baseline.as_ref().unwrap()).0, r#"x{group="blue"}"#);
+    match &c.source {
+        Source::Prometheus { source, .. } => {
+            assert_eq!(source.url, "http://prom:9090");
+            assert_eq!(source.policy.timeout, Duration::from_secs(10));
+        }
+        Source::File => panic!("prometheus"),
+    }
+}
+
+#[test]
+fn a_historical_baseline_shifts_the_window_and_keeps_the_canary_variables() {
+    let c = resolve(&MINIMAL.replace("{ group: blue }", "{ offset: 7d }"));
+    let Baseline::Historical { offset, side } = &c.baseline else {
+        panic!("historical: {:?}", c.baseline)
+    };
+    assert_eq!(*offset, Duration::from_secs(7 * 86_400));
+    assert_eq!(side.variables["group"], "green");
+    let (q, range) = promql(c.metrics[0].baseline.as_ref().unwrap());
+    assert_eq!(q, r#"x{group="green"}"#);
+    assert_eq!(range.end.to_rfc3339(), "2025-12-25T00:10:00+00:00");
+}
+
+#[test]
+fn built_in_step_and_window_fill_queries() {
+    let c = resolve(&MINIMAL.replace(
+        r#"'x{group="{{group}}"}'"#,
+        r#"'sum(increase(x{group="{{group}}"}[{{ step }}])) / {{window}}'"#,
+    ));
+    assert_eq!(
+        promql(&c.metrics[0].canary).0,
+        r#"sum(increase(x{group="green"}[15s])) / 10m"#
+    );
+}
+
+#[test]
+fn bounds_and_absolute_tolerances_are_in_the_metrics_unit() {
+    let c = resolve(&MINIMAL.replace(
+        "    - { name: latency, query: 'x{group=\"{{group}}\"}' }\n",
+        "    - { name: p95, query: 'x{group=\"{{group}}\"}', unit: ms, bound: 0.3s }\n    - { name: mem, query: 'm{group=\"{{group}}\"}', tolerance: 64MiB }\n",
+    ));
+    assert_eq!(c.metrics[0].bound, Some(300.0));
+    assert_eq!(c.metrics[0].spec.tolerance, Tolerance::Relative(0.0));
+    assert!(c.metrics[0].baseline.is_none());
+    assert_eq!(
+        c.metrics[1].spec.tolerance,
+        Tolerance::Absolute(67_108_864.0)
+    );
+}
+
+#[test]
+fn a_file_source_needs_no_baseline_section() {
+    let c = resolve(
+        "compare:\n  source: { type: file }\n  metrics:\n    - { name: l, baseline_file: a.csv, canary_file: b.csv, column: ms }\n",
+    );
+    assert!(c.window.is_none());
+    match c.metrics[0].baseline.as_ref().unwrap() {
+        SideRequest::Samples(Query::File { path, .. }) => assert_eq!(path, "a.csv"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn flags_lay_over_the_files_variables() {
+    let o = Overrides {
+        baseline: vec![Sourced {
+            value: "offset=1d".into(),
+            origin: "--baseline".into(),
+        }],
+        canary: vec![Sourced {
+            value: "group = asg-7".into(),
+            origin: "--canary".into(),
+        }],
+    };
+    let c = resolve_with(MINIMAL, &o, &[]).unwrap();
+    assert_eq!(promql(&c.metrics[0].canary).0, r#"x{group="asg-7"}"#);
+    assert!(matches!(c.baseline, Baseline::Historical { .. }));
+    let bad = Overrides {
+        canary: vec![Sourced {
+            value: "step=1m".into(),
+            origin: "GREENLIGHT_CANARY".into(),
+        }],
+        ..Overrides::default()
+    };
+    assert_eq!(
+        resolve_with(MINIMAL, &bad, &[]).err().unwrap().to_string(),
+        "invalid GREENLIGHT_CANARY: `step` is a built-in template variable ({{step}} is the comparison's step); pick another name"
+    );
+}
+
+#[test]
+fn secrets_come_from_the_environment_and_the_url() {
+    let yaml = MINIMAL.replace(
+        r#"url: "http://prom:9090/""#,
+        r#"url: "https://reader:p%40ss@${PROM_HOST}/prom", headers: { Authorization: "${AUTH}" }"#,
+    );
+    let c = resolve_with(
+        &yaml,
+        &Overrides::default(),
+        &[("PROM_HOST", "prom.internal"), ("AUTH", "Token abc123")],
+    )
+    .unwrap();
+    let Source::Prometheus { source, secrets } = &c.source else {
+        panic!("prometheus")
+    };
+    assert_eq!(source.url, "https://prom.internal/prom");
+    let (user, password) = source.basic.as_ref().unwrap();
+    assert_eq!((user.as_str(), password.expose()), ("reader", "p@ss"));
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(secrets[0].expose(), "Token abc123");
+    let err = resolve_with(&yaml, &Overrides::default(), &[])
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().starts_with(
+            "greenlight.yml:2:36: compare.source.url: variable `PROM_HOST` is not set"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_bundled_example_resolves() {
+    let yaml = include_str!("../../examples/compare.yml");
+    let env = [
+        ("OLD_GROUP", "asg-1"),
+        ("NEW_GROUP", "asg-2"),
+        ("PROMETHEUS_TOKEN", "t0k3n"),
+        ("NEW_STACK_IP", "10.0.3.17"),
+    ];
+    let c = resolve_with(yaml, &Overrides::default(), &env).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.metrics.len(), 5);
+    assert_eq!(c.step, Some(Duration::from_secs(30)));
+    let SideRequest::Counts { errors, .. } = &c.metrics[1].canary else {
+        panic!("ratio")
+    };
+    assert!(errors.describe().contains(r#"group="asg-2""#) && errors.describe().contains("[30s]"));
+    let file = parse(yaml, Path::new("compare.yml")).unwrap();
+    assert_eq!(file.checks.len(), 1);
+}
+
+/// No input panics stage one or two: YAML built from real keys with
+/// hostile values.
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("10%".to_string()),
+            Just("-5ms".to_string()),
+            Just("1e400".to_string()),
+            Just("{{group}}".to_string()),
+            Just("'x{g=\"{{nope}}\"}'".to_string()),
+            Just("{ offset: 0s }".to_string()),
+            Just("{ group: \"${UNSET}\" }".to_string()),
+            Just("[]".to_string()),
+            Just("{}".to_string()),
+            Just("~".to_string()),
+            Just("ratio".to_string()),
+            Just("{ label: pod, value: \"{{group}}\" }".to_string()),
+            Just("99999999999999999999".to_string()),
+            "[ -~]{0,16}".prop_map(|s| format!("{s:?}")),
+        ]
+    }
+
+    fn metric_key() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "kind",
+            "query",
+            "errors",
+            "total",
+            "direction",
+            "tolerance",
+            "bound",
+            "unit",
+            "critical",
+            "must_have_data",
+            "weight",
+            "min_samples",
+            "combine",
+            "file",
+            "baseline_file",
+            "canary_file",
+            "column",
+            "pointer",
+            "format",
+        ])
+    }
+
+    fn top_key() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "window",
+            "step",
+            "baseline",
+            "canary",
+            "confidence",
+            "min_samples",
+            "thresholds",
+        ])
+    }
+
+    fn yaml() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec!["prometheus", "file"]),
+            prop::collection::vec((top_key(), value()), 0..4),
+            prop::collection::vec((metric_key(), value()), 0..6),
+        )
+            .prop_map(|(kind, top, metric)| {
+                let url = if kind == "prometheus" {
+                    ", url: \"http://p:9\""
+                } else {
+                    ""
+                };
+                let mut y = format!("compare:\n  source: {{ type: {kind}{url} }}\n");
+                for (k, v) in top {
+                    y.push_str(&format!("  {k}: {v}\n"));
+                }
+                y.push_str("  metrics:\n    - name: m\n");
+                for (k, v) in metric {
+                    y.push_str(&format!("      {k}: {v}\n"));
+                }
+                y
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn hostile_compare_sections_never_panic(text in yaml()) {
+            let path = Path::new("greenlight.yml");
+            if let Ok(file) = parse(&text, path) {
+                let loaded = Loaded { path: path.into(), text: text.clone(), file };
+                if let Some(entry) = loaded.file.compare.as_ref() {
+                    let _ = super::super::resolve::resolve(
+                        &loaded, entry, &Overrides::default(), at(), &ctx(&[]),
+                    );
+                }
+            }
+        }
+    }
+}

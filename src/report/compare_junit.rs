@@ -1,0 +1,171 @@
+//! JUnit test cases for `compare` and `verify` (rendered by
+//! [`super::junit`]): one case per metric, and for `verify` one per check.
+//!
+//! | result | JUnit |
+//! |---|---|
+//! | metric pass | passed |
+//! | metric high / low | `<failure>` |
+//! | metric no data, `must_have_data` | `<failure>` |
+//! | metric no data otherwise | `<skipped>` (left out of the score, as the judge does) |
+//! | metric error (source failed, cannot be judged) | `<error>` |
+//! | check: each assert passed / failed | passed / `<failure>` (a case per assert) |
+//! | check: error or timed out | one `<error>` case named `reachable` |
+//!
+//! The message is one line (`latency_p95: high`, `status is 200: expected
+//! 200, got 503`); the body holds the judge's reason and the queries.
+//!
+//! ```xml
+//! <testsuite name="greenlight compare" tests="2" failures="1" errors="0" skipped="0" time="0.012">
+//!   <testcase classname="compare" name="latency_p95" time="0.006">
+//!     <failure message="latency_p95: high">latency_p95 rose 30.0% (95% CI ...) ...
+//! baseline: latency_seconds{group="blue"}
+//! canary: latency_seconds{group="green"}</failure>
+//!   </testcase>
+//!   <testcase classname="compare" name="errors" time="0.004"/>
+//! </testsuite>
+//! ```
+
+use std::time::Duration;
+
+use super::junit::{Case, CaseResult, Suite};
+use crate::checks::{CheckOutcome, CheckRun};
+use crate::compare::CompareResult;
+use crate::judge::Classification;
+
+pub fn compare_suite(r: &CompareResult) -> Suite {
+    let cases = r
+        .verdict
+        .metrics
+        .iter()
+        .zip(&r.queries)
+        .map(|(m, q)| {
+            let mut detail = m.reason.clone();
+            for (side, queries) in [
+                ("baseline", q.baseline.as_ref()),
+                ("canary", Some(&q.canary)),
+            ] {
+                for query in queries.into_iter().flatten() {
+                    detail.push_str(&format!("\n{side}: {}", query.query));
+                }
+            }
+            let message = format!("{}: {}", m.name, m.classification.label());
+            let result = match m.classification {
+                Classification::Pass => CaseResult::Passed,
+                Classification::High | Classification::Low => {
+                    CaseResult::Failure { message, detail }
+                }
+                Classification::NoData if m.must_have_data => {
+                    CaseResult::Failure { message, detail }
+                }
+                Classification::NoData => CaseResult::Skipped {
+                    message: m.reason.clone(),
+                },
+                Classification::Error => CaseResult::Error {
+                    message: m.reason.clone(),
+                    detail,
+                },
+            };
+            Case {
+                classname: "compare".into(),
+                name: m.name.clone(),
+                time: Duration::from_millis(q.duration_ms()),
+                result,
+            }
+        })
+        .collect();
+    Suite {
+        name: "greenlight compare".into(),
+        cases,
+    }
+}
+
+/// The checks as `greenlight checks` reports them (`report/checks.rs` on
+/// main; once merged, `verify` should call that instead of this copy): a
+/// case per assert, classname `checks.<check>`; a check that could not be
+/// evaluated is one `<error>` case named `reachable`.
+pub fn checks_suite(run: &CheckRun) -> Suite {
+    let mut cases = Vec::new();
+    for r in &run.results {
+        let classname = format!("checks.{}", r.name);
+        let time = Duration::from_millis(r.latency_ms.unwrap_or(r.duration_ms));
+        if matches!(r.outcome, CheckOutcome::Error | CheckOutcome::TimedOut) {
+            cases.push(Case {
+                classname,
+                name: "reachable".into(),
+                time,
+                result: CaseResult::Error {
+                    message: r
+                        .error
+                        .clone()
+                        .unwrap_or_else(|| "could not be evaluated".into()),
+                    detail: format!("{} {} ({} attempts)", r.method, r.url, r.attempts),
+                },
+            });
+            continue;
+        }
+        for a in &r.asserts {
+            let result = if a.passed {
+                CaseResult::Passed
+            } else {
+                CaseResult::Failure {
+                    message: format!("expected {}, got {}", a.expected, a.actual),
+                    detail: format!(
+                        "{} {}\nexpected: {}\nactual: {}{}",
+                        r.method,
+                        r.url,
+                        a.expected,
+                        a.actual,
+                        a.note
+                            .as_deref()
+                            .map(|n| format!("\nnote: {n}"))
+                            .unwrap_or_default()
+                    ),
+                }
+            };
+            cases.push(Case {
+                classname: classname.clone(),
+                name: a.description.clone(),
+                time,
+                result,
+            });
+        }
+    }
+    Suite {
+        name: "greenlight checks".into(),
+        cases,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_per_metric() {
+        let xml = super::super::junit::render(&[compare_suite(&crate::compare::result::sample())]);
+        assert_eq!(
+            xml,
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="greenlight" tests="3" failures="1" errors="1" time="0.021">
+  <testsuite name="greenlight compare" tests="3" failures="1" errors="1" skipped="1" time="0.021">
+    <testcase classname="compare" name="latency_p95" time="0.007">
+      <failure message="latency_p95: high">latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10%, p=6.2e-15 (Holm-adjusted 6.2e-15); median 0.103 → 0.1339, n=40/40
+baseline: lat{group=&quot;blue&quot;}
+canary: lat{group=&quot;green&quot;}</failure>
+    </testcase>
+    <testcase classname="compare" name="errors" time="0.007">
+      <error message="errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)">errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)
+baseline: e{group=&quot;blue&quot;}
+baseline: t{group=&quot;blue&quot;}
+canary: e{group=&quot;green&quot;}
+canary: t{group=&quot;green&quot;}</error>
+    </testcase>
+    <testcase classname="compare" name="p99 slo" time="0.007">
+      <skipped message="p99 slo has no data: canary has 1 usable samples, fewer than min_samples 20; left out of the score"/>
+    </testcase>
+  </testsuite>
+</testsuites>
+"#
+        );
+    }
+}

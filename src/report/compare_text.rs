@@ -1,0 +1,134 @@
+//! The comparison for people: what was compared, one line per metric with
+//! the judge's reason (n per side, medians, estimate, interval, p-value,
+//! tolerance), the warnings, and the verdict:
+//!
+//! ```text
+//! • Comparing canary {group=green} with baseline {group=blue}: prometheus (http://127.0.0.1:9090), 10m to 2026-01-01 00:10:00 UTC, step 15s
+//! ✖ [high] latency_p95 rose 30.0% (95% CI 28.1%..31.9%) beyond tolerance 10%, p=1.5e-14 (Holm-adjusted 3.0e-14); median 0.1 → 0.13, n=40/40 (critical)
+//! ✔ [pass] errors 0.1% vs 0.1%, ratio 1 (95% CI 0.5..2) not beyond tolerance 50% (ratio 1.5) for an increase, p=0.5 (Holm-adjusted 0.5); errors 20/20000 vs 20/20000
+//! ✖ NO-GO: critical latency_p95 high; score 50 (go ≥ 95, inconclusive ≥ 75); 1 pass, 1 high (latency_p95)
+//! ```
+//!
+//! A metric that could not be judged (`[error]`, e.g. Prometheus down) or
+//! has too little data (`[no data]`) gets a `⚠`, or a `✖` when it must
+//! have data.
+
+use super::{Mark, Painter, outcome_word};
+use crate::compare::CompareResult;
+use crate::compare::result::BaselineKind;
+use crate::compare::sides::show;
+use crate::judge::{Classification, Comparison, MetricResult};
+
+/// Every line, the verdict last; only the verdict when `quiet`.
+pub fn compare(r: &CompareResult, p: Painter, quiet: bool) -> String {
+    let mut lines = if quiet { Vec::new() } else { body(r, p) };
+    lines.push(verdict(r, p));
+    lines.join("\n")
+}
+
+/// Everything but the verdict line.
+pub fn body(r: &CompareResult, p: Painter) -> Vec<String> {
+    let mut lines = vec![p.line(Mark::Info, &header(r))];
+    lines.extend(r.verdict.metrics.iter().map(|m| metric(m, p)));
+    lines.extend(r.warnings.iter().map(|w| p.line(Mark::Warn, w)));
+    lines
+}
+
+/// `✖ NO-GO: critical latency_p95 high; score 50 (...); 1 pass, 1 high (latency_p95)`.
+pub fn verdict(r: &CompareResult, p: Painter) -> String {
+    p.line(
+        Painter::outcome_mark(r.outcome),
+        &format!("{}: {}", outcome_word(r.outcome), summary(r)),
+    )
+}
+
+/// The judge's summary without its leading outcome word.
+pub fn summary(r: &CompareResult) -> &str {
+    let s = r.verdict.summary.as_str();
+    s.split_once(": ").map_or(s, |(_, rest)| rest)
+}
+
+fn header(r: &CompareResult) -> String {
+    let canary = if r.canary.variables.is_empty() {
+        "the canary".to_string()
+    } else {
+        format!("canary {}", show(&r.canary.variables))
+    };
+    let only_bounds = r
+        .verdict
+        .metrics
+        .iter()
+        .all(|m| m.comparison == Comparison::Threshold);
+    let baseline = match r.baseline.kind {
+        _ if only_bounds => "fixed bounds".to_string(),
+        BaselineKind::Concurrent if r.baseline.variables.is_empty() => "the baseline".to_string(),
+        BaselineKind::Concurrent => format!("baseline {}", show(&r.baseline.variables)),
+        BaselineKind::Historical => format!(
+            "itself {} earlier (historical baseline)",
+            r.baseline.offset.as_deref().unwrap_or("")
+        ),
+        BaselineKind::None => "fixed bounds".to_string(),
+    };
+    let source = match &r.source.url {
+        Some(url) => format!("{} ({url})", r.source.name),
+        None => "files".to_string(),
+    };
+    let window = match (&r.source.window, &r.source.step) {
+        (Some(w), Some(s)) => format!(
+            ", {w} to {}, step {s}",
+            r.at.format("%Y-%m-%d %H:%M:%S UTC")
+        ),
+        _ => String::new(),
+    };
+    format!("Comparing {canary} with {baseline}: {source}{window}")
+}
+
+fn metric(m: &MetricResult, p: Painter) -> String {
+    let mark = match m.classification {
+        Classification::Pass => Mark::Ok,
+        Classification::High | Classification::Low => Mark::Fail,
+        Classification::NoData if m.must_have_data => Mark::Fail,
+        Classification::NoData | Classification::Error => Mark::Warn,
+    };
+    let critical = if m.critical { " (critical)" } else { "" };
+    p.line(
+        mark,
+        &format!("[{}] {}{critical}", m.classification.label(), m.reason),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_a_line_and_the_verdict_last() {
+        let text = compare(
+            &crate::compare::result::sample(),
+            Painter { color: false },
+            false,
+        );
+        assert_eq!(
+            text,
+            "• Comparing canary {group=green} with baseline {group=blue}: prometheus (http://prom:9090), 10m to 2026-01-01 00:10:00 UTC, step 15s
+✖ [high] latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10%, p=6.2e-15 (Holm-adjusted 6.2e-15); median 0.103 → 0.1339, n=40/40 (critical)
+⚠ [error] errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)
+⚠ [no data] p99 slo has no data: canary has 1 usable samples, fewer than min_samples 20; left out of the score
+⚠ latency_p95 (canary): prometheus warned: partial response
+✖ NO-GO: critical latency_p95 high; score 0 (go ≥ 95, inconclusive ≥ 75); 1 high (latency_p95), 1 no data (p99 slo), 1 error (errors)"
+        );
+    }
+
+    #[test]
+    fn quiet_is_the_verdict_alone_in_colour() {
+        let text = compare(
+            &crate::compare::result::sample(),
+            Painter { color: true },
+            true,
+        );
+        assert_eq!(
+            text,
+            "\x1b[31m✖ NO-GO: critical latency_p95 high; score 0 (go ≥ 95, inconclusive ≥ 75); 1 high (latency_p95), 1 no data (p99 slo), 1 error (errors)\x1b[0m"
+        );
+    }
+}
