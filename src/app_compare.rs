@@ -64,7 +64,7 @@ pub fn verify(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Err
         Format::Text => print(&report::verify_text::verify(&result, painter(s), s.quiet)),
     }
     if let Some(path) = junit_path {
-        let mut suites = vec![compare_junit::checks_suite(&result.checks)];
+        let mut suites = vec![report::checks::suite(&result.checks)];
         suites.extend(result.compare.as_ref().map(compare_junit::compare_suite));
         write_junit(&path, &suites, s);
     }

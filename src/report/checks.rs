@@ -32,7 +32,8 @@ pub fn text(run: &CheckRun, p: Painter, quiet: bool) -> String {
     lines.join("\n")
 }
 
-fn check_lines(r: &CheckResult, p: Painter) -> Vec<String> {
+/// One check's lines: the head line, then each failed assert and warning.
+pub fn check_lines(r: &CheckResult, p: Painter) -> Vec<String> {
     let attempts = if r.attempts > 1 {
         format!(" after {} attempts", r.attempts)
     } else {
@@ -123,6 +124,11 @@ fn summary(run: &CheckRun) -> String {
 }
 
 pub fn junit(run: &CheckRun) -> Vec<Suite> {
+    vec![suite(run)]
+}
+
+/// The checks as one JUnit suite (also used by `verify`).
+pub fn suite(run: &CheckRun) -> Suite {
     let mut cases = Vec::new();
     for r in &run.results {
         let classname = format!("checks.{}", r.name);
@@ -169,8 +175,8 @@ pub fn junit(run: &CheckRun) -> Vec<Suite> {
             });
         }
     }
-    vec![Suite {
+    Suite {
         name: "greenlight checks".into(),
         cases,
-    }]
+    }
 }

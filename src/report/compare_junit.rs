@@ -28,7 +28,6 @@
 use std::time::Duration;
 
 use super::junit::{Case, CaseResult, Suite};
-use crate::checks::{CheckOutcome, CheckRun};
 use crate::compare::CompareResult;
 use crate::judge::Classification;
 
@@ -75,63 +74,6 @@ pub fn compare_suite(r: &CompareResult) -> Suite {
         .collect();
     Suite {
         name: "greenlight compare".into(),
-        cases,
-    }
-}
-
-/// The checks as `greenlight checks` reports them (`report/checks.rs` on
-/// main; once merged, `verify` should call that instead of this copy): a
-/// case per assert, classname `checks.<check>`; a check that could not be
-/// evaluated is one `<error>` case named `reachable`.
-pub fn checks_suite(run: &CheckRun) -> Suite {
-    let mut cases = Vec::new();
-    for r in &run.results {
-        let classname = format!("checks.{}", r.name);
-        let time = Duration::from_millis(r.latency_ms.unwrap_or(r.duration_ms));
-        if matches!(r.outcome, CheckOutcome::Error | CheckOutcome::TimedOut) {
-            cases.push(Case {
-                classname,
-                name: "reachable".into(),
-                time,
-                result: CaseResult::Error {
-                    message: r
-                        .error
-                        .clone()
-                        .unwrap_or_else(|| "could not be evaluated".into()),
-                    detail: format!("{} {} ({} attempts)", r.method, r.url, r.attempts),
-                },
-            });
-            continue;
-        }
-        for a in &r.asserts {
-            let result = if a.passed {
-                CaseResult::Passed
-            } else {
-                CaseResult::Failure {
-                    message: format!("expected {}, got {}", a.expected, a.actual),
-                    detail: format!(
-                        "{} {}\nexpected: {}\nactual: {}{}",
-                        r.method,
-                        r.url,
-                        a.expected,
-                        a.actual,
-                        a.note
-                            .as_deref()
-                            .map(|n| format!("\nnote: {n}"))
-                            .unwrap_or_default()
-                    ),
-                }
-            };
-            cases.push(Case {
-                classname: classname.clone(),
-                name: a.description.clone(),
-                time,
-                result,
-            });
-        }
-    }
-    Suite {
-        name: "greenlight checks".into(),
         cases,
     }
 }
