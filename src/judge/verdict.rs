@@ -17,8 +17,11 @@
 //!    all metrics lack data but some must have it the score is 0: no-go.
 //! 5. score ≥ pass → go; ≥ marginal → inconclusive; below → no-go
 //!    (compared with a 1e-9 allowance for rounding in the weight sums).
-//! 6. A go with a metric that could not be judged (Error) becomes
-//!    inconclusive: the judge fails closed on what it could not evaluate.
+//! 6. A go with a metric that could not be judged (Error), or with a metric
+//!    that had too little data (No data without `must_have_data`), becomes
+//!    inconclusive: the judge fails closed on what it could not evaluate
+//!    (PRODUCT.md: "too few samples gives 'no data', which is inconclusive
+//!    unless the metric must have data" — then it is a failure, rule 3).
 
 use serde::Serialize;
 
@@ -132,6 +135,10 @@ pub(crate) fn decide(assessed: Vec<Assessed>, thresholds: Thresholds) -> Verdict
         .sum();
     // `+ 0.0`: an empty f64 sum is -0.0, which would print as "-0".
     let score = (scored > 0.0).then(|| 100.0 * passing / scored + 0.0);
+    let unscored_no_data = metrics
+        .iter()
+        .filter(|m| m.classification == Classification::NoData && !m.is_scored())
+        .count();
     let critical: Vec<&MetricResult> = metrics
         .iter()
         .filter(|m| m.critical && m.is_failure())
@@ -155,6 +162,10 @@ pub(crate) fn decide(assessed: Vec<Assessed>, thresholds: Thresholds) -> Verdict
             Some(s) if s + 1e-9 >= thresholds.pass && tally.error > 0 => (
                 Outcome::Inconclusive,
                 format!("{} metric(s) could not be judged", tally.error),
+            ),
+            Some(s) if s + 1e-9 >= thresholds.pass && unscored_no_data > 0 => (
+                Outcome::Inconclusive,
+                format!("{unscored_no_data} metric(s) had too little data"),
             ),
             Some(s) if s + 1e-9 >= thresholds.pass => (Outcome::Go, String::new()),
             Some(s) if s + 1e-9 >= thresholds.marginal => (Outcome::Inconclusive, String::new()),

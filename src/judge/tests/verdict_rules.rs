@@ -74,7 +74,8 @@ fn must_have_data_turns_no_data_into_a_failure() {
             .ends_with("it must have data, so it counts as a failure")
     );
 
-    // Without must_have_data the empty metric is left out: score 100, go.
+    // Without must_have_data the empty metric is left out of the score, but
+    // too little data is inconclusive (PRODUCT.md), never a silent go.
     let lenient = latency();
     let inputs = [
         MetricInput {
@@ -93,10 +94,10 @@ fn must_have_data_turns_no_data_into_a_failure() {
         },
     ];
     let v = judge(&inputs, Thresholds::default());
-    assert_eq!((v.score, v.outcome), (Some(100.0), Outcome::Go));
+    assert_eq!((v.score, v.outcome), (Some(100.0), Outcome::Inconclusive));
     assert_eq!(
         v.summary,
-        "go: score 100 (go ≥ 95, inconclusive ≥ 75); 1 pass, 1 no data (latency_p95)"
+        "inconclusive: 1 metric(s) had too little data; score 100 (go ≥ 95, inconclusive ≥ 75); 1 pass, 1 no data (latency_p95)"
     );
 }
 
