@@ -1,8 +1,6 @@
 //! One function per subcommand: resolve config, evaluate, report, and
 //! return the exit code. This is the only place that prints results.
 
-use std::time::Duration;
-
 use crate::cli::{Format, GateArgs, LockArgs, SourceArgs, UnlockArgs};
 use crate::config::settings::pick;
 use crate::config::{ConfigError, GateConfig, Settings};
@@ -11,7 +9,7 @@ use crate::error::Error;
 use crate::gate;
 use crate::http::Deadline;
 use crate::lock::{LockError, LockRecord, Source};
-use crate::report::{self, Mark, Painter};
+use crate::report::{self, Mark};
 
 pub fn gate(args: &GateArgs, s: &Settings, ctx: &Context, status_only: bool) -> Result<u8, Error> {
     let cfg = GateConfig::resolve(args, s, ctx)?;
@@ -20,7 +18,7 @@ pub fn gate(args: &GateArgs, s: &Settings, ctx: &Context, status_only: bool) -> 
             "nothing to evaluate: give a window (--window and --timezone, or `windows:` in greenlight.yml) or a lock source (--lock-env, --lock-file, --lock-url)".into(),
         ));
     }
-    let deadline = deadline(s, ctx);
+    let deadline = s.deadline(ctx);
     let result = gate::evaluate(&cfg, s.at, ctx, deadline);
     log::debug!("gate evaluated in {:?}", ctx.started.elapsed());
     let code = if status_only {
@@ -30,13 +28,10 @@ pub fn gate(args: &GateArgs, s: &Settings, ctx: &Context, status_only: bool) -> 
     };
     let command = if status_only { "status" } else { "gate" };
     match s.format {
-        Format::Json => println!("{}", report::json::render(command, code, &result)),
+        Format::Json => report::emit(&report::json::render(command, code, &result)),
         Format::Text => {
             let prefix = if status_only { "gate would say " } else { "" };
-            println!(
-                "{}",
-                report::text::gate(&result, painter(s), s.quiet, prefix)
-            );
+            report::emit(&report::text::gate(&result, s.painter(), s.quiet, prefix));
         }
     }
     Ok(code)
@@ -140,7 +135,7 @@ fn write_all(
             return Err(LockError::UnknownSource(name.clone(), known.join(", ")).into());
         }
     }
-    let deadline = deadline(s, ctx);
+    let deadline = s.deadline(ctx);
     let mut outcomes = Vec::new();
     for spec in specs {
         let source = spec.build(ctx, cfg.policy);
@@ -167,39 +162,26 @@ fn write_all(
                     }
                 })
                 .collect();
-            println!(
-                "{}",
-                report::json::render(
-                    &verb.to_lowercase(),
-                    code,
-                    &serde_json::json!({ "results": rows })
-                )
-            );
+            report::emit(&report::json::render(
+                &verb.to_lowercase(),
+                code,
+                &serde_json::json!({ "results": rows }),
+            ));
         }
         Format::Text => {
-            let p = painter(s);
+            let p = s.painter();
             for (name, r) in &outcomes {
                 match r {
                     Ok(m) if detail.is_empty() => {
-                        println!("{}", p.line(Mark::Ok, &format!("{verb} {name}: {m}")))
+                        report::emit(&p.line(Mark::Ok, &format!("{verb} {name}: {m}")))
                     }
-                    Ok(m) => println!(
-                        "{}",
-                        p.line(Mark::Ok, &format!("{verb} {name}: {m} ({detail})"))
-                    ),
-                    Err(e) => println!("{}", p.line(Mark::Fail, &e.to_string())),
+                    Ok(m) => {
+                        report::emit(&p.line(Mark::Ok, &format!("{verb} {name}: {m} ({detail})")))
+                    }
+                    Err(e) => report::emit(&p.line(Mark::Fail, &e.to_string())),
                 }
             }
         }
     }
     Ok(code)
-}
-
-fn painter(s: &Settings) -> Painter {
-    Painter { color: s.color }
-}
-
-/// The run's deadline, counted from process start.
-fn deadline(s: &Settings, ctx: &Context) -> Deadline {
-    Deadline(ctx.started + s.deadline.max(Duration::from_millis(1)))
 }

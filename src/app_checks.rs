@@ -10,7 +10,7 @@ use crate::config::settings::{Sourced, pick};
 use crate::config::{ConfigError, Settings};
 use crate::context::Context;
 use crate::error::Error;
-use crate::report::{self, Painter};
+use crate::report::{self};
 
 /// Where Bitbucket Pipelines looks for test reports, under the clone dir.
 pub const BITBUCKET_JUNIT: &str = "test-results/greenlight-checks.xml";
@@ -37,18 +37,11 @@ pub fn checks(args: &ChecksArgs, s: &Settings, ctx: &Context) -> Result<u8, Erro
     let run = checks::run(&prepared, &opts, ctx);
     let code = run.outcome.code();
     if let Some(path) = junit_path(args, ctx) {
-        report::junit::write(&path, &report::checks::junit(&run)).map_err(|e| Error::Write {
-            path: path.display().to_string(),
-            cause: e.to_string(),
-        })?;
-        log::debug!("wrote JUnit report {}", path.display());
+        report::write_junit(&path, &report::checks::junit(&run), s.painter());
     }
     match s.format {
-        Format::Json => println!("{}", report::json::render("checks", code, &run)),
-        Format::Text => println!(
-            "{}",
-            report::checks::text(&run, Painter { color: s.color }, s.quiet)
-        ),
+        Format::Json => report::emit(&report::json::render("checks", code, &run)),
+        Format::Text => report::emit(&report::checks::text(&run, s.painter(), s.quiet)),
     }
     Ok(code)
 }

@@ -8,7 +8,6 @@
 //! stderr; the verdict's exit code stands.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use crate::checks::{self, RunOptions};
 use crate::cli::{CompareArgs, Format};
@@ -17,8 +16,7 @@ use crate::config::Settings;
 use crate::config::settings::{Sourced, pick};
 use crate::context::Context;
 use crate::error::Error;
-use crate::http::Deadline;
-use crate::report::{self, Mark, Painter, compare_junit, junit};
+use crate::report::{self, compare_junit};
 use crate::verify;
 
 const NO_COMPARE: &str = "nothing to compare: add a `compare:` section (source, baseline, canary, metrics) to the config file; see examples/compare.yml";
@@ -27,15 +25,19 @@ pub fn compare(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Er
     let cfg = compare::load(s, &overrides(args, ctx), ctx)?
         .ok_or_else(|| Error::Usage(no_config(s, NO_COMPARE)))?;
     let junit_path = junit_path(args, ctx, "compare");
-    let result = compare::run(&cfg, ctx, deadline(s, ctx));
+    let result = compare::run(&cfg, ctx, s.deadline(ctx));
     log::debug!("compared in {:?}", ctx.started.elapsed());
     let code = result.outcome.code();
     match s.format {
-        Format::Json => print(&report::json::render("compare", code, &result)),
-        Format::Text => print(&report::compare_text::compare(&result, painter(s), s.quiet)),
+        Format::Json => report::emit(&report::json::render("compare", code, &result)),
+        Format::Text => report::emit(&report::compare_text::compare(
+            &result,
+            s.painter(),
+            s.quiet,
+        )),
     }
     if let Some(path) = junit_path {
-        write_junit(&path, &[compare_junit::compare_suite(&result)], s);
+        report::write_junit(&path, &[compare_junit::compare_suite(&result)], s.painter());
     }
     Ok(code)
 }
@@ -51,7 +53,7 @@ pub fn verify(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Err
         )));
     }
     let junit_path = junit_path(args, ctx, "verify");
-    let deadline = deadline(s, ctx);
+    let deadline = s.deadline(ctx);
     let opts = RunOptions {
         deadline: Some(deadline.0),
         ..RunOptions::default()
@@ -60,13 +62,13 @@ pub fn verify(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Err
     log::debug!("verified in {:?}", ctx.started.elapsed());
     let code = result.outcome.code();
     match s.format {
-        Format::Json => print(&report::json::render("verify", code, &result)),
-        Format::Text => print(&report::verify_text::verify(&result, painter(s), s.quiet)),
+        Format::Json => report::emit(&report::json::render("verify", code, &result)),
+        Format::Text => report::emit(&report::verify_text::verify(&result, s.painter(), s.quiet)),
     }
     if let Some(path) = junit_path {
         let mut suites = vec![report::checks::suite(&result.checks)];
         suites.extend(result.compare.as_ref().map(compare_junit::compare_suite));
-        write_junit(&path, &suites, s);
+        report::write_junit(&path, &suites, s.painter());
     }
     Ok(code)
 }
@@ -122,34 +124,4 @@ fn junit_path(args: &CompareArgs, ctx: &Context, command: &str) -> Option<PathBu
                 .join(format!("greenlight-{command}.xml"))
         }),
     }
-}
-
-fn write_junit(path: &std::path::Path, suites: &[junit::Suite], s: &Settings) {
-    match junit::write(path, suites) {
-        Ok(()) => log::debug!("JUnit report written to {}", path.display()),
-        Err(e) => eprintln!(
-            "{}",
-            painter(s).line(
-                Mark::Warn,
-                &format!("could not write the JUnit report {}: {e}", path.display())
-            )
-        ),
-    }
-}
-
-/// Prints a report; a closed stdout (`| head`) is not worth a panic: the
-/// exit code still says the verdict.
-fn print(text: &str) {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
-}
-
-fn painter(s: &Settings) -> Painter {
-    Painter { color: s.color }
-}
-
-/// The run's deadline, counted from process start.
-fn deadline(s: &Settings, ctx: &Context) -> Deadline {
-    Deadline(ctx.started + s.deadline.max(Duration::from_millis(1)))
 }

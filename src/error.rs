@@ -15,8 +15,6 @@ pub enum Error {
     Lock(#[from] LockError),
     #[error(transparent)]
     Checks(#[from] CheckError),
-    #[error("cannot write {path}: {cause}")]
-    Write { path: String, cause: String },
     #[error("{0}")]
     Usage(String),
 }
@@ -24,7 +22,7 @@ pub enum Error {
 impl Error {
     pub fn code(&self) -> u8 {
         match self {
-            Error::Config(_) | Error::Usage(_) | Error::Write { .. } => 2,
+            Error::Config(_) | Error::Usage(_) => 2,
             Error::Checks(e) => e.code(),
             Error::Lock(e) => e.code(),
         }

@@ -159,6 +159,18 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// How text output looks.
+    pub fn painter(&self) -> crate::report::Painter {
+        crate::report::Painter { color: self.color }
+    }
+
+    /// The run's deadline, counted from process start.
+    pub fn deadline(&self, ctx: &Context) -> crate::http::Deadline {
+        crate::http::Deadline(ctx.started + self.deadline.max(Duration::from_millis(1)))
+    }
+}
+
 /// What `gate` and `status` evaluate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GateConfig {

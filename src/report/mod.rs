@@ -12,6 +12,29 @@ pub mod verify_text;
 
 use crate::outcome::Outcome;
 
+/// Prints a report on stdout. A closed stdout (`| head`) is not worth a
+/// panic: the exit code still carries the verdict.
+pub fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
+}
+
+/// Writes a JUnit report. A report that cannot be written is a warning on
+/// stderr: the verdict, and so the exit code, stands.
+pub fn write_junit(path: &std::path::Path, suites: &[junit::Suite], painter: Painter) {
+    match junit::write(path, suites) {
+        Ok(()) => log::debug!("JUnit report written to {}", path.display()),
+        Err(e) => eprintln!(
+            "{}",
+            painter.line(
+                Mark::Warn,
+                &format!("could not write the JUnit report {}: {e}", path.display())
+            )
+        ),
+    }
+}
+
 /// How text output looks: colour on or off.
 #[derive(Debug, Clone, Copy)]
 pub struct Painter {
