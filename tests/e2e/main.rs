@@ -7,6 +7,7 @@ mod errors;
 mod lock_command;
 mod locks;
 mod output;
+mod pipe_image;
 mod prometheus_source;
 mod support;
 mod windows;

@@ -3,10 +3,13 @@
 
 #![allow(dead_code, unused_imports)] // not every test uses every helper
 
+pub mod buildah;
+pub mod musl;
 pub mod prometheus;
 pub mod server;
 pub mod test;
 pub mod tls;
+pub mod tools;
 
 pub use server::{Reply, Server};
 pub use test::Test;
