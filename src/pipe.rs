@@ -26,6 +26,16 @@ pub fn pipe_name(env: &str) -> &str {
     env.strip_prefix("GREENLIGHT_").unwrap_or(env)
 }
 
+/// Every pipe variable: `COMMAND`, then each option's (which includes
+/// `DEBUG`). `pipe.yml` and the README's Variables table list exactly these,
+/// plus the list form (`WINDOWS`) of options that take several values;
+/// `tests/e2e/pipe_metadata.rs` checks all three agree.
+pub fn variables() -> Vec<&'static str> {
+    std::iter::once("COMMAND")
+        .chain(OPTIONS.iter().map(|o| pipe_name(o.env)))
+        .collect()
+}
+
 /// The arguments and context to run for this pipe invocation.
 pub fn prepare(ctx: &Context) -> Result<(Vec<OsString>, Context), String> {
     let command = ctx.var("COMMAND").ok_or_else(|| {
@@ -128,6 +138,31 @@ mod tests {
         ]))
         .unwrap_err();
         assert_eq!(e, "WINDOWS_COUNT is 2 but WINDOWS_1 is not set");
+    }
+
+    #[test]
+    fn every_subcommand_but_pipe_is_a_pipe_command() {
+        use clap::CommandFactory;
+        let mut cli: Vec<String> = crate::cli::Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|name| name != "pipe")
+            .collect();
+        let mut pipe = COMMANDS.to_vec();
+        cli.sort();
+        pipe.sort();
+        assert_eq!(
+            cli, pipe,
+            "pipe::COMMANDS must list every subcommand (then add it to pipe.yml and the README)"
+        );
+    }
+
+    #[test]
+    fn variables_are_command_and_every_option() {
+        let vars = variables();
+        assert_eq!(vars[0], "COMMAND");
+        assert!(vars.contains(&"DEBUG") && vars.contains(&"WINDOW"));
+        assert_eq!(vars.len(), OPTIONS.len() + 1);
     }
 
     #[test]

@@ -2,12 +2,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bamboo;
 mod checks_engine;
 mod errors;
 mod lock_command;
 mod locks;
 mod output;
 mod pipe_image;
+mod pipe_metadata;
 mod prometheus_source;
+mod static_build;
 mod support;
+mod version;
 mod windows;
