@@ -36,9 +36,9 @@ impl PipeImage {
     /// purpose where buildah cannot run (see `bitbucket-pipelines.yml`).
     pub fn build() -> Option<PipeImage> {
         if let Ok(reason) = std::env::var("GREENLIGHT_TEST_NO_IMAGE") {
-            eprintln!(
+            crate::support::tools::loud(&format!(
                 "\n!!!!!!!! SKIPPED: pipe image tests (GREENLIGHT_TEST_NO_IMAGE={reason}) !!!!!!!!\n"
-            );
+            ));
             return None;
         }
         if !tools::require("buildah", &["--version"], "the pipe image tests") {
@@ -156,12 +156,7 @@ impl PipeImage {
             c.arg("--env").arg(format!("{k}={v}"));
         }
         c.arg(&self.container).arg("--").args(&self.entrypoint);
-        let out: Output = c.output().expect("run buildah");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        relay(&mut c)
     }
 
     /// Runs any command in the container (no pipe environment).
@@ -171,9 +166,9 @@ impl PipeImage {
             .arg(&self.container)
             .arg("--")
             .args(args);
-        let out = c.output().expect("run buildah");
-        assert!(out.status.success(), "{args:?}: {out:?}");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let run = relay(&mut c);
+        assert_eq!(run.code, 0, "{args:?}: {}{}", run.stdout, run.stderr);
+        run.stdout
     }
 
     /// The image's size in bytes, as `buildah images` reports it.
@@ -199,6 +194,38 @@ impl Drop for PipeImage {
         // storage bookkeeping consistent and unmounts anything mounted.
         let _ = self.buildah().args(["rm", "--all"]).output();
         let _ = self.buildah().args(["rmi", "--all", "--force"]).output();
+    }
+}
+
+/// Runs `buildah run`. buildah's chroot isolation relays the container's
+/// stdio through a goroutine and exits as soon as the process does, without
+/// draining it (`runUsingChrootMain` in buildah's `chroot/run_common.go`),
+/// so on a loaded machine the output is sometimes lost. greenlight always
+/// prints something, so a run that printed nothing hit that race: run it
+/// again (every run here can be repeated), and say so.
+fn relay(c: &mut Command) -> Run {
+    let mut attempt = 1;
+    loop {
+        let out: Output = c.output().expect("run buildah");
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        let said_nothing = run.stdout.is_empty()
+            && run.stderr.lines().all(|l| {
+                l.starts_with("subprocess exited with status")
+                    || l.starts_with("Error: exit status")
+            });
+        if !said_nothing || attempt == 3 {
+            return run;
+        }
+        tools::loud(&format!(
+            "\nbuildah lost the container's output (exit {}; its chroot stdio relay races \
+             the exit): running it again\n",
+            run.code
+        ));
+        attempt += 1;
     }
 }
 

@@ -22,9 +22,15 @@ pub fn require(tool: &str, probe: &[&str], why: &str) -> bool {
         !ci,
         "`{tool}` is required for {why} and CI is set; ./scripts/test installs it"
     );
-    eprintln!(
-        "\n!!!!!!!! SKIPPED: `{tool}` is not installed, so {why} is NOT tested. \
-         ./scripts/test installs it. !!!!!!!!\n"
-    );
+    loud(&format!(
+        "\n!!!!!!!! SKIPPED {why}: `{tool}` is not installed (./scripts/test installs it) !!!!!!!!\n"
+    ));
     false
+}
+
+/// Prints straight to the process's stderr, past the test harness's output
+/// capture, so a skipped or pending test is seen in a passing run.
+pub fn loud(message: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().write_all(message.as_bytes());
 }
