@@ -42,7 +42,7 @@ abs_bin=$(realpath "$bin")
 echo "binary: $bin, $(stat -c %s "$bin") bytes ($(( $(stat -c %s "$bin") / 1024 )) KiB)"
 cd "$work"
 hyperfine --warmup 3 --runs "$runs" -N -i --export-json hf.json \
-  "$abs_bin gate --quiet" "./gate.sh" >/dev/null
+  "$abs_bin gate --quiet" "./gate.sh" >/dev/null 2>&1
 python3 - <<'PY'
 import json
 r = json.load(open("hf.json"))["results"]
@@ -50,5 +50,13 @@ for x in r:
     print(f'{x["command"]:<40} median {x["median"]*1000:7.2f} ms  mean {x["mean"]*1000:7.2f} ms  min {x["min"]*1000:7.2f} ms')
 print(f'ratio greenlight/shell (median): {r[0]["median"]/r[1]["median"]:.2f}')
 PY
-rss() { /usr/bin/time -f %M "$@" >/dev/null 2>"$work/rss" || true; tail -1 "$work/rss"; }
-echo "peak RSS: greenlight $(rss "$abs_bin" gate --quiet) KiB, shell $(rss ./gate.sh) KiB"
+# Peak RSS (max resident set, KiB) of the whole process: median of 15 runs.
+rss() {
+  for _ in $(seq 15); do
+    /usr/bin/time -f %M "$@" >/dev/null 2>"$work/rss" || true
+    tail -1 "$work/rss"
+  done | sort -n | sed -n 8p
+}
+gl_rss=$(rss "$abs_bin" gate --quiet); sh_rss=$(rss ./gate.sh)
+echo "peak RSS (median of 15): greenlight $gl_rss KiB, shell $sh_rss KiB"
+python3 -c "print(f'ratio greenlight/shell (peak RSS): {$gl_rss/$sh_rss:.2f}')"

@@ -19,11 +19,32 @@ use crate::cli::OPTIONS;
 use crate::context::Context;
 
 /// The subcommands a pipe may run.
-pub const COMMANDS: &[&str] = &["gate", "status", "lock", "unlock", "checks"];
+pub const COMMANDS: &[&str] = &[
+    "gate", "status", "lock", "unlock", "checks", "compare", "verify",
+];
+
+/// The list form of a pipe variable: `WINDOW` → `WINDOWS`, `CANARY` →
+/// `CANARIES` (`WINDOWS_COUNT`, `WINDOWS_0`, ... in Bitbucket).
+pub fn list_name(name: &str) -> String {
+    match name.strip_suffix('Y') {
+        Some(stem) => format!("{stem}IES"),
+        None => format!("{name}S"),
+    }
+}
 
 /// The pipe variable for an option's `GREENLIGHT_*` variable.
 pub fn pipe_name(env: &str) -> &str {
     env.strip_prefix("GREENLIGHT_").unwrap_or(env)
+}
+
+/// Every pipe variable: `COMMAND`, then each option's (which includes
+/// `DEBUG`). `pipe.yml` and the README's Variables table list exactly these,
+/// plus the list form (`WINDOWS`) of options that take several values;
+/// `tests/e2e/pipe_metadata.rs` checks all three agree.
+pub fn variables() -> Vec<&'static str> {
+    std::iter::once("COMMAND")
+        .chain(OPTIONS.iter().map(|o| pipe_name(o.env)))
+        .collect()
 }
 
 /// The arguments and context to run for this pipe invocation.
@@ -46,7 +67,7 @@ pub fn prepare(ctx: &Context) -> Result<(Vec<OsString>, Context), String> {
         if out.var(option.env).is_some() {
             continue;
         }
-        if let Some(v) = list(ctx, &format!("{}S", pipe_name(option.env)))?
+        if let Some(v) = list(ctx, &list_name(pipe_name(option.env)))?
             .or_else(|| ctx.var(pipe_name(option.env)).map(str::to_string))
         {
             out.env.insert(option.env.to_string(), v);
@@ -128,6 +149,31 @@ mod tests {
         ]))
         .unwrap_err();
         assert_eq!(e, "WINDOWS_COUNT is 2 but WINDOWS_1 is not set");
+    }
+
+    #[test]
+    fn every_subcommand_but_pipe_is_a_pipe_command() {
+        use clap::CommandFactory;
+        let mut cli: Vec<String> = crate::cli::Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|name| name != "pipe")
+            .collect();
+        let mut pipe = COMMANDS.to_vec();
+        cli.sort();
+        pipe.sort();
+        assert_eq!(
+            cli, pipe,
+            "pipe::COMMANDS must list every subcommand (then add it to pipe.yml and the README)"
+        );
+    }
+
+    #[test]
+    fn variables_are_command_and_every_option() {
+        let vars = variables();
+        assert_eq!(vars[0], "COMMAND");
+        assert!(vars.contains(&"DEBUG") && vars.contains(&"WINDOW"));
+        assert_eq!(vars.len(), OPTIONS.len() + 1);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bamboo;
 mod checks_cli;
 mod checks_engine;
 mod compare;
@@ -12,7 +13,11 @@ mod errors;
 mod lock_command;
 mod locks;
 mod output;
+mod pipe_image;
+mod pipe_metadata;
 mod prometheus_source;
+mod static_build;
 mod support;
 mod verify;
+mod version;
 mod windows;

@@ -3,11 +3,14 @@
 
 #![allow(dead_code, unused_imports)] // not every test uses every helper
 
+pub mod buildah;
 pub mod canary;
+pub mod musl;
 pub mod prometheus;
 pub mod server;
 pub mod test;
 pub mod tls;
+pub mod tools;
 
 pub use server::{Reply, Server};
 pub use test::Test;
