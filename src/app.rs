@@ -13,7 +13,9 @@ use crate::report::{self, Mark};
 
 pub fn gate(args: &GateArgs, s: &Settings, ctx: &Context, status_only: bool) -> Result<u8, Error> {
     let cfg = GateConfig::resolve(args, s, ctx)?;
-    if cfg.schedule.is_empty() && cfg.sources.is_empty() {
+    // With a config file, an empty schedule is a choice (`windows: []`:
+    // always open); without one, nothing to evaluate is a usage mistake.
+    if s.file.is_none() && cfg.schedule.is_empty() && cfg.sources.is_empty() {
         return Err(Error::Usage(
             "nothing to evaluate: give a window (--window and --timezone, or `windows:` in greenlight.yml) or a lock source (--lock-env, --lock-file, --lock-url)".into(),
         ));

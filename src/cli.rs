@@ -44,6 +44,9 @@ pub struct Global {
     /// Colour: auto is on for a terminal or when CI is set; NO_COLOR turns it off [env: GREENLIGHT_COLOR]
     #[arg(long, global = true, value_enum)]
     pub color: Option<ColorChoice>,
+    /// Deployment environment whose `environments:` block in the config applies [env: GREENLIGHT_ENVIRONMENT] [default: BITBUCKET_DEPLOYMENT_ENVIRONMENT or bamboo_deploy_environment]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub environment: Option<String>,
     /// Debug logging to stderr (also DEBUG=true, or RUST_LOG) [env: GREENLIGHT_DEBUG]
     #[arg(long, global = true)]
     pub debug: bool,
@@ -218,6 +221,10 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "color",
         env: "GREENLIGHT_COLOR",
+    },
+    EnvOption {
+        flag: "environment",
+        env: "GREENLIGHT_ENVIRONMENT",
     },
     EnvOption {
         flag: "debug",

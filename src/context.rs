@@ -18,6 +18,10 @@ pub struct Context {
     pub env: BTreeMap<String, String>,
     /// The working directory, against which relative paths resolve.
     pub cwd: PathBuf,
+    /// Variables set on the user's behalf, with the name the user wrote
+    /// (a pipe's `TIMEZONE` becomes `GREENLIGHT_TIMEZONE`): messages name
+    /// what the user wrote.
+    pub origins: BTreeMap<String, String>,
 }
 
 impl Context {
@@ -29,6 +33,7 @@ impl Context {
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
                 .collect(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            origins: BTreeMap::new(),
         }
     }
 
@@ -39,6 +44,11 @@ impl Context {
             .get(name)
             .map(String::as_str)
             .filter(|v| !v.is_empty())
+    }
+
+    /// The name the user wrote for a variable (see `origins`).
+    pub fn origin_of<'a>(&'a self, name: &'a str) -> &'a str {
+        self.origins.get(name).map_or(name, String::as_str)
     }
 
     /// True when the variable is set to a true-ish value (`true`, `1`, `yes`).

@@ -67,10 +67,15 @@ pub fn prepare(ctx: &Context) -> Result<(Vec<OsString>, Context), String> {
         if out.var(option.env).is_some() {
             continue;
         }
-        if let Some(v) = list(ctx, &list_name(pipe_name(option.env)))?
-            .or_else(|| ctx.var(pipe_name(option.env)).map(str::to_string))
-        {
+        let name = pipe_name(option.env);
+        let list_var = list_name(name);
+        let value = match list(ctx, &list_var)? {
+            Some(v) => Some((v, format!("{list_var}_0..{list_var}_COUNT"))),
+            None => ctx.var(name).map(|v| (v.to_string(), name.to_string())),
+        };
+        if let Some((v, origin)) = value {
             out.env.insert(option.env.to_string(), v);
+            out.origins.insert(option.env.to_string(), origin);
         }
     }
     if let Some(dir) = ctx.var("BITBUCKET_CLONE_DIR") {

@@ -50,6 +50,39 @@ pub struct FileConfig {
     pub checks: Vec<crate::checks::CheckSpec>,
     /// Baseline comparison (`greenlight compare`, `greenlight verify`).
     pub compare: Option<crate::compare::CompareEntry>,
+    /// Per deployment environment, keys that replace the top-level ones.
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvironmentEntry>,
+}
+
+/// What one deployment environment overrides (`environments: {production:
+/// {windows: [...]}, staging: {windows: []}}`): each key given replaces the
+/// top-level key of the same name, whole; keys not given are inherited.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentEntry {
+    pub timezone: Option<TzName>,
+    pub windows: Option<Vec<Spanned<WindowEntry>>>,
+    pub freezes: Option<Vec<Spanned<FreezeEntry>>>,
+    pub locks: Option<LocksEntry>,
+    pub deadline: Option<HumanDuration>,
+    pub checks: Option<Vec<crate::checks::CheckSpec>>,
+    pub compare: Option<crate::compare::CompareEntry>,
+}
+
+impl FileConfig {
+    /// Applies environment `name`'s overrides. Returns false when the file
+    /// has no such environment (the top-level settings then apply as they are).
+    pub fn select_environment(&mut self, name: &str) -> bool {
+        let Some(env) = self.environments.remove(name) else {
+            return false;
+        };
+        macro_rules! take {
+            ($($field:ident),*) => { $( if let Some(v) = env.$field { self.$field = v.into(); } )* };
+        }
+        take!(timezone, windows, freezes, locks, deadline, checks, compare);
+        true
+    }
 }
 
 /// An IANA time zone name, checked while parsing.

@@ -194,6 +194,7 @@ mod fuzz {
                 quiet: false,
                 color: false,
                 debug: false,
+                environment: None,
                 file: Some(Loaded {
                     path: path.into(),
                     text: text.into(),

@@ -45,7 +45,7 @@ pub fn pick(flag: &str, value: Option<&str>, ctx: &Context) -> Option<Sourced> {
     [env, bamboo.as_str()].into_iter().find_map(|name| {
         Some(Sourced {
             value: ctx.var(name)?.to_string(),
-            origin: name.to_string(),
+            origin: ctx.origin_of(name).to_string(),
         })
     })
 }
@@ -69,6 +69,8 @@ pub struct Settings {
     pub quiet: bool,
     pub color: bool,
     pub debug: bool,
+    /// The deployment environment, and where its name came from.
+    pub environment: Option<Sourced>,
     pub file: Option<Loaded>,
 }
 
@@ -92,6 +94,35 @@ impl Settings {
                 }
             }
         };
+        let mut file = file;
+        let environment = pick("environment", g.environment.as_deref(), ctx).or_else(|| {
+            [
+                "BITBUCKET_DEPLOYMENT_ENVIRONMENT",
+                "bamboo_deploy_environment",
+            ]
+            .into_iter()
+            .find_map(|v| {
+                Some(Sourced {
+                    value: ctx.var(v)?.to_string(),
+                    origin: v.to_string(),
+                })
+            })
+        });
+        if let (Some(env), Some(f)) = (&environment, file.as_mut()) {
+            let explicit =
+                env.origin == "--environment" || env.origin.ends_with("GREENLIGHT_ENVIRONMENT");
+            if f.file.select_environment(&env.value) {
+                log::debug!("environment `{}` (from {}) applies", env.value, env.origin);
+            } else if explicit && !f.file.environments.is_empty() {
+                let known: Vec<&str> = f.file.environments.keys().map(String::as_str).collect();
+                return Err(env.invalid(format!(
+                    "no environment `{}` in {} (known: {})",
+                    env.value,
+                    f.path.display(),
+                    known.join(", ")
+                )));
+            }
+        }
         let at = match pick("at", g.at.as_deref(), ctx) {
             Some(s) => DateTime::parse_from_rfc3339(s.value.trim())
                 .map(|t| t.to_utc())
@@ -154,6 +185,7 @@ impl Settings {
             quiet: pick_bool("quiet", g.quiet, ctx),
             color,
             debug: pick_bool("debug", g.debug, ctx) || ctx.flag("DEBUG"),
+            environment,
             file,
         })
     }

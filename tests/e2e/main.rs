@@ -9,6 +9,7 @@ mod compare;
 mod compare_errors;
 mod compare_files;
 mod compare_http;
+mod environments;
 mod errors;
 mod lock_command;
 mod locks;
