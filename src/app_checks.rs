@@ -2,8 +2,6 @@
 //! from `--url`), run concurrently within the deadline, reported as text or
 //! JSON, and as JUnit XML for Bitbucket's Tests tab and Bamboo.
 
-use std::path::{Path, PathBuf};
-
 use crate::checks::{self, CheckSpec, RunOptions, Trust};
 use crate::cli::{ChecksArgs, Format};
 use crate::config::settings::{Sourced, pick};
@@ -11,9 +9,6 @@ use crate::config::{ConfigError, Settings};
 use crate::context::Context;
 use crate::error::Error;
 use crate::report::{self};
-
-/// Where Bitbucket Pipelines looks for test reports, under the clone dir.
-pub const BITBUCKET_JUNIT: &str = "test-results/greenlight-checks.xml";
 
 pub fn checks(args: &ChecksArgs, s: &Settings, ctx: &Context) -> Result<u8, Error> {
     let specs = specs(args, s, ctx)?;
@@ -36,7 +31,7 @@ pub fn checks(args: &ChecksArgs, s: &Settings, ctx: &Context) -> Result<u8, Erro
     }
     let run = checks::run(&prepared, &opts, ctx);
     let code = run.outcome.code();
-    if let Some(path) = junit_path(args, ctx) {
+    if let Some(path) = report::junit::path_for(args.junit.as_deref(), "checks", ctx) {
         report::write_junit(&path, &report::checks::junit(&run), s.painter());
     }
     match s.format {
@@ -83,16 +78,6 @@ fn specs(args: &ChecksArgs, s: &Settings, ctx: &Context) -> Result<Vec<CheckSpec
         spec.retry = Some(checks::Retry::within(within));
     }
     Ok(vec![spec])
-}
-
-/// `--junit`, else in a Bitbucket pipeline the clone dir's `test-results/`.
-fn junit_path(args: &ChecksArgs, ctx: &Context) -> Option<PathBuf> {
-    match pick("junit", args.junit.as_deref(), ctx) {
-        Some(p) => Some(ctx.cwd.join(&p.value)),
-        None => ctx
-            .var("BITBUCKET_CLONE_DIR")
-            .map(|dir| Path::new(dir).join(BITBUCKET_JUNIT)),
-    }
 }
 
 fn invalid(s: &Sourced, message: impl Into<String>) -> Error {

@@ -7,8 +7,6 @@
 //! Tests tab finds it. A report that cannot be written is a warning on
 //! stderr; the verdict's exit code stands.
 
-use std::path::PathBuf;
-
 use crate::checks::{self, RunOptions};
 use crate::cli::{CompareArgs, Format};
 use crate::compare::{self, Overrides};
@@ -24,7 +22,7 @@ const NO_COMPARE: &str = "nothing to compare: add a `compare:` section (source, 
 pub fn compare(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Error> {
     let cfg = compare::load(s, &overrides(args, ctx), ctx)?
         .ok_or_else(|| Error::Usage(no_config(s, NO_COMPARE)))?;
-    let junit_path = junit_path(args, ctx, "compare");
+    let junit_path = report::junit::path_for(args.junit.as_deref(), "compare", ctx);
     let result = compare::run(&cfg, ctx, s.deadline(ctx));
     log::debug!("compared in {:?}", ctx.started.elapsed());
     let code = result.outcome.code();
@@ -52,7 +50,7 @@ pub fn verify(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Err
             "nothing to verify: add `checks:` (semantic HTTP checks) and/or `compare:` (baseline comparison) to the config file; see examples/compare.yml",
         )));
     }
-    let junit_path = junit_path(args, ctx, "verify");
+    let junit_path = report::junit::path_for(args.junit.as_deref(), "verify", ctx);
     let deadline = s.deadline(ctx);
     let opts = RunOptions {
         deadline: Some(deadline.0),
@@ -112,16 +110,5 @@ fn overrides(args: &CompareArgs, ctx: &Context) -> Overrides {
     Overrides {
         baseline: side("baseline", &args.baseline),
         canary: side("canary", &args.canary),
-    }
-}
-
-fn junit_path(args: &CompareArgs, ctx: &Context, command: &str) -> Option<PathBuf> {
-    match pick("junit", args.junit.as_deref(), ctx) {
-        Some(p) => Some(ctx.cwd.join(p.value)),
-        None => ctx.var("BITBUCKET_CLONE_DIR").map(|dir| {
-            PathBuf::from(dir)
-                .join("test-results")
-                .join(format!("greenlight-{command}.xml"))
-        }),
     }
 }

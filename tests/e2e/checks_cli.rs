@@ -200,3 +200,19 @@ fn bad_concurrency_names_the_flag() {
         .status(2)
         .stderr_has("error: invalid --concurrency: expected a whole number from 1 to 1024");
 }
+
+#[test]
+fn junit_lands_in_bamboos_working_directory_by_default() {
+    let server = ok_server();
+    let t = Test::new();
+    let work = t.path().join("bamboo-work");
+    std::fs::create_dir_all(&work).unwrap();
+    let t = t
+        .args(["checks", "--url", &server.url("/health")])
+        .env("bamboo_build_working_directory", work.to_str().unwrap());
+    t.status(0);
+    assert!(
+        t.read("bamboo-work/test-results/greenlight-checks.xml")
+            .contains(r#"failures="0""#)
+    );
+}
