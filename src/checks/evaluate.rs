@@ -61,34 +61,27 @@ pub fn asserts(
         )
     });
     let body = &expect.body;
-    for needle in &body.contains.0 {
+    // `contains` wants the needle found, `not_contains` wants it absent;
+    // either way the excerpt shows where it is (or the body's start).
+    let needles = body.contains.0.iter().map(|n| (n, true));
+    let needles = needles.chain(body.not_contains.0.iter().map(|n| (n, false)));
+    for (needle, wanted) in needles {
         let found = text.find(needle.as_str()).map(|i| i..i + needle.len());
         let actual = found
             .clone()
             .map_or_else(|| start(&text, x), |r| excerpt::around(&text, r));
+        let verb = if wanted {
+            "contains"
+        } else {
+            "does not contain"
+        };
         out.push(
             assert(
                 AssertKind::Body,
-                format!("body contains `{needle}`"),
-                &format!("contains `{needle}`"),
+                format!("body {verb} `{needle}`"),
+                &format!("{verb} `{needle}`"),
                 actual,
-                found.is_some(),
-            )
-            .noted(&truncated_note),
-        );
-    }
-    for needle in &body.not_contains.0 {
-        let found = text.find(needle.as_str()).map(|i| i..i + needle.len());
-        let actual = found
-            .clone()
-            .map_or_else(|| start(&text, x), |r| excerpt::around(&text, r));
-        out.push(
-            assert(
-                AssertKind::Body,
-                format!("body does not contain `{needle}`"),
-                &format!("does not contain `{needle}`"),
-                actual,
-                found.is_none(),
+                found.is_some() == wanted,
             )
             .noted(&truncated_note),
         );

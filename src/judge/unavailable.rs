@@ -18,7 +18,7 @@
 //! ```
 
 use super::assess::{self, Assessed};
-use super::result::{Classification, Comparison, MetricResult, SideSummary};
+use super::result::{Classification, Comparison, SideSummary};
 use super::spec::{MetricInput, MetricSpec};
 use super::verdict::{Thresholds, Verdict, decide};
 
@@ -59,32 +59,16 @@ fn unavailable(spec: &MetricSpec, threshold: bool, cause: &str) -> Assessed {
         errors: None,
         rate: None,
     };
+    let comparison = if threshold {
+        Comparison::Threshold
+    } else {
+        Comparison::Baseline
+    };
+    let mut result = assess::skeleton(spec, comparison, (!threshold).then_some(empty), empty, None);
+    result.classification = Classification::Error;
+    result.reason = format!("{} could not be fetched: {cause}", spec.name);
     Assessed {
-        result: MetricResult {
-            name: spec.name.clone(),
-            kind: spec.kind,
-            comparison: if threshold {
-                Comparison::Threshold
-            } else {
-                Comparison::Baseline
-            },
-            classification: Classification::Error,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            margin: None,
-            confidence: spec.confidence,
-            weight: spec.weight,
-            critical: spec.critical,
-            must_have_data: spec.must_have_data,
-            baseline: (!threshold).then_some(empty),
-            canary: empty,
-            bound: None,
-            estimate: None,
-            interval: None,
-            relative: None,
-            test: None,
-            reason: format!("{} could not be fetched: {cause}", spec.name),
-        },
+        result,
         alpha: spec.alpha(),
         beyond: None,
         note: None,

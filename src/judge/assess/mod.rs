@@ -110,7 +110,8 @@ fn summarize(data: &Data<'_>) -> (Option<SideSummary>, SideSummary, Option<f64>,
     }
 }
 
-fn skeleton(
+/// A result with the spec's fields filled and nothing judged yet.
+pub(in crate::judge) fn skeleton(
     spec: &MetricSpec,
     comparison: Comparison,
     baseline: Option<SideSummary>,
