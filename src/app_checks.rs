@@ -3,7 +3,7 @@
 //! JSON, and as JUnit XML for Bitbucket's Tests tab and Bamboo.
 
 use crate::checks::{self, CheckSpec, RunOptions, Trust};
-use crate::cli::{ChecksArgs, Format};
+use crate::cli::{CheckRunArgs, ChecksArgs, Format};
 use crate::config::settings::{Sourced, pick};
 use crate::config::{ConfigError, Settings};
 use crate::context::Context;
@@ -13,22 +13,7 @@ use crate::report::{self};
 pub fn checks(args: &ChecksArgs, s: &Settings, ctx: &Context) -> Result<u8, Error> {
     let specs = specs(args, s, ctx)?;
     let prepared = checks::prepare(&specs, ctx)?;
-    let mut opts = RunOptions {
-        deadline: Some(ctx.started + s.deadline),
-        ..RunOptions::default()
-    };
-    if let Some(n) = pick("concurrency", args.concurrency.as_deref(), ctx) {
-        opts.concurrency = n
-            .value
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=1024).contains(n))
-            .ok_or_else(|| invalid(&n, "expected a whole number from 1 to 1024"))?;
-    }
-    if let Some(ca) = pick("ca-file", args.ca_file.as_deref(), ctx) {
-        opts.trust = Trust::from_pem_file(&ctx.cwd.join(&ca.value))?;
-    }
+    let opts = run_options(&args.run, s, ctx)?;
     let run = checks::run(&prepared, &opts, ctx);
     let code = run.outcome.code();
     if let Some(path) = report::junit::path_for(args.junit.as_deref(), "checks", ctx) {
@@ -39,6 +24,31 @@ pub fn checks(args: &ChecksArgs, s: &Settings, ctx: &Context) -> Result<u8, Erro
         Format::Text => report::emit(&report::checks::text(&run, s.painter(), s.quiet)),
     }
     Ok(code)
+}
+
+/// Run options from `--concurrency`, `--ca-file` and the run's deadline.
+pub(crate) fn run_options(
+    a: &CheckRunArgs,
+    s: &Settings,
+    ctx: &Context,
+) -> Result<RunOptions, Error> {
+    let mut opts = RunOptions {
+        deadline: Some(s.deadline(ctx).0),
+        ..RunOptions::default()
+    };
+    if let Some(n) = pick("concurrency", a.concurrency.as_deref(), ctx) {
+        opts.concurrency = n
+            .value
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=1024).contains(n))
+            .ok_or_else(|| invalid(&n, "expected a whole number from 1 to 1024"))?;
+    }
+    if let Some(ca) = pick("ca-file", a.ca_file.as_deref(), ctx) {
+        opts.trust = Trust::from_pem_file(&ctx.cwd.join(&ca.value))?;
+    }
+    Ok(opts)
 }
 
 /// `--url` and friends make one check; otherwise the config's `checks:`.

@@ -7,8 +7,8 @@
 //! Tests tab finds it. A report that cannot be written is a warning on
 //! stderr; the verdict's exit code stands.
 
-use crate::checks::{self, RunOptions};
-use crate::cli::{CompareArgs, Format};
+use crate::checks;
+use crate::cli::{CompareArgs, Format, VerifyArgs};
 use crate::compare::{self, Overrides};
 use crate::config::Settings;
 use crate::config::settings::{Sourced, pick};
@@ -40,9 +40,10 @@ pub fn compare(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Er
     Ok(code)
 }
 
-pub fn verify(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Error> {
+pub fn verify(v: &VerifyArgs, s: &Settings, ctx: &Context) -> Result<u8, Error> {
+    let args = &v.compare;
     let specs = s.file.as_ref().map_or(&[][..], |f| &f.file.checks[..]);
-    let checks = checks::prepare(specs, ctx).map_err(|e| Error::Usage(e.to_string()))?;
+    let checks = checks::prepare(specs, ctx)?;
     let cfg = compare::load(s, &overrides(args, ctx), ctx)?;
     if checks.is_empty() && cfg.is_none() {
         return Err(Error::Usage(no_config(
@@ -52,10 +53,7 @@ pub fn verify(args: &CompareArgs, s: &Settings, ctx: &Context) -> Result<u8, Err
     }
     let junit_path = report::junit::path_for(args.junit.as_deref(), "verify", ctx);
     let deadline = s.deadline(ctx);
-    let opts = RunOptions {
-        deadline: Some(deadline.0),
-        ..RunOptions::default()
-    };
+    let opts = crate::app_checks::run_options(&v.run, s, ctx)?;
     let result = verify::run(&checks, cfg.as_ref(), &opts, ctx, deadline);
     log::debug!("verified in {:?}", ctx.started.elapsed());
     let code = result.outcome.code();

@@ -80,7 +80,7 @@ pub enum Command {
     /// Compare the canary's metrics with a baseline (the config's `compare:`): exit 0 go, 1 regression, 3 inconclusive
     Compare(CompareArgs),
     /// Run the semantic checks (`checks:`), then, only when they pass, the comparison (`compare:`): one verdict
-    Verify(CompareArgs),
+    Verify(VerifyArgs),
     /// Run as a Bitbucket pipe: COMMAND and the pipe variables (WINDOW, TIMEZONE, CONFIG, ...) come from the environment
     Pipe,
 }
@@ -161,15 +161,31 @@ pub struct ChecksArgs {
     /// Retry --url until it passes, for up to this long, e.g. 2m [env: GREENLIGHT_CHECK_RETRY]
     #[arg(long, value_name = "DURATION")]
     pub retry: Option<String>,
+    #[command(flatten)]
+    pub run: CheckRunArgs,
+    /// Write JUnit XML here [env: GREENLIGHT_JUNIT] [default: $BITBUCKET_CLONE_DIR/test-results/greenlight-checks.xml in a Bitbucket pipeline]
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<String>,
+}
+
+/// How checks run: shared by `checks` and `verify`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CheckRunArgs {
     /// How many checks run at once [env: GREENLIGHT_CONCURRENCY] [default: 32]
     #[arg(long, value_name = "N")]
     pub concurrency: Option<String>,
     /// PEM file of CA certificates to trust instead of the built-in roots [env: GREENLIGHT_CA_FILE]
     #[arg(long, value_name = "PATH")]
     pub ca_file: Option<String>,
-    /// Write JUnit XML here [env: GREENLIGHT_JUNIT] [default: $BITBUCKET_CLONE_DIR/test-results/greenlight-checks.xml in a Bitbucket pipeline]
-    #[arg(long, value_name = "PATH")]
-    pub junit: Option<String>,
+}
+
+/// Options of `verify`: the comparison's and how the checks run.
+#[derive(Debug, Args, Default, Clone)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub compare: CompareArgs,
+    #[command(flatten)]
+    pub run: CheckRunArgs,
 }
 
 /// Options of `compare` and `verify`.

@@ -128,3 +128,23 @@ fn nothing_to_verify_is_bad_input() {
         .status(2)
         .stderr_has("error: nothing to verify: add `checks:` (semantic HTTP checks) and/or `compare:` (baseline comparison) to the config file");
 }
+
+#[test]
+fn verify_trusts_a_private_ca_like_checks_does() {
+    use crate::support::tls::TlsServer;
+    let stack = TlsServer::start("shop.example.test", 90, |_| {
+        Reply::json(200, r#"{"status":"ok"}"#)
+    });
+    let port = stack.port();
+    let yaml = format!(
+        "checks:\n  - name: health\n    url: https://shop.example.test:{port}/health\n    resolve: 127.0.0.1\n    expect:\n      json:\n        /status: == ok\n"
+    );
+    let t = verify(&yaml);
+    let ca = stack.write_ca(t.path());
+    // Without the CA the certificate is not trusted: the check fails.
+    let untrusted = t.status(1);
+    untrusted.stdout_has("✖ health");
+    let t = t.args(["--ca-file", ca.to_str().unwrap()]);
+    t.status(0)
+        .stdout_has("✔ health: GET https://shop.example.test");
+}
