@@ -32,6 +32,18 @@ mod schedule;
 mod spec;
 
 #[cfg(test)]
+mod parse_timezone_tests {
+    #[test]
+    fn time_zone_names_ignore_case() {
+        assert_eq!(
+            super::parse_timezone("europe/LONDON").unwrap().name(),
+            "Europe/London"
+        );
+        assert!(super::parse_timezone("Mars/Olympus").is_err());
+    }
+}
+
+#[cfg(test)]
 mod dst_tests;
 #[cfg(test)]
 mod prop_tests;
@@ -56,9 +68,12 @@ pub enum WindowError {
 
 /// An IANA time zone by its exact name (`Europe/London`), surrounding
 /// whitespace ignored.
+/// An IANA zone by name; `europe/london` is accepted as `Europe/London`
+/// (the canonical name is what output shows).
 pub fn parse_timezone(name: &str) -> Result<Tz, WindowError> {
-    name.trim()
-        .parse::<Tz>()
+    let name = name.trim();
+    name.parse::<Tz>()
+        .or_else(|_| Tz::from_str_insensitive(name))
         .map_err(|_| WindowError::UnknownTimeZone(name.to_string()))
 }
 
