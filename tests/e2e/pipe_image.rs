@@ -6,7 +6,6 @@
 use std::path::Path;
 
 use crate::support::buildah::PipeImage;
-use crate::support::test::Run;
 use crate::support::{Reply, Server};
 
 /// Wednesday 12:00 in Sydney: inside `Mon-Fri 09:00-15:30`.
@@ -25,24 +24,6 @@ fn clone_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(path, contents).expect("write");
     }
     dir
-}
-
-/// Asserts on a pipe run, showing everything it printed when one fails.
-trait PipeRun {
-    fn out_has(&self, needle: &str) -> &Self;
-}
-
-impl PipeRun for Run {
-    fn out_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stdout.contains(needle),
-            "stdout lacks {needle:?} (exit {})\n--- stdout\n{}--- stderr\n{}",
-            self.code,
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
 }
 
 const SYDNEY: &str = "timezone: Australia/Sydney\nwindows: [Mon-Fri 09:00-15:30]\n";
@@ -72,11 +53,11 @@ fn gate_open_exits_0_with_a_green_tick() {
     };
     let clone = clone_dir(&[("greenlight.yml", SYDNEY)]);
     let run = image.run_pipe(clone.path(), &[("COMMAND", "gate"), ("AT", AT_OPEN)]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    run.out_has(&format!(
+    run.exits(0);
+    run.stdout_has(&format!(
         "{GREEN}✔ Window open: inside Mon-Fri 09:00-15:30 (Australia/Sydney)"
     ))
-    .out_has(&format!("{GREEN}✔ GO"));
+    .stdout_has(&format!("{GREEN}✔ GO"));
 }
 
 #[test]
@@ -94,11 +75,11 @@ fn gate_closed_exits_1_with_a_red_cross_and_the_reason() {
             ("AT", AT_CLOSED),
         ],
     );
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    run.out_has(&format!(
+    run.exits(1);
+    run.stdout_has(&format!(
         "{RED}✖ Window closed: outside every window; opens 2026-04-06 09:00 AEST (2026-04-05 23:00 UTC)"
     ))
-    .out_has(&format!("{RED}✖ NO-GO: deploy window closed"));
+    .stdout_has(&format!("{RED}✖ NO-GO: deploy window closed"));
 
     // A lock variable (a deployment variable passed to the pipe) closes it too.
     let clone = clone_dir(&[("greenlight.yml", SYDNEY)]);
@@ -111,8 +92,8 @@ fn gate_closed_exits_1_with_a_red_cross_and_the_reason() {
             ("DEPLOY_LOCK", "incident INC-42"),
         ],
     );
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    run.out_has(&format!(
+    run.exits(1);
+    run.stdout_has(&format!(
         "{RED}✖ NO-GO: locked (env:DEPLOY_LOCK): incident INC-42"
     ));
 }
@@ -135,8 +116,8 @@ fn list_variables_and_a_config_per_deployment_environment() {
             ("AT", AT_CLOSED),
         ],
     );
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    run.out_has("inside Sat 09:00-11:00 (Australia/Sydney)");
+    run.exits(0);
+    run.stdout_has("inside Sat 09:00-11:00 (Australia/Sydney)");
 
     // `CONFIG: greenlight.$BITBUCKET_DEPLOYMENT_ENVIRONMENT.yml`, as Bitbucket
     // expands it in a production deployment step.
@@ -158,8 +139,8 @@ fn list_variables_and_a_config_per_deployment_environment() {
             ("AT", AT_OPEN),
         ],
     );
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    run.out_has("Quarter close");
+    run.exits(1);
+    run.stdout_has("Quarter close");
 }
 
 #[test]
@@ -176,19 +157,19 @@ fn bad_variables_exit_2_before_evaluating_anything() {
             ("TIMEZONE", "Mars/Olympus"),
         ],
     );
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    run.exits(2);
     run.stderr_has(&format!("{RED}✖ error: "))
         .stderr_has("unknown time zone `Mars/Olympus`");
 
     let run = image.run_pipe(clone.path(), &[("WINDOW", "Mon 09:00-10:00")]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    run.exits(2);
     run.stderr_has("the pipe variable COMMAND is required");
 
     let run = image.run_pipe(
         clone.path(),
         &[("COMMAND", "gate"), ("WINDOWS_COUNT", "two")],
     );
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    run.exits(2);
     run.stderr_has("WINDOWS_COUNT must be a number, not `two`");
 }
 
@@ -221,8 +202,8 @@ fn debug_shows_debug_lines_but_never_the_token() {
             ("DEBUG", "true"),
         ],
     );
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    run.out_has("locked by bob: INC-9")
+    run.exits(1);
+    run.stdout_has("locked by bob: INC-9")
         .stderr_has(" DEBUG greenlight")
         .nowhere(TOKEN)
         .nowhere("s3cr3t");
@@ -248,18 +229,18 @@ fn lock_file_is_written_in_the_clone_directory() {
         ]
     };
     let run = image.run_pipe(clone.path(), &vars("lock"));
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    run.exits(0);
     let written = std::fs::read_to_string(&lock).expect("lock file in the clone dir");
     assert!(written.contains("demo for a customer"), "{written}");
     // No $USER in a pipe: the step's triggerer is who locked.
     assert!(written.contains("{7c1e-alice}"), "{written}");
 
     let run = image.run_pipe(clone.path(), &vars("gate"));
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    run.out_has("locked by {7c1e-alice}");
+    run.exits(1);
+    run.stdout_has("locked by {7c1e-alice}");
 
     let run = image.run_pipe(clone.path(), &vars("unlock"));
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    run.exits(0);
     assert!(!Path::new(&lock).exists(), "unlock left {}", lock.display());
 }
 
@@ -291,7 +272,7 @@ fn junit_lands_in_the_clone_directorys_test_results() {
             ("CHECK_STATUS", "200"),
         ],
     );
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    run.exits(0);
     let junit = clone.path().join("test-results/greenlight-checks.xml");
     let xml = std::fs::read_to_string(&junit)
         .unwrap_or_else(|e| panic!("{}: {e}\n{}{}", junit.display(), run.stdout, run.stderr));

@@ -95,25 +95,11 @@ pub struct Server {
 impl Server {
     /// Starts a server answering every request with `handler`.
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let addr = listener.local_addr().expect("local addr");
-        listener.set_nonblocking(true).expect("nonblocking");
         let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let handler: Arc<Handler> = Arc::new(handler);
         let (stop2, requests2) = (stop.clone(), requests.clone());
-        thread::spawn(move || {
-            let started = Instant::now();
-            while !stop2.load(Ordering::SeqCst) && started.elapsed() < LIFETIME {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        let (handler, requests, stop) =
-                            (handler.clone(), requests2.clone(), stop2.clone());
-                        thread::spawn(move || serve(stream, &*handler, &requests, &stop));
-                    }
-                    Err(_) => thread::sleep(Duration::from_millis(5)),
-                }
-            }
+        let addr = listen(&stop, move |stream| {
+            serve(stream, &handler, &requests2, &stop2)
         });
         Server {
             addr,
@@ -144,6 +130,33 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
     }
+}
+
+/// Listens on 127.0.0.1 (a free port) and hands each connection to
+/// `on_connection` on its own thread, until `stop` is set or `LIFETIME`
+/// has passed. Shared by the plain and the TLS test servers.
+pub fn listen(
+    stop: &Arc<AtomicBool>,
+    on_connection: impl Fn(TcpStream) + Send + Sync + 'static,
+) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let addr = listener.local_addr().expect("local addr");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let stop = stop.clone();
+    let on_connection = Arc::new(on_connection);
+    thread::spawn(move || {
+        let started = Instant::now();
+        while !stop.load(Ordering::SeqCst) && started.elapsed() < LIFETIME {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    let on_connection = on_connection.clone();
+                    thread::spawn(move || on_connection(stream));
+                }
+                Err(_) => thread::sleep(Duration::from_millis(5)),
+            }
+        }
+    });
+    addr
 }
 
 /// A URL on which nothing listens: a port that was free a moment ago.

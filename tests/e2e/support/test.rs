@@ -98,21 +98,28 @@ impl Test {
     /// said when the code differs.
     pub fn status(&self, code: i32) -> Run {
         let run = self.output();
-        assert_eq!(
-            run.code, code,
-            "exit code {} (wanted {code})\n--- stdout\n{}--- stderr\n{}",
-            run.code, run.stdout, run.stderr
-        );
+        run.exits(code);
         run
     }
 }
 
 impl Run {
+    /// Asserts the exit code, printing everything the run said when it differs.
+    pub fn exits(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit code {} (wanted {code})\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
     pub fn stdout_has(&self, needle: &str) -> &Self {
         assert!(
             self.stdout.contains(needle),
-            "stdout lacks {needle:?}:\n{}",
-            self.stdout
+            "stdout lacks {needle:?} (exit {})\n--- stdout\n{}--- stderr\n{}",
+            self.code,
+            self.stdout,
+            self.stderr
         );
         self
     }

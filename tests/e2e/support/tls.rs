@@ -3,7 +3,7 @@
 //! by a throwaway CA made here with rcgen. Tests trust the CA through its
 //! PEM file, and read which TLS SNI and Host header each request carried.
 //! Requests are answered by a closure, as in [`super::server`]; the server
-//! stops when dropped, and by itself after `LIFETIME` in any case.
+//! stops when dropped, and by itself after `server::LIFETIME` in any case.
 //!
 //! ```ignore
 //! let tls = TlsServer::start("shop.example.test", 30, |_| Reply::text(200, "OK"));
@@ -26,9 +26,7 @@ use rcgen::{
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
-use super::server::{Reply, Request, read_request};
-
-const LIFETIME: Duration = Duration::from_secs(60);
+use super::server::{Reply, Request, listen, read_request};
 
 /// What the server saw of one request.
 #[derive(Debug, Clone)]
@@ -63,25 +61,11 @@ impl TlsServer {
             .with_single_cert(chain, key)
             .expect("server certificate");
         let config = Arc::new(config);
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let addr = listener.local_addr().expect("local addr");
-        listener.set_nonblocking(true).expect("nonblocking");
         let stop = Arc::new(AtomicBool::new(false));
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let handler: Arc<Handler> = Arc::new(handler);
         let (stop2, seen2) = (stop.clone(), seen.clone());
-        thread::spawn(move || {
-            let started = Instant::now();
-            while !stop2.load(Ordering::SeqCst) && started.elapsed() < LIFETIME {
-                match listener.accept() {
-                    Ok((tcp, _)) => {
-                        let (config, handler) = (config.clone(), handler.clone());
-                        let (seen, stop) = (seen2.clone(), stop2.clone());
-                        thread::spawn(move || serve(tcp, config, &*handler, &seen, &stop));
-                    }
-                    Err(_) => thread::sleep(Duration::from_millis(5)),
-                }
-            }
+        let addr = listen(&stop, move |tcp| {
+            serve(tcp, config.clone(), &handler, &seen2, &stop2)
         });
         TlsServer {
             addr,
