@@ -28,6 +28,9 @@ pub mod secret;
 pub mod verify;
 pub mod window;
 
+#[cfg(test)]
+mod doc_example;
+
 pub use context::Context;
 pub use error::Error;
 pub use outcome::Outcome;

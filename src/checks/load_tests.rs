@@ -39,19 +39,7 @@ fn ctx(vars: &[(&str, &str)]) -> Context {
 
 #[test]
 fn the_documented_example_loads() {
-    let docs = include_str!("mod.rs");
-    let start = docs.find("//! ```yaml\n//! checks:").unwrap();
-    let end = start + docs[start..].find("//! ```\n//!\n").unwrap();
-    let yaml: String = docs[start..end]
-        .lines()
-        .skip(1)
-        .map(|l| {
-            l.strip_prefix("//! ")
-                .or(l.strip_prefix("//!"))
-                .unwrap_or(l)
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let yaml = crate::doc_example::yaml_in_module_docs(include_str!("mod.rs"), "checks:");
     let specs = load(&yaml).unwrap();
     assert_eq!(specs.len(), 4);
     let checks = prepare(

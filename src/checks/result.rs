@@ -75,6 +75,27 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
+    /// A result with nothing observed yet: no attempt, no answer, no assert.
+    pub fn blank(name: String, method: String, url: String, outcome: CheckOutcome) -> CheckResult {
+        CheckResult {
+            name,
+            method,
+            url,
+            outcome,
+            attempts: 0,
+            duration_ms: 0,
+            status: None,
+            latency_ms: None,
+            final_url: None,
+            body_bytes: None,
+            body_truncated: false,
+            tls_days_left: None,
+            error: None,
+            asserts: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     /// The asserts that did not hold.
     pub fn failures(&self) -> impl Iterator<Item = &AssertResult> {
         self.asserts.iter().filter(|a| !a.passed)
@@ -163,21 +184,9 @@ mod tests {
 
     fn result(outcome: CheckOutcome) -> CheckResult {
         CheckResult {
-            name: "x".into(),
-            method: "GET".into(),
-            url: "http://x/".into(),
-            outcome,
             attempts: 1,
             duration_ms: 1,
-            status: None,
-            latency_ms: None,
-            final_url: None,
-            body_bytes: None,
-            body_truncated: false,
-            tls_days_left: None,
-            error: None,
-            asserts: Vec::new(),
-            warnings: Vec::new(),
+            ..CheckResult::blank("x".into(), "GET".into(), "http://x/".into(), outcome)
         }
     }
 

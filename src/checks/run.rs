@@ -237,21 +237,13 @@ fn target(check: &Check) -> String {
 
 fn blank(check: &Check, started: Instant) -> CheckResult {
     CheckResult {
-        name: check.name.clone(),
-        method: check.method.to_string(),
-        url: check.shown_url.clone(),
-        outcome: CheckOutcome::Error,
-        attempts: 0,
         duration_ms: millis(started.elapsed()),
-        status: None,
-        latency_ms: None,
-        final_url: None,
-        body_bytes: None,
-        body_truncated: false,
-        tls_days_left: None,
-        error: None,
-        asserts: Vec::new(),
-        warnings: Vec::new(),
+        ..CheckResult::blank(
+            check.name.clone(),
+            check.method.to_string(),
+            check.shown_url.clone(),
+            CheckOutcome::Error,
+        )
     }
 }
 

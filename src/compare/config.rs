@@ -210,18 +210,7 @@ mod tests {
 
     #[test]
     fn the_documented_example_parses() {
-        let docs = include_str!("config.rs");
-        let start = docs.find("//! ```yaml\n").unwrap() + "//! ```yaml\n".len();
-        let end = start + docs[start..].find("//! ```\n").unwrap();
-        let yaml: String = docs[start..end]
-            .lines()
-            .map(|l| {
-                l.strip_prefix("//! ")
-                    .or(l.strip_prefix("//!"))
-                    .unwrap_or(l)
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let yaml = crate::doc_example::yaml_in_module_docs(include_str!("config.rs"), "compare:");
         let c = parse(&yaml).unwrap();
         assert_eq!(c.metrics.value.len(), 3);
         assert_eq!(c.source.value.kind, SourceKind::Prometheus);
