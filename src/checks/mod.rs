@@ -174,4 +174,4 @@ pub use retry::Retry;
 pub use run::{run, run_one};
 pub use spec::{CheckSpec, Method, RequestBody};
 pub use status::StatusSet;
-pub use template::Template;
+pub use template::{Template, valid_name};

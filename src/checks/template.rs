@@ -119,7 +119,8 @@ impl Template {
     }
 }
 
-fn valid_name(name: &str) -> bool {
+/// `[A-Za-z_][A-Za-z0-9_]*`: a `${VAR}` or `{{var}}` name.
+pub fn valid_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

@@ -15,10 +15,14 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
 use super::plan::{CompareConfig, Query, Role, Source};
+use super::result::MetricQueries;
 use crate::context::Context;
 use crate::http::Deadline;
-use crate::metrics::{self, Combine, MetricSource};
+use crate::metrics::{self, Combine};
 use crate::secret::{Secret, scrub};
 
 /// At most this many queries run at once (Prometheus servers are shared).
@@ -42,13 +46,6 @@ pub struct QueryOutcome {
     pub data: Vec<f64>,
 }
 
-/// Every query of one metric, per side.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fetched {
-    pub baseline: Option<Vec<QueryOutcome>>,
-    pub canary: Vec<QueryOutcome>,
-}
-
 struct Task<'a> {
     metric: usize,
     baseline: bool,
@@ -57,7 +54,7 @@ struct Task<'a> {
 }
 
 /// Runs every query of `cfg`; the result is in the metrics' order.
-pub fn fetch_all(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> Vec<Fetched> {
+pub fn fetch_all(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> Vec<MetricQueries> {
     let mut tasks = Vec::new();
     for (i, m) in cfg.metrics.iter().enumerate() {
         for (side, baseline) in [(m.baseline.as_ref(), true), (Some(&m.canary), false)] {
@@ -72,6 +69,15 @@ pub fn fetch_all(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> Vec<
         }
     }
     let secrets = secrets(&cfg.source);
+    // A file several queries read (a ratio's two columns, a shared
+    // `results/{{group}}.csv`) is read once.
+    let files: Files<'_> = tasks
+        .iter()
+        .filter_map(|t| match t.query {
+            Query::File { path, .. } => Some((path.as_str(), OnceLock::new())),
+            Query::Prometheus { .. } => None,
+        })
+        .collect();
     let next = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<QueryOutcome>>> = Mutex::new(vec![None; tasks.len()]);
     thread::scope(|scope| {
@@ -80,7 +86,7 @@ pub fn fetch_all(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> Vec<
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(task) = tasks.get(i) else { break };
-                    let outcome = run(&cfg.source, task, ctx, deadline, &secrets);
+                    let outcome = run(&cfg.source, task, ctx, deadline, &secrets, &files);
                     log::debug!(
                         "{} {} {}: {} value(s){}",
                         cfg.metrics[task.metric].spec.name,
@@ -99,10 +105,11 @@ pub fn fetch_all(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> Vec<
         }
     });
     let slots = slots.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut out: Vec<Fetched> = cfg
+    let mut out: Vec<MetricQueries> = cfg
         .metrics
         .iter()
-        .map(|m| Fetched {
+        .map(|m| MetricQueries {
+            metric: m.spec.name.clone(),
             baseline: m.baseline.as_ref().map(|_| Vec::new()),
             canary: Vec::new(),
         })
@@ -154,12 +161,15 @@ fn blank(task: &Task<'_>) -> QueryOutcome {
     }
 }
 
+type Files<'a> = BTreeMap<&'a str, OnceLock<Result<String, metrics::file::FileError>>>;
+
 fn run(
     source: &Source,
     task: &Task<'_>,
     ctx: &Context,
     deadline: Deadline,
     secrets: &[Secret],
+    files: &Files<'_>,
 ) -> QueryOutcome {
     let started = Instant::now();
     let mut out = blank(task);
@@ -201,7 +211,10 @@ fn run(
                 format,
                 selector,
             },
-        ) => metrics::file::read(&ctx.cwd.join(path), path, *format, selector)
+        ) => files[path.as_str()]
+            .get_or_init(|| metrics::file::load(&ctx.cwd.join(path), path))
+            .clone()
+            .and_then(|text| metrics::file::select(&text, path, *format, selector))
             .map(|v| (v.values, v.warnings))
             .map_err(|e| e.to_string()),
         _ => Err("internal error: the query does not match the source".into()),

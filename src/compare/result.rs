@@ -95,15 +95,15 @@ pub struct MetricQueries {
 }
 
 impl MetricQueries {
+    /// Every query, baseline first, with its side's name.
+    pub fn sides(&self) -> impl Iterator<Item = (&'static str, &QueryOutcome)> {
+        let baseline = self.baseline.iter().flatten().map(|q| ("baseline", q));
+        baseline.chain(self.canary.iter().map(|q| ("canary", q)))
+    }
+
     /// How long the slowest query of this metric took.
     pub fn duration_ms(&self) -> u64 {
-        self.baseline
-            .iter()
-            .flatten()
-            .chain(&self.canary)
-            .map(|q| q.duration_ms)
-            .max()
-            .unwrap_or(0)
+        self.sides().map(|(_, q)| q.duration_ms).max().unwrap_or(0)
     }
 }
 

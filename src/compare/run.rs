@@ -13,9 +13,7 @@ use std::time::Instant;
 
 use super::fetch::{QueryOutcome, fetch_all};
 use super::plan::{Baseline, CompareConfig, MetricPlan, Role, Side, Source};
-use super::result::{
-    BaselineInfo, BaselineKind, CompareResult, MetricQueries, SideInfo, SourceInfo,
-};
+use super::result::{BaselineInfo, BaselineKind, CompareResult, SideInfo, SourceInfo};
 use super::template::promql_duration;
 use crate::context::Context;
 use crate::http::Deadline;
@@ -33,7 +31,7 @@ enum SideData {
 
 pub fn run(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> CompareResult {
     let started = Instant::now();
-    let mut fetched = fetch_all(cfg, ctx, deadline);
+    let mut queries = fetch_all(cfg, ctx, deadline);
     let mut warnings = Vec::new();
     if let Baseline::Historical { offset, .. } = &cfg.baseline {
         warnings.push(format!(
@@ -42,17 +40,12 @@ pub fn run(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> CompareRes
         ));
     }
     let mut sides: Vec<Sides> = Vec::new();
-    for (plan, f) in cfg.metrics.iter().zip(fetched.iter_mut()) {
+    for f in &mut queries {
         let baseline = f.baseline.as_mut().map(|q| side_data(q));
         let canary = side_data(&mut f.canary);
-        for (side, queries) in [
-            ("baseline", f.baseline.as_ref()),
-            ("canary", Some(&f.canary)),
-        ] {
-            for q in queries.into_iter().flatten() {
-                for w in &q.warnings {
-                    warnings.push(format!("{} ({side}): {w}", plan.spec.name));
-                }
+        for (side, q) in f.sides() {
+            for w in &q.warnings {
+                warnings.push(format!("{} ({side}): {w}", f.metric));
             }
         }
         sides.push((baseline, canary));
@@ -64,16 +57,6 @@ pub fn run(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> CompareRes
         .map(|(plan, (b, c))| judgeable(plan, b.as_ref(), c))
         .collect();
     let verdict = judge_all(&items, cfg.thresholds);
-    let queries = cfg
-        .metrics
-        .iter()
-        .zip(fetched)
-        .map(|(plan, f)| MetricQueries {
-            metric: plan.spec.name.clone(),
-            baseline: f.baseline,
-            canary: f.canary,
-        })
-        .collect();
     CompareResult {
         outcome: verdict.outcome,
         at: cfg.at,

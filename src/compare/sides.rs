@@ -15,8 +15,7 @@ use std::time::Duration;
 use serde_saphyr::Spanned;
 
 use super::config::SideEntry;
-use super::template::valid_name;
-use crate::checks::Template;
+use crate::checks::{Template, valid_name};
 use crate::config::settings::Sourced;
 use crate::config::{ConfigError, Loaded};
 use crate::context::Context;
@@ -47,21 +46,7 @@ pub fn resolve(
     overrides: &Overrides,
     ctx: &Context,
 ) -> Result<(Vars, BaselineVars), ConfigError> {
-    let (mut canary_vars, canary_offset) = from_file(loaded, "canary", canary, ctx)?;
-    if canary_offset.is_some() {
-        let loc = canary
-            .and_then(|c| c.value.0.get("offset"))
-            .map(|v| v.referenced);
-        return Err(match loc {
-            Some(loc) => loaded.error_at(
-                &loc,
-                "compare.canary.offset".into(),
-                "`offset` belongs to the baseline (the canary is always the window ending now)"
-                    .into(),
-            ),
-            None => ConfigError::Usage("`offset` belongs to the baseline".into()),
-        });
-    }
+    let (mut canary_vars, _) = from_file(loaded, "canary", canary, ctx)?;
     let (mut base_vars, mut offset) = from_file(loaded, "baseline", baseline, ctx)?;
     for o in &overrides.canary {
         let (k, v) = split(o)?;
@@ -109,6 +94,12 @@ fn from_file(
         let at =
             |msg: String| loaded.error_at(&value.referenced, format!("compare.{side}.{key}"), msg);
         if key == "offset" {
+            if side == "canary" {
+                return Err(at(
+                    "`offset` belongs to the baseline (the canary is always the window ending now)"
+                        .into(),
+                ));
+            }
             offset = Some(parse_offset(&value.value.0).map_err(at)?);
             continue;
         }

@@ -15,6 +15,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::checks::valid_name;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     parts: Vec<Part>,
@@ -78,14 +80,6 @@ impl Template {
         }
         Ok(out)
     }
-}
-
-pub fn valid_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A duration as PromQL writes it: `15s`, `10m`, `1h30m`, `500ms`.

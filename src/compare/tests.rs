@@ -219,73 +219,103 @@ fn the_bundled_example_resolves() {
     assert_eq!(file.checks.len(), 1);
 }
 
-/// No input panics stage one or two: YAML built from real keys with
-/// hostile values.
+/// No input panics stage one or two: YAML built from real keys, each
+/// with values of its own type (so most inputs reach stage two), some
+/// hostile.
 mod fuzz {
+    use std::collections::BTreeMap;
+
     use proptest::prelude::*;
 
     use super::*;
 
-    fn value() -> impl Strategy<Value = String> {
+    fn pick(values: &'static [&'static str]) -> impl Strategy<Value = String> {
+        prop::sample::select(values.to_vec()).prop_map(str::to_string)
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        "[ -~]{0,16}".prop_map(|s| format!("{s:?}"))
+    }
+
+    const TEMPLATES: &[&str] = &[
+        "'x{g=\"{{group}}\"}'",
+        "'x{g=\"{{nope}}\"}'",
+        "'sum(x[{{step}}]) / {{window}}'",
+        "results/{{group}}.csv",
+        "r.json",
+        "/a/b",
+        "''",
+        "{{group",
+    ];
+    const QUANTITIES: &[&str] = &["10%", "-5ms", "1e400", "0", "2MiB", "300ms", "0.5", "150%"];
+
+    fn top_field() -> impl Strategy<Value = (&'static str, String)> {
+        let durations: &[&str] = &[
+            "10m",
+            "15s",
+            "1s",
+            "0s",
+            "7d",
+            "1h",
+            "99999999999999999999d",
+        ];
+        let sides: &[&str] = &[
+            "{ group: blue }",
+            "{ group: green }",
+            "{ offset: 7d }",
+            "{ offset: 0s }",
+            "{ group: \"${UNSET}\" }",
+            "{ step: 1m }",
+            "{}",
+        ];
         prop_oneof![
-            Just("10%".to_string()),
-            Just("-5ms".to_string()),
-            Just("1e400".to_string()),
-            Just("{{group}}".to_string()),
-            Just("'x{g=\"{{nope}}\"}'".to_string()),
-            Just("{ offset: 0s }".to_string()),
-            Just("{ group: \"${UNSET}\" }".to_string()),
-            Just("[]".to_string()),
-            Just("{}".to_string()),
-            Just("~".to_string()),
-            Just("ratio".to_string()),
-            Just("{ label: pod, value: \"{{group}}\" }".to_string()),
-            Just("99999999999999999999".to_string()),
-            "[ -~]{0,16}".prop_map(|s| format!("{s:?}")),
+            (Just("window"), pick(durations)),
+            (Just("step"), pick(durations)),
+            (Just("baseline"), pick(sides)),
+            (Just("canary"), pick(sides)),
+            (Just("confidence"), pick(&["0.95", "95%", "0.5", "1"])),
+            (Just("min_samples"), pick(&["1", "20", "0"])),
+            (
+                Just("thresholds"),
+                pick(&["{ pass: 95 }", "{ pass: 10, marginal: 90 }", "{}"])
+            ),
+            (Just("window"), any_text()),
         ]
     }
 
-    fn metric_key() -> impl Strategy<Value = &'static str> {
-        prop::sample::select(vec![
-            "kind",
-            "query",
-            "errors",
-            "total",
-            "direction",
-            "tolerance",
-            "bound",
-            "unit",
-            "critical",
-            "must_have_data",
-            "weight",
-            "min_samples",
-            "combine",
-            "file",
-            "baseline_file",
-            "canary_file",
-            "column",
-            "pointer",
-            "format",
-        ])
-    }
-
-    fn top_key() -> impl Strategy<Value = &'static str> {
-        prop::sample::select(vec![
-            "window",
-            "step",
-            "baseline",
-            "canary",
-            "confidence",
-            "min_samples",
-            "thresholds",
-        ])
+    fn metric_field() -> impl Strategy<Value = (&'static str, String)> {
+        prop_oneof![
+            (Just("kind"), pick(&["ratio", "continuous"])),
+            (Just("query"), pick(TEMPLATES)),
+            (Just("errors"), pick(TEMPLATES)),
+            (Just("total"), pick(TEMPLATES)),
+            (Just("file"), pick(TEMPLATES)),
+            (Just("baseline_file"), pick(TEMPLATES)),
+            (Just("canary_file"), pick(TEMPLATES)),
+            (Just("column"), pick(TEMPLATES)),
+            (Just("pointer"), pick(TEMPLATES)),
+            (Just("direction"), pick(&["increase", "decrease", "either"])),
+            (Just("tolerance"), pick(QUANTITIES)),
+            (Just("bound"), pick(QUANTITIES)),
+            (Just("unit"), pick(&["s", "ms", "bytes"])),
+            (Just("critical"), pick(&["true", "false"])),
+            (Just("must_have_data"), pick(&["true", "false"])),
+            (Just("weight"), pick(&["0", "1.5"])),
+            (Just("min_samples"), pick(&["1", "20"])),
+            (
+                Just("combine"),
+                pick(&["pool", "sum", "{ label: pod, value: \"{{group}}\" }"])
+            ),
+            (Just("format"), pick(&["csv", "tsv", "json"])),
+            (Just("query"), any_text()),
+        ]
     }
 
     fn yaml() -> impl Strategy<Value = String> {
         (
             prop::sample::select(vec!["prometheus", "file"]),
-            prop::collection::vec((top_key(), value()), 0..4),
-            prop::collection::vec((metric_key(), value()), 0..6),
+            prop::collection::vec(top_field(), 0..5),
+            prop::collection::vec(metric_field(), 0..7),
         )
             .prop_map(|(kind, top, metric)| {
                 let url = if kind == "prometheus" {
@@ -293,6 +323,9 @@ mod fuzz {
                 } else {
                     ""
                 };
+                // One value per key: a repeated key is only a YAML error.
+                let top: BTreeMap<_, _> = top.into_iter().collect();
+                let metric: BTreeMap<_, _> = metric.into_iter().collect();
                 let mut y = format!("compare:\n  source: {{ type: {kind}{url} }}\n");
                 for (k, v) in top {
                     y.push_str(&format!("  {k}: {v}\n"));

@@ -99,6 +99,11 @@ pub fn read(
     format: Format,
     selector: &Selector,
 ) -> Result<Values, FileError> {
+    select(&load(path, shown)?, shown, format, selector)
+}
+
+/// The text of `path` (without a BOM), refused past [`MAX_BYTES`].
+pub fn load(path: &Path, shown: &str) -> Result<String, FileError> {
     let fail = |message: String| FileError {
         path: shown.to_string(),
         message,
@@ -113,7 +118,20 @@ pub fn read(
     }
     let bytes = std::fs::read(path).map_err(|e| fail(io_message(&e)))?;
     let text = String::from_utf8_lossy(&bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+}
+
+/// The selected values of a file's text.
+pub fn select(
+    text: &str,
+    shown: &str,
+    format: Format,
+    selector: &Selector,
+) -> Result<Values, FileError> {
+    let fail = |message: String| FileError {
+        path: shown.to_string(),
+        message,
+    };
     let mut tally = Tally::default();
     match format {
         Format::Csv { delimiter } => csv_values(text, delimiter, selector, &mut tally),

@@ -1,6 +1,7 @@
-//! Metric sources: where the numbers the judge compares come from. Each
-//! source is one file behind [`MetricSource`]; it fetches time series for a
-//! query over a time range and knows nothing about statistics.
+//! Metric sources: where the numbers the judge compares come from, one file
+//! each (`prometheus.rs`: range queries; `file.rs`: JSON/CSV samples). The
+//! comparison's plan (`compare::plan::Query`) says which source a query goes
+//! to; sources know nothing about statistics.
 //!
 //! Non-finite values (`NaN`, `+Inf`, `-Inf`) are kept as they come: the
 //! judge counts and reports what it drops.
@@ -13,8 +14,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-
-use crate::http::Deadline;
 
 /// One time series: its labels and `(unix seconds, value)` points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,16 +52,6 @@ pub enum MetricsError {
     /// The backend answered something we cannot read.
     #[error("{source_name} answered something unexpected: {cause}")]
     BadResponse { source_name: String, cause: String },
-}
-
-pub trait MetricSource: Send + Sync {
-    fn name(&self) -> &str;
-    fn query(
-        &self,
-        query: &str,
-        range: &Range,
-        deadline: Deadline,
-    ) -> Result<Fetched, MetricsError>;
 }
 
 /// How several series become one sample set.

@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Fetched, MetricSource, MetricsError, Range, Series};
+use super::{Fetched, MetricsError, Range, Series};
 use crate::http::{self, Deadline, HttpError, Policy, Request};
-use crate::secret::{Secret, scrub};
+use crate::secret::Secret;
 
 pub struct Prometheus {
     pub name: String,
@@ -55,33 +55,20 @@ struct RawSeries {
 }
 
 impl Prometheus {
-    fn secrets(&self) -> Vec<&Secret> {
-        self.bearer
-            .iter()
-            .chain(self.basic.as_ref().map(|(_, p)| p))
-            .collect()
-    }
-
     fn err_unreachable(&self, e: &HttpError, attempts: u32) -> MetricsError {
         MetricsError::Unreachable {
             source_name: self.name.clone(),
-            cause: scrub(
-                &format!(
-                    "{e} ({attempts} attempt{})",
-                    if attempts == 1 { "" } else { "s" }
-                ),
-                &self.secrets(),
+            cause: format!(
+                "{e} ({attempts} attempt{})",
+                if attempts == 1 { "" } else { "s" }
             ),
         }
     }
 }
 
-impl MetricSource for Prometheus {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn query(
+impl Prometheus {
+    /// The range query of `query` over `range`.
+    pub fn query(
         &self,
         query: &str,
         range: &Range,
@@ -115,28 +102,13 @@ impl MetricSource for Prometheus {
 }
 
 impl Prometheus {
-    fn named(&self, e: MetricsError) -> MetricsError {
-        let name = self.name.clone();
-        let clean = |s: String| scrub(&s, &self.secrets());
-        match e {
-            MetricsError::Query {
-                error_type,
-                message,
-                ..
-            } => MetricsError::Query {
-                source_name: name,
-                error_type,
-                message: clean(message),
-            },
-            MetricsError::BadResponse { cause, .. } => MetricsError::BadResponse {
-                source_name: name,
-                cause: clean(cause),
-            },
-            MetricsError::Unreachable { cause, .. } => MetricsError::Unreachable {
-                source_name: name,
-                cause: clean(cause),
-            },
+    fn named(&self, mut e: MetricsError) -> MetricsError {
+        match &mut e {
+            MetricsError::Query { source_name, .. }
+            | MetricsError::BadResponse { source_name, .. }
+            | MetricsError::Unreachable { source_name, .. } => source_name.clone_from(&self.name),
         }
+        e
     }
 }
 

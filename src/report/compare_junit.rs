@@ -39,13 +39,8 @@ pub fn compare_suite(r: &CompareResult) -> Suite {
         .zip(&r.queries)
         .map(|(m, q)| {
             let mut detail = m.reason.clone();
-            for (side, queries) in [
-                ("baseline", q.baseline.as_ref()),
-                ("canary", Some(&q.canary)),
-            ] {
-                for query in queries.into_iter().flatten() {
-                    detail.push_str(&format!("\n{side}: {}", query.query));
-                }
+            for (side, query) in q.sides() {
+                detail.push_str(&format!("\n{side}: {}", query.query));
             }
             let message = format!("{}: {}", m.name, m.classification.label());
             let result = match m.classification {

@@ -177,22 +177,23 @@ fn prometheus_warnings_are_shown_with_the_metric_and_side() {
 
 #[test]
 fn series_are_summed_pooled_or_selected_by_label() {
-    let server = Server::start(|_| {
-        Reply::json(
-            200,
-            &matrix(&[(r#"{"pod":"a"}"#, 0.1), (r#"{"pod":"b"}"#, 0.2)], &[]),
-        )
-    });
+    let prom = crate::support::canary::prometheus();
     let yaml = |combine: &str| {
-        latency(&server.url(""), "").replace(
+        latency(&prom.url(), "").replace(
             "query: 'latency_seconds",
-            &format!("combine: {combine}, query: 'latency_seconds"),
+            &format!("combine: {combine}, query: 'latency_by_pod"),
         )
     };
     let values = |combine: &str| {
         let run = Test::new()
             .config(&yaml(combine))
-            .args(["compare", "--format", "json"])
+            .args([
+                "compare",
+                "--format",
+                "json",
+                "--at",
+                crate::support::canary::AT,
+            ])
             .output();
         let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         (

@@ -16,7 +16,6 @@ mod locks;
 mod output;
 mod pipe_image;
 mod pipe_metadata;
-mod prometheus_source;
 mod static_build;
 mod support;
 mod verify;

@@ -75,6 +75,19 @@ pub fn fixture() -> String {
         .map(|t| (t, errors.sample(&mut rng).min(500.0)))
         .collect();
     series.push((r#"http_requests{group="errs",code="500"}"#.into(), failed));
+    // Two pods per side for `combine`: 0.1 and 0.2, plus (i % 7) ms.
+    for group in ["blue", "green"] {
+        for (pod, base) in [("a", 0.1), ("b", 0.2)] {
+            let points = times(AT_UNIX)
+                .enumerate()
+                .map(|(i, t)| (t, base + (i % 7) as f64 * 0.001))
+                .collect();
+            series.push((
+                format!(r#"latency_by_pod{{group="{group}",pod="{pod}"}}"#),
+                points,
+            ));
+        }
+    }
     let refs: Vec<(&str, Vec<(i64, f64)>)> = series
         .iter()
         .map(|(s, p)| (s.as_str(), p.clone()))

@@ -124,13 +124,13 @@ impl Prometheus {
 
 impl Drop for Prometheus {
     fn drop(&mut self) {
-        // `timeout` forwards the signal to prometheus.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = Command::new("pkill")
-            .arg("-f")
-            .arg(format!("127.0.0.1:{}", self.port))
+        // SIGTERM, which `timeout` forwards to prometheus (a SIGKILL from
+        // `Child::kill` would leave prometheus running).
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
             .status();
+        let _ = self.child.wait();
     }
 }
 
