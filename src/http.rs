@@ -85,7 +85,9 @@ pub enum HttpError {
     Deadline,
     #[error("connection failed: {0}")]
     Connect(String),
-    #[error("HTTP {status}{}", if .body.is_empty() { String::new() } else { format!(": {}", .body) })]
+    /// `body` is the whole answer (callers may parse it: Prometheus puts
+    /// its error JSON in a 503); messages show a short excerpt of it.
+    #[error("HTTP {status}{}", if .body.trim().is_empty() { String::new() } else { format!(": {}", excerpt(.body)) })]
     Status { status: u16, body: String },
     #[error("invalid URL `{0}`")]
     InvalidUrl(String),
@@ -123,7 +125,7 @@ pub fn send(
                 Ok(r) if r.status >= 500 || r.status == 429 => Err((
                     HttpError::Status {
                         status: r.status,
-                        body: excerpt(&r.body),
+                        body: r.body,
                     },
                     attempt,
                 )),

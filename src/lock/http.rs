@@ -143,7 +143,7 @@ impl HttpSource {
             404 if not_found_ok => Ok(format!("{url} was not locked (HTTP 404)")),
             status => Err(self.fail(&HttpError::Status {
                 status,
-                body: http::excerpt(&resp.body),
+                body: resp.body,
             })),
         }
     }

@@ -216,3 +216,21 @@ fn series_are_summed_pooled_or_selected_by_label() {
         r#"latency_p95 (baseline): no series has pod="c" (pod values seen: a, b)"#
     );
 }
+
+/// Regression: the body of a 5xx was cut to a short excerpt before it was
+/// parsed, so a Prometheus 503 with a long error JSON was reported as
+/// "could not be reached" instead of what Prometheus said.
+#[test]
+fn a_long_error_json_in_a_503_is_read_whole() {
+    let message = format!(
+        "query processing would load too many samples into memory ({})",
+        "x".repeat(150)
+    );
+    let body = format!(r#"{{"status":"error","errorType":"execution","error":"{message}"}}"#);
+    let server = Server::fixed(Reply::json(503, &body));
+    let run = Test::new()
+        .config(&latency(&server.url(""), ""))
+        .args(["compare"])
+        .status(3);
+    run.stdout_has("rejected the query: execution: query processing would load too many samples");
+}
