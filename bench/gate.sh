@@ -11,10 +11,9 @@ if ! command -v hyperfine >/dev/null || [ ! -x /usr/bin/time ]; then
   apt-get install -y -qq hyperfine time >/dev/null
 fi
 
-target=${GREENLIGHT_TARGET:-}
-if [ -n "$target" ]; then
-  cargo build --release --quiet --target "$target"; bin=target/$target/release/greenlight
-else
+# GREENLIGHT_BIN: a binary already built (bench/ship.sh passes the musl one).
+bin=${GREENLIGHT_BIN:-}
+if [ -z "$bin" ]; then
   cargo build --release --quiet; bin=target/release/greenlight
 fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

@@ -33,4 +33,4 @@ else
 fi
 
 echo "== gate: greenlight (musl) vs date-based shell, whole process"
-GREENLIGHT_TARGET=$target bench/gate.sh "$runs"
+GREENLIGHT_BIN=$bin bench/gate.sh "$runs"

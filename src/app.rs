@@ -3,7 +3,7 @@
 
 use crate::cli::{Format, GateArgs, LockArgs, SourceArgs, UnlockArgs};
 use crate::config::settings::pick;
-use crate::config::{ConfigError, GateConfig, Settings};
+use crate::config::{GateConfig, Settings};
 use crate::context::Context;
 use crate::error::Error;
 use crate::gate;
@@ -50,16 +50,8 @@ pub fn lock(args: &LockArgs, s: &Settings, ctx: &Context) -> Result<u8, Error> {
         .or_else(|| ctx.var("BITBUCKET_STEP_TRIGGERER_UUID").map(str::to_string));
     let expires = match pick("expires", args.expires.as_deref(), ctx) {
         Some(e) => {
-            let d = crate::duration::parse(&e.value).map_err(|m| ConfigError::Value {
-                origin: e.origin.clone(),
-                message: m,
-            })?;
-            Some(
-                s.at + chrono::Duration::from_std(d).map_err(|_| ConfigError::Value {
-                    origin: e.origin,
-                    message: "too long".into(),
-                })?,
-            )
+            let d = crate::duration::parse(&e.value).map_err(|m| e.invalid(m))?;
+            Some(s.at + chrono::Duration::from_std(d).map_err(|_| e.invalid("too long"))?)
         }
         None => None,
     };
@@ -106,8 +98,6 @@ pub fn unlock(args: &UnlockArgs, s: &Settings, ctx: &Context) -> Result<u8, Erro
     )
 }
 
-type Write<'a> = dyn Fn(&dyn Source, Deadline) -> Option<Result<String, LockError>> + 'a;
-
 /// Applies `op` to every writable source (or the one named), printing a
 /// line per source. The exit code is the worst of them.
 fn write_all(
@@ -119,7 +109,6 @@ fn write_all(
     detail: &str,
     op: impl Fn(&dyn Source, Deadline) -> Option<Result<String, LockError>>,
 ) -> Result<u8, Error> {
-    let op: &Write = &op;
     let args = GateArgs {
         sources: sources.clone(),
         ..GateArgs::default()

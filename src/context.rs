@@ -57,3 +57,16 @@ impl Context {
             .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"))
     }
 }
+
+#[cfg(test)]
+impl Context {
+    /// The process's context with exactly these environment variables.
+    pub fn with_env(vars: &[(&str, &str)]) -> Context {
+        let mut c = Context::from_process();
+        c.env = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        c
+    }
+}

@@ -150,14 +150,22 @@ pub fn send(
     }
 }
 
+/// One agent for the whole run: its settings never change, and a dependency
+/// asked several times (Prometheus, once per query) keeps its connection.
+fn agent() -> &'static ureq::Agent {
+    static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(concat!("greenlight/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into()
+    })
+}
+
 fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .user_agent(concat!("greenlight/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+    let agent = agent();
     let mut builder = ureq::http::Request::builder()
         .method(req.method)
         .uri(req.url);
@@ -178,6 +186,10 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
     let request = builder
         .body(body)
         .map_err(|_| HttpError::InvalidUrl(redact_url(req.url)))?;
+    let request = agent
+        .configure_request(request)
+        .timeout_global(Some(timeout))
+        .build();
     let started = Instant::now();
     let mut resp = agent
         .run(request)

@@ -108,12 +108,7 @@ mod tests {
     use super::*;
 
     fn ctx(vars: &[(&str, &str)]) -> Context {
-        let mut c = Context::from_process();
-        c.env = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        c
+        Context::with_env(vars)
     }
 
     #[test]

@@ -3,8 +3,6 @@
 //! from serde-saphyr, the line and column). Exact texts are pinned: they
 //! are the user interface of a config mistake.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 
 use super::*;
@@ -29,12 +27,7 @@ fn first_line(yaml: &str) -> String {
 }
 
 fn ctx(vars: &[(&str, &str)]) -> Context {
-    let mut ctx = Context::from_process();
-    ctx.env = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect::<BTreeMap<_, _>>();
-    ctx
+    Context::with_env(vars)
 }
 
 #[test]

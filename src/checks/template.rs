@@ -133,12 +133,7 @@ mod tests {
     use super::*;
 
     fn ctx(vars: &[(&str, &str)]) -> Context {
-        let mut ctx = Context::from_process();
-        ctx.env = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        ctx
+        Context::with_env(vars)
     }
 
     #[test]

@@ -21,12 +21,7 @@ fn at() -> DateTime<Utc> {
 }
 
 fn ctx(env: &[(&str, &str)]) -> Context {
-    let mut c = Context::from_process();
-    c.env = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    c
+    Context::with_env(env)
 }
 
 fn resolve_with(

@@ -23,7 +23,7 @@ pub struct Sourced {
 }
 
 impl Sourced {
-    fn invalid(&self, message: impl Into<String>) -> ConfigError {
+    pub(crate) fn invalid(&self, message: impl Into<String>) -> ConfigError {
         ConfigError::Value {
             origin: self.origin.clone(),
             message: message.into(),
@@ -496,12 +496,7 @@ mod tests {
     use super::*;
 
     fn ctx(env: &[(&str, &str)]) -> Context {
-        let mut c = Context::from_process();
-        c.env = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        c
+        Context::with_env(env)
     }
 
     #[test]

@@ -200,14 +200,11 @@ pub fn interpret(status: u16, body: &str, p: &Pointers) -> LockState {
             }
         }
         _ => LockState::Unavailable {
-            cause: format!(
-                "HTTP {status}{}",
-                if body.trim().is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", http::excerpt(body))
-                }
-            ),
+            cause: HttpError::Status {
+                status,
+                body: body.to_string(),
+            }
+            .to_string(),
         },
     }
 }

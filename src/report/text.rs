@@ -13,7 +13,7 @@ use super::{Mark, Painter, outcome_word};
 use crate::duration;
 use crate::gate::GateResult;
 use crate::lock::{LockState, SourceReport};
-use crate::window::{Rule, Transition};
+use crate::window::{HORIZON_DAYS, Rule, Transition};
 
 /// The gate's lines. `verdict_prefix` is `""` for `gate` and
 /// `"gate would say "` for `status`.
@@ -71,7 +71,7 @@ fn window_line(r: &GateResult, p: Painter) -> String {
         (true, Some(c), _) => format!("; closes {}", when(c, r.at)),
         (true, None, _) => "; no closing ahead".to_string(),
         (false, _, Some(o)) => format!("; opens {}", when(o, r.at)),
-        (false, _, None) => "; does not open within the next 400 days".to_string(),
+        (false, _, None) => format!("; does not open within the next {HORIZON_DAYS} days"),
     };
     let (mark, state) = if w.open {
         (Mark::Ok, "open")

@@ -43,7 +43,6 @@ enum Period {
     OneOff {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-        written: String,
     },
     Yearly {
         from: MonthDay,
@@ -80,7 +79,6 @@ impl Freeze {
                 from.trim()
             )));
         }
-        let written = format!("{} to {}", from.trim(), to.trim());
         Ok(Freeze {
             name: None,
             reason,
@@ -88,7 +86,6 @@ impl Freeze {
             period: Period::OneOff {
                 from: start,
                 to: end,
-                written,
             },
         })
     }
@@ -111,22 +108,10 @@ impl Freeze {
         self
     }
 
-    /// `name` if set, else the period with its zone:
-    /// `2026-12-24 to 2026-12-26 (Europe/London)`, `yearly 12-24 to 01-02 (UTC)`.
-    pub fn label(&self) -> String {
-        self.name.clone().unwrap_or_else(|| match &self.period {
-            Period::OneOff { written, .. } => format!("{written} ({})", self.tz),
-            Period::Yearly { from, to } => format!(
-                "yearly {:02}-{:02} to {:02}-{:02} ({})",
-                from.month, from.day, to.month, to.day, self.tz
-            ),
-        })
-    }
-
     /// When the freeze is active at `at`: the end of the period `at` is in.
     pub(crate) fn active_until(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         match &self.period {
-            Period::OneOff { from, to, .. } => (*from <= at && at < *to).then_some(*to),
+            Period::OneOff { from, to } => (*from <= at && at < *to).then_some(*to),
             Period::Yearly { .. } => {
                 let year = local::wall_clock(self.tz, at)?.year();
                 (year - 1..=year + 1)
@@ -147,7 +132,7 @@ impl Freeze {
     ) {
         let inside = |t: &DateTime<Utc>| lo <= *t && *t < hi;
         match &self.period {
-            Period::OneOff { from, to, .. } => out.extend([*from, *to].into_iter().filter(inside)),
+            Period::OneOff { from, to } => out.extend([*from, *to].into_iter().filter(inside)),
             Period::Yearly { .. } => {
                 let (Some(lo_local), Some(hi_local)) = (
                     local::wall_clock(self.tz, lo),
@@ -506,15 +491,6 @@ mod tests {
             yearly("2026-12-24", "01-02"),
             "invalid freeze: yearly `from` `2026-12-24`: expected MM-DD, as in 12-24"
         );
-    }
-
-    #[test]
-    fn freezes_are_labelled_by_name_or_period() {
-        let f = one_off(" 2026-12-24", "2026-12-26 ", Europe::London);
-        assert_eq!(f.label(), "2026-12-24 to 2026-12-26 (Europe/London)");
-        let y = Freeze::yearly("12-24", "01-02", Tz::UTC, String::new()).unwrap();
-        assert_eq!(y.label(), "yearly 12-24 to 01-02 (UTC)");
-        assert_eq!(y.named(Some("holidays".into())).label(), "holidays");
     }
 
     #[test]

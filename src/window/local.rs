@@ -49,12 +49,7 @@ fn instant(secs: i64) -> Option<DateTime<Utc>> {
 /// The first instant whose wall-clock reading in `tz` reaches `local` (see
 /// the module comment). `None` only outside chrono's representable range.
 pub(crate) fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    use chrono::LocalResult;
-    match tz.from_local_datetime(&local) {
-        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
-        LocalResult::None => gap_end(tz, local),
-    }
+    arrivals(tz, local)[0]
 }
 
 /// Every instant at which the wall-clock reading in `tz` arrives at `local`:

@@ -67,7 +67,7 @@ impl Task {
 
     fn run(&self) -> Run {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bamboo/greenlight-task.sh");
-        let out = Command::new("sh")
+        Command::new("sh")
             .arg(script)
             .args(&self.args)
             .current_dir(self.dir.path())
@@ -77,21 +77,13 @@ impl Task {
             .envs(self.vars.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .output()
-            .expect("run sh");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .expect("run sh")
+            .into()
     }
 
     fn status(&self, code: i32) -> Run {
         let run = self.run();
-        assert_eq!(
-            run.code, code,
-            "exit code {} (wanted {code})\n--- stdout\n{}--- stderr\n{}",
-            run.code, run.stdout, run.stderr
-        );
+        run.exits(code);
         run
     }
 }

@@ -26,28 +26,12 @@ fn lock_then_gate_then_unlock_with_a_file() {
 #[test]
 fn gate_sees_a_lock_written_by_lock_and_not_after_unlock() {
     let t = Test::new();
-    let dir = t.path().to_path_buf();
-    let run = |args: &[&str]| {
-        std::process::Command::new(crate::support::test::binary())
-            .args(args)
-            .args(["--lock-file", "lock.json"])
-            .current_dir(&dir)
-            .env_clear()
-            .output()
-            .unwrap()
-    };
-    assert_eq!(
-        run(&["lock", "--reason", "demo", "--by", "bob"])
-            .status
-            .code(),
-        Some(0)
-    );
-    let gate = run(&["gate"]);
-    assert_eq!(gate.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&gate.stdout).contains("locked by bob since"));
-    assert_eq!(run(&["unlock"]).status.code(), Some(0));
-    assert_eq!(run(&["gate"]).status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&run(&["unlock"]).stdout).contains("was not locked"));
+    let run = |args: &[&str]| t.run_with(&[args, &["--lock-file", "lock.json"]].concat());
+    run(&["lock", "--reason", "demo", "--by", "bob"]).exits(0);
+    run(&["gate"]).exits(1).stdout_has("locked by bob since");
+    run(&["unlock"]).exits(0);
+    run(&["gate"]).exits(0);
+    run(&["unlock"]).stdout_has("was not locked");
 }
 
 #[test]

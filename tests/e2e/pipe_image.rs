@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::support::buildah::PipeImage;
-use crate::support::{Reply, Server};
+use crate::support::{Reply, Server, Test};
 
 /// Wednesday 12:00 in Sydney: inside `Mon-Fri 09:00-15:30`.
 const AT_OPEN: &str = "2026-03-04T01:00:00Z";
@@ -14,17 +14,6 @@ const AT_OPEN: &str = "2026-03-04T01:00:00Z";
 const AT_CLOSED: &str = "2026-04-03T23:00:00Z";
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
-
-/// A clone directory holding `files`.
-fn clone_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, contents) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, contents).expect("write");
-    }
-    dir
-}
 
 const SYDNEY: &str = "timezone: Australia/Sydney\nwindows: [Mon-Fri 09:00-15:30]\n";
 
@@ -51,7 +40,7 @@ fn gate_open_exits_0_with_a_green_tick() {
     let Some(image) = PipeImage::build() else {
         return;
     };
-    let clone = clone_dir(&[("greenlight.yml", SYDNEY)]);
+    let clone = Test::new().config(SYDNEY);
     let run = image.run_pipe(clone.path(), &[("COMMAND", "gate"), ("AT", AT_OPEN)]);
     run.exits(0);
     run.stdout_has(&format!(
@@ -65,7 +54,7 @@ fn gate_closed_exits_1_with_a_red_cross_and_the_reason() {
     let Some(image) = PipeImage::build() else {
         return;
     };
-    let clone = clone_dir(&[]);
+    let clone = Test::new();
     let run = image.run_pipe(
         clone.path(),
         &[
@@ -82,7 +71,7 @@ fn gate_closed_exits_1_with_a_red_cross_and_the_reason() {
     .stdout_has(&format!("{RED}✖ NO-GO: deploy window closed"));
 
     // A lock variable (a deployment variable passed to the pipe) closes it too.
-    let clone = clone_dir(&[("greenlight.yml", SYDNEY)]);
+    let clone = Test::new().config(SYDNEY);
     let run = image.run_pipe(
         clone.path(),
         &[
@@ -104,7 +93,7 @@ fn list_variables_and_a_config_per_deployment_environment() {
         return;
     };
     // `WINDOWS: [...]` in the step arrives as WINDOWS_COUNT, WINDOWS_0, ...
-    let clone = clone_dir(&[]);
+    let clone = Test::new();
     let run = image.run_pipe(
         clone.path(),
         &[
@@ -121,15 +110,12 @@ fn list_variables_and_a_config_per_deployment_environment() {
 
     // `CONFIG: greenlight.$BITBUCKET_DEPLOYMENT_ENVIRONMENT.yml`, as Bitbucket
     // expands it in a production deployment step.
-    let clone = clone_dir(&[
-        ("greenlight.yml", "windows: []\n"),
-        (
-            "greenlight.production.yml",
-            &format!(
-                "{SYDNEY}freezes:\n  - {{ reason: Quarter close, from: 2026-03-02, to: 2026-03-06 }}\n"
-            ),
+    let clone = Test::new().config("windows: []\n").file(
+        "greenlight.production.yml",
+        &format!(
+            "{SYDNEY}freezes:\n  - {{ reason: Quarter close, from: 2026-03-02, to: 2026-03-06 }}\n"
         ),
-    ]);
+    );
     let run = image.run_pipe(
         clone.path(),
         &[
@@ -148,7 +134,7 @@ fn bad_variables_exit_2_before_evaluating_anything() {
     let Some(image) = PipeImage::build() else {
         return;
     };
-    let clone = clone_dir(&[]);
+    let clone = Test::new();
     let run = image.run_pipe(
         clone.path(),
         &[
@@ -188,7 +174,7 @@ fn debug_shows_debug_lines_but_never_the_token() {
             Reply::status(401)
         }
     });
-    let clone = clone_dir(&[]);
+    let clone = Test::new();
     let url = api.url("/lock");
     let run = image.run_pipe(
         clone.path(),
@@ -218,7 +204,7 @@ fn lock_file_is_written_in_the_clone_directory() {
     let Some(image) = PipeImage::build() else {
         return;
     };
-    let clone = clone_dir(&[]);
+    let clone = Test::new();
     let lock = clone.path().join(".greenlight/lock.json");
     let vars = |command| {
         [
@@ -244,25 +230,14 @@ fn lock_file_is_written_in_the_clone_directory() {
     assert!(!Path::new(&lock).exists(), "unlock left {}", lock.display());
 }
 
-/// Extend when a command writes JUnit: `greenlight checks` (its `--junit`
-/// defaults to `$BITBUCKET_CLONE_DIR/test-results/greenlight-checks.xml`)
-/// joins `pipe::COMMANDS` with the no-config `CHECK_URL`/`CHECK_STATUS`
-/// variables, and this test then runs it. Until then no pipe command writes
-/// JUnit, and it says so.
+/// `checks` writes JUnit to `$BITBUCKET_CLONE_DIR/test-results/` by default.
 #[test]
 fn junit_lands_in_the_clone_directorys_test_results() {
-    if !greenlight::pipe::COMMANDS.contains(&"checks") {
-        crate::support::tools::loud(
-            "\n!!!!!!!! PENDING: no pipe command writes JUnit yet (`checks` is not in \
-             pipe::COMMANDS); the JUnit file in test-results/ is NOT tested. !!!!!!!!\n",
-        );
-        return;
-    }
     let Some(image) = PipeImage::build() else {
         return;
     };
     let site = Server::fixed(Reply::text(200, "OK"));
-    let clone = clone_dir(&[]);
+    let clone = Test::new();
     let url = site.url("/health");
     let run = image.run_pipe(
         clone.path(),

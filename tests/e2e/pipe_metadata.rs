@@ -12,6 +12,8 @@ use greenlight::cli::{Cli, OPTIONS};
 use greenlight::pipe;
 use serde::Deserialize;
 
+use crate::support::test::repo_file;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PipeYml {
@@ -41,11 +43,6 @@ struct Variable {
     description: String,
     #[serde(default)]
     required: bool,
-}
-
-fn repo_file(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn pipe_yml() -> PipeYml {

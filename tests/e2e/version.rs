@@ -5,13 +5,9 @@
 use regex::Regex;
 
 use crate::support::Test;
+use crate::support::test::repo_file;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-fn repo_file(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 #[test]
 fn version_flag_prints_the_cargo_version() {

@@ -11,7 +11,7 @@
 //! Building a `FROM scratch` image this way takes well under a second.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use crate::support::musl;
 use crate::support::test::Run;
@@ -206,12 +206,7 @@ impl Drop for PipeImage {
 fn relay(c: &mut Command) -> Run {
     let mut attempt = 1;
     loop {
-        let out: Output = c.output().expect("run buildah");
-        let run = Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
+        let run = Run::from(c.output().expect("run buildah"));
         let said_nothing = run.stdout.is_empty()
             && run.stderr.lines().all(|l| {
                 l.starts_with("subprocess exited with status")

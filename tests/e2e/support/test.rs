@@ -78,20 +78,22 @@ impl Test {
 
     /// Runs the binary and returns what it did, asserting nothing.
     pub fn output(&self) -> Run {
-        let out: Output = Command::new(binary())
-            .args(&self.args)
+        self.run_with(&self.args)
+    }
+
+    /// Runs the binary with `args` instead of the builder's, in the same
+    /// directory and environment: several commands against one state.
+    pub fn run_with<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Run {
+        Command::new(binary())
+            .args(args)
             .current_dir(self.dir.path())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .output()
-            .expect("run greenlight");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .expect("run greenlight")
+            .into()
     }
 
     /// Runs the binary and asserts its exit code, printing everything it
@@ -100,6 +102,16 @@ impl Test {
         let run = self.output();
         run.exits(code);
         run
+    }
+}
+
+impl From<Output> for Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     }
 }
 
@@ -148,4 +160,10 @@ impl Run {
 
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_greenlight"))
+}
+
+/// A file of this repository, as text.
+pub fn repo_file(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
