@@ -47,7 +47,7 @@ const SECRET_QUERY: &[&str] = &[
 ];
 
 /// What a secret is replaced by.
-const MASK: &str = "***";
+pub const MASK: &str = "***";
 
 /// True for a header or parameter name that carries a secret.
 pub fn is_sensitive_name(name: &str) -> bool {
@@ -103,7 +103,7 @@ pub fn scrub(text: &str, secrets: &[&Secret]) -> String {
     secrets
         .iter()
         .filter(|s| s.expose().len() >= 4)
-        .fold(text.to_string(), |acc, s| acc.replace(s.expose(), "***"))
+        .fold(text.to_string(), |acc, s| acc.replace(s.expose(), MASK))
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub struct Dur(pub Duration);
 
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum DurText {
+pub(super) enum DurText {
     Seconds(u64),
     Text(String),
 }

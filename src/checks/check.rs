@@ -20,7 +20,7 @@ use super::error::CheckError;
 use super::expect::Expect;
 use super::headers::check_header_value;
 use super::redact::{self, Redactor};
-use super::resolver::ConnectTo;
+use super::resolver::{self, ConnectTo};
 use super::retry::Retry;
 use super::spec::{CheckSpec, Method, RequestBody};
 
@@ -74,18 +74,10 @@ impl Check {
         self.redactor.clean(&text)
     }
 
-    /// The TLS server name and the port, for https URLs.
-    pub(crate) fn host_port(&self) -> (String, u16) {
-        let host = self.uri.host().unwrap_or_default();
-        let host = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
-        let https = self.uri.scheme_str() == Some("https");
-        (
-            host,
-            self.uri.port_u16().unwrap_or(if https { 443 } else { 80 }),
-        )
+    /// The URL's bare host (the TLS server name) and its port.
+    pub(crate) fn host_port(&self) -> (&str, u16) {
+        // `prepare` refused URLs without a host or an http(s) scheme.
+        resolver::host_port(&self.uri).unwrap_or_default()
     }
 
     pub fn is_https(&self) -> bool {

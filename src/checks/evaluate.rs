@@ -11,6 +11,8 @@
 //! body contains `Welcome`       expected contains  actual <html><title>Error…  (2048 bytes)
 //! ```
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -54,6 +56,11 @@ pub fn asserts(
     }
 
     let text = String::from_utf8_lossy(&x.body);
+    // Borrowed exactly when the body is valid UTF-8: no second scan.
+    let start = || match &text {
+        Cow::Borrowed(t) => excerpt::body_start(t, x.body.len()),
+        Cow::Owned(_) => format!("({} bytes, not UTF-8 text)", x.body.len()),
+    };
     let truncated_note = x.truncated.then(|| {
         format!(
             "the body is larger than {}: asserted on its first part",
@@ -61,43 +68,31 @@ pub fn asserts(
         )
     });
     let body = &expect.body;
-    // `contains` wants the needle found, `not_contains` wants it absent;
-    // either way the excerpt shows where it is (or the body's start).
-    let needles = body.contains.0.iter().map(|n| (n, true));
-    let needles = needles.chain(body.not_contains.0.iter().map(|n| (n, false)));
-    for (needle, wanted) in needles {
-        let found = text.find(needle.as_str()).map(|i| i..i + needle.len());
-        let actual = found
-            .clone()
-            .map_or_else(|| start(&text, x), |r| excerpt::around(&text, r));
-        let verb = if wanted {
-            "contains"
-        } else {
-            "does not contain"
-        };
+    // Each body assert: what it wants, where it was found, whether finding
+    // it is a pass; the excerpt shows where it is (or the body's start).
+    let contains = body.contains.0.iter().map(|n| {
+        let found = text.find(n.as_str()).map(|i| i..i + n.len());
+        (format!("contains `{n}`"), found, true)
+    });
+    let absent = body.not_contains.0.iter().map(|n| {
+        let found = text.find(n.as_str()).map(|i| i..i + n.len());
+        (format!("does not contain `{n}`"), found, false)
+    });
+    let matches = body
+        .matches
+        .0
+        .iter()
+        .map(|p| (format!("matches `{p}`"), p.find(&text), true));
+    for (what, found, wanted) in contains.chain(absent).chain(matches) {
+        let passed = found.is_some() == wanted;
+        let actual = found.map_or_else(&start, |r| excerpt::around(&text, r));
         out.push(
             assert(
                 AssertKind::Body,
-                format!("body {verb} `{needle}`"),
-                &format!("{verb} `{needle}`"),
+                format!("body {what}"),
+                &what,
                 actual,
-                found.is_some() == wanted,
-            )
-            .noted(&truncated_note),
-        );
-    }
-    for pattern in &body.matches.0 {
-        let found = pattern.find(&text);
-        let actual = found
-            .clone()
-            .map_or_else(|| start(&text, x), |r| excerpt::around(&text, r));
-        out.push(
-            assert(
-                AssertKind::Body,
-                format!("body matches `{pattern}`"),
-                &format!("matches `{pattern}`"),
-                actual,
-                found.is_some(),
+                passed,
             )
             .noted(&truncated_note),
         );
@@ -116,10 +111,7 @@ pub fn asserts(
                             p.test(Subject::Json(value)),
                         )
                     }
-                    Err(e) => (
-                        format!("the body is not JSON ({e}): {}", start(&text, x)),
-                        false,
-                    ),
+                    Err(e) => (format!("the body is not JSON ({e}): {}", start()), false),
                 };
                 out.push(
                     assert(AssertKind::Json, description, p.as_str(), actual, passed)
@@ -197,13 +189,6 @@ fn status(check: &Check, x: &Exchange) -> AssertResult {
     )
 }
 
-fn start(text: &str, x: &Exchange) -> String {
-    if std::str::from_utf8(&x.body).is_err() {
-        return format!("({} bytes, not UTF-8 text)", x.body.len());
-    }
-    excerpt::body_start(text, x.body.len())
-}
-
 fn size(bytes: usize) -> String {
     match bytes {
         b if b >= 1024 * 1024 && b % (1024 * 1024) == 0 => format!("{} MiB", b / (1024 * 1024)),
@@ -242,7 +227,8 @@ mod tests {
 
     use super::*;
     use crate::Context;
-    use crate::checks::{CheckSpec, prepare_one};
+    use crate::checks::CheckSpec;
+    use crate::checks::check::prepare_one;
 
     fn check(expect: &str) -> Check {
         let yaml = format!("name: c\nurl: https://shop.test/\nexpect: {expect}\n");

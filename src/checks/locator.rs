@@ -19,13 +19,12 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Locator {
     raw: String,
+    /// Empty for a JSON Pointer, which serde_json resolves itself.
     steps: Vec<Step>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Step {
-    /// A pointer token: an object key, or an array index when it is one.
-    Token(String),
     Key(String),
     Index(i64),
 }
@@ -33,7 +32,8 @@ enum Step {
 impl Locator {
     pub fn parse(raw: &str) -> Result<Locator, String> {
         let steps = if raw.starts_with('/') {
-            pointer(raw)?
+            check_pointer(raw)?;
+            Vec::new()
         } else if let Some(path) = raw.strip_prefix('$') {
             json_path(raw, path)?
         } else {
@@ -54,13 +54,13 @@ impl Locator {
 
     /// The value at this location, if there is one.
     pub fn find<'v>(&self, root: &'v Value) -> Option<&'v Value> {
+        if self.raw.starts_with('/') {
+            return root.pointer(&self.raw);
+        }
         self.steps
             .iter()
             .try_fold(root, |value, step| match (step, value) {
-                (Step::Token(t), Value::Object(map)) | (Step::Key(t), Value::Object(map)) => {
-                    map.get(t)
-                }
-                (Step::Token(t), Value::Array(items)) => array_index(t).and_then(|i| items.get(i)),
+                (Step::Key(k), Value::Object(map)) => map.get(k),
                 (Step::Index(i), Value::Array(items)) => {
                     let i = if *i < 0 { items.len() as i64 + i } else { *i };
                     usize::try_from(i).ok().and_then(|i| items.get(i))
@@ -70,39 +70,18 @@ impl Locator {
     }
 }
 
-/// RFC 6901 array index: `0` or digits without a leading zero.
-fn array_index(token: &str) -> Option<usize> {
-    let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
-    if !digits || (token.len() > 1 && token.starts_with('0')) {
-        return None;
+/// RFC 6901: `~` must be followed by 0 or 1 (serde_json would take it as text).
+fn check_pointer(raw: &str) -> Result<(), String> {
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
+            return Err(format!(
+                "invalid JSON Pointer `{raw}`: `~` must be followed by 0 or 1 \
+                 (`~0` is `~`, `~1` is `/`)"
+            ));
+        }
     }
-    token.parse().ok()
-}
-
-fn pointer(raw: &str) -> Result<Vec<Step>, String> {
-    raw[1..]
-        .split('/')
-        .map(|token| {
-            let mut out = String::new();
-            let mut chars = token.chars();
-            while let Some(c) = chars.next() {
-                match (c, c == '~') {
-                    (_, true) => match chars.next() {
-                        Some('0') => out.push('~'),
-                        Some('1') => out.push('/'),
-                        _ => {
-                            return Err(format!(
-                                "invalid JSON Pointer `{raw}`: `~` must be followed by 0 or 1 \
-                                 (`~0` is `~`, `~1` is `/`)"
-                            ));
-                        }
-                    },
-                    (c, false) => out.push(c),
-                }
-            }
-            Ok(Step::Token(out))
-        })
-        .collect()
+    Ok(())
 }
 
 fn json_path(raw: &str, mut rest: &str) -> Result<Vec<Step>, String> {

@@ -6,8 +6,9 @@
 //! `--concurrency 16 --deadline 5m --ca-file certs/ca.pem`.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use ureq::tls::RootCerts;
 
 use super::error::CheckError;
 
@@ -48,15 +49,15 @@ impl Default for RunOptions {
 }
 
 /// Which certificate authorities verify servers' certificates.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub enum Trust {
     /// Mozilla's roots, built in (webpki-roots), so a `FROM scratch` image
     /// needs no CA bundle.
     #[default]
     WebPki,
-    /// Only these (DER), from a PEM file: like curl's `--cacert`, they
-    /// replace the built-in roots.
-    Roots(Arc<Vec<Vec<u8>>>),
+    /// Only these, from a PEM file: like curl's `--cacert`, they replace
+    /// the built-in roots. Converted once; cloning shares them.
+    Roots(RootCerts),
 }
 
 impl Trust {
@@ -74,7 +75,7 @@ impl Trust {
         let mut ders = Vec::new();
         for item in ureq::tls::parse_pem(pem) {
             match item {
-                Ok(ureq::tls::PemItem::Certificate(cert)) => ders.push(cert.der().to_vec()),
+                Ok(ureq::tls::PemItem::Certificate(cert)) => ders.push(cert),
                 Ok(_) => {}
                 Err(e) => return Err(format!("not valid PEM: {e}")),
             }
@@ -82,6 +83,6 @@ impl Trust {
         if ders.is_empty() {
             return Err("no certificate in it (expected PEM `BEGIN CERTIFICATE` blocks)".into());
         }
-        Ok(Trust::Roots(Arc::new(ders)))
+        Ok(Trust::Roots(RootCerts::new_with_certs(&ders)))
     }
 }

@@ -15,8 +15,7 @@
 //! Limit: a secret is found by exact text, so a server that re-encodes it
 //! (base64, URL-encoding) is not caught.
 
-/// What a secret is replaced by.
-pub const MASK: &str = "***";
+use crate::secret::MASK;
 
 const SECRET_WORDS: &[&str] = &["token", "key", "secret", "password", "passwd", "credential"];
 const SECRET_HEADER_WORDS: &[&str] = &["auth", "cookie", "session", "signature"];

@@ -101,26 +101,24 @@ pub struct PinnedResolver {
 }
 
 impl PinnedResolver {
-    /// Pins the URL's host and port (`uri` is the check's URL).
-    pub fn new(uri: &Uri, to: ConnectTo) -> Option<PinnedResolver> {
-        let (host, port) = host_port(uri)?;
-        Some(PinnedResolver {
-            host,
+    /// Pins the URL's host and port (see [`host_port`]).
+    pub fn new(host: &str, port: u16, to: ConnectTo) -> PinnedResolver {
+        PinnedResolver {
+            host: host.to_string(),
             port,
             to,
             fallback: DefaultResolver::default(),
-        })
+        }
     }
 }
 
-/// The bare host (no IPv6 brackets, lower case) and the port, default or not.
-fn host_port(uri: &Uri) -> Option<(String, u16)> {
+/// The bare host (no IPv6 brackets) and the port, default or not.
+pub(crate) fn host_port(uri: &Uri) -> Option<(&str, u16)> {
     let authority = uri.authority()?;
     let host = authority
         .host()
         .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase();
+        .trim_end_matches(']');
     let port = authority.port_u16().or_else(|| match uri.scheme_str() {
         Some("https") => Some(443),
         Some("http") => Some(80),
@@ -136,7 +134,9 @@ impl Resolver for PinnedResolver {
         config: &Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        if host_port(uri) != Some((self.host.clone(), self.port)) {
+        let pinned = host_port(uri)
+            .is_some_and(|(host, port)| port == self.port && host.eq_ignore_ascii_case(&self.host));
+        if !pinned {
             return self.fallback.resolve(uri, config, timeout);
         }
         let port = self.to.port.unwrap_or(self.port);
@@ -188,8 +188,11 @@ mod tests {
 
     #[test]
     fn pins_only_the_urls_host_and_port() {
-        let uri: Uri = "https://Shop.Example.test/health".parse().unwrap();
-        let r = PinnedResolver::new(&uri, ConnectTo::parse("127.0.0.1:9").unwrap()).unwrap();
+        let r = PinnedResolver::new(
+            "Shop.Example.test",
+            443,
+            ConnectTo::parse("127.0.0.1:9").unwrap(),
+        );
         let timeout = NextTimeout::default();
         let config = Config::default();
         let addrs = r

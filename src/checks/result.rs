@@ -171,7 +171,7 @@ impl CheckRun {
 
 /// All passed: go. Any failed: no-go. Otherwise some could not be
 /// evaluated: inconclusive. No checks at all is go (nothing was asked).
-pub fn outcome(results: &[CheckResult]) -> Outcome {
+fn outcome(results: &[CheckResult]) -> Outcome {
     results
         .iter()
         .map(|r| r.outcome.outcome())

@@ -20,25 +20,22 @@ use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
+use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
 
 use crate::duration;
 
-use super::bounds::Dur;
+use super::bounds::{Dur, DurText};
 use super::scope;
 
 pub const DEFAULT_INTERVAL: Duration = Duration::from_millis(500);
 pub const DEFAULT_MAX_INTERVAL: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retry {
-    #[serde(with = "millis")]
     pub within: Duration,
-    #[serde(with = "millis")]
     pub interval: Duration,
-    #[serde(with = "millis")]
     pub max_interval: Duration,
 }
 
@@ -50,13 +47,6 @@ impl Retry {
             interval: DEFAULT_INTERVAL,
             max_interval: DEFAULT_MAX_INTERVAL,
         }
-    }
-}
-
-mod millis {
-    use std::time::Duration;
-    pub fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
     }
 }
 
@@ -76,15 +66,6 @@ impl<'de> Deserialize<'de> for Retry {
 
 struct RetryVisitor;
 
-impl RetryVisitor {
-    fn short<E: de::Error>(within: Duration) -> Result<Retry, E> {
-        if within.is_zero() {
-            return Err(E::custom(scope::message("must be more than 0s")));
-        }
-        Ok(Retry::within(within))
-    }
-}
-
 impl<'de> Visitor<'de> for RetryVisitor {
     type Value = Retry;
 
@@ -93,12 +74,13 @@ impl<'de> Visitor<'de> for RetryVisitor {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Retry, E> {
-        let within = duration::parse(s).map_err(|m| E::custom(scope::message(m)))?;
-        Self::short(within)
+        let within = Dur::try_from(DurText::Text(s.to_string())).map_err(E::custom)?;
+        Ok(Retry::within(within.0))
     }
 
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<Retry, E> {
-        Self::short(Duration::from_secs(n))
+        let within = Dur::try_from(DurText::Seconds(n)).map_err(E::custom)?;
+        Ok(Retry::within(within.0))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Retry, A::Error> {

@@ -72,7 +72,7 @@ pub fn run(checks: &[Check], opts: &RunOptions, ctx: &Context) -> CheckRun {
 }
 
 /// One check, with its retries.
-pub fn run_one(check: &Check, opts: &RunOptions, ctx: &Context) -> CheckResult {
+fn run_one(check: &Check, opts: &RunOptions, ctx: &Context) -> CheckResult {
     let started = Instant::now();
     if opts.deadline.is_some_and(|d| started >= d) {
         let mut r = blank(check, started);
@@ -214,10 +214,10 @@ fn attempt(
 fn probe(check: &Check, budget: Duration) -> Result<CertInfo, String> {
     let (host, port) = check.host_port();
     let (connect_host, connect_port) = match &check.connect_to {
-        Some(to) => (to.host.clone(), to.port.unwrap_or(port)),
-        None => (host.clone(), port),
+        Some(to) => (to.host.as_str(), to.port.unwrap_or(port)),
+        None => (host, port),
     };
-    tls_probe::probe((&connect_host, connect_port), &host, budget)
+    tls_probe::probe((connect_host, connect_port), host, budget)
 }
 
 /// Where the connection went, for messages: `host:port`, or the pin.

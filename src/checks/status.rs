@@ -11,8 +11,8 @@
 
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
 
 use super::scope;
 
@@ -91,12 +91,6 @@ impl fmt::Display for StatusSet {
             Some((last, rest)) if !rest.is_empty() => write!(f, "{} or {last}", rest.join(", ")),
             _ => f.write_str(&items.join("")),
         }
-    }
-}
-
-impl Serialize for StatusSet {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 

@@ -13,7 +13,7 @@
 use std::io::{ErrorKind, Read};
 use std::time::{Duration, Instant};
 
-use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
 use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, ResponseExt};
 
@@ -63,7 +63,7 @@ pub enum Failure {
 
 /// Sends the check's request once, within `budget`.
 pub fn send(check: &Check, opts: &RunOptions, budget: Duration) -> Result<Exchange, Failure> {
-    let agent = agent(check, opts, budget)?;
+    let agent = agent(check, opts, budget);
     let mut request = ureq::http::Request::builder()
         .method(check.method.as_str())
         .uri(&check.url);
@@ -130,16 +130,10 @@ pub fn send(check: &Check, opts: &RunOptions, budget: Duration) -> Result<Exchan
     })
 }
 
-fn agent(check: &Check, opts: &RunOptions, budget: Duration) -> Result<Agent, Failure> {
+fn agent(check: &Check, opts: &RunOptions, budget: Duration) -> Agent {
     let roots = match &opts.trust {
         Trust::WebPki => RootCerts::WebPki,
-        Trust::Roots(ders) => {
-            let certs: Vec<Certificate<'static>> = ders
-                .iter()
-                .map(|d| Certificate::from_der(d).to_owned())
-                .collect();
-            RootCerts::new_with_certs(&certs)
-        }
+        Trust::Roots(roots) => roots.clone(),
     };
     let tls = TlsConfig::builder()
         .provider(TlsProvider::Rustls)
@@ -160,14 +154,14 @@ fn agent(check: &Check, opts: &RunOptions, budget: Duration) -> Result<Agent, Fa
         .user_agent(opts.user_agent.as_str())
         .tls_config(tls)
         .build();
-    Ok(match &check.connect_to {
+    match &check.connect_to {
         None => Agent::new_with_config(config),
         Some(to) => {
-            let resolver = PinnedResolver::new(&check.uri, to.clone())
-                .ok_or_else(|| Failure::Broken("the URL has no host to pin".into()))?;
+            let (host, port) = check.host_port();
+            let resolver = PinnedResolver::new(host, port, to.clone());
             Agent::with_parts(config, DefaultConnector::new(), resolver)
         }
-    })
+    }
 }
 
 fn classify(e: ureq::Error) -> Failure {

@@ -67,7 +67,7 @@ pub fn check_lines(r: &CheckResult, p: Painter) -> Vec<String> {
             vec![p.line(Mark::Warn, &format!("{head}: {what}{why}"))]
         }
     };
-    for a in r.asserts.iter().filter(|a| !a.passed) {
+    for a in r.failures() {
         let note = a
             .note
             .as_deref()

@@ -84,7 +84,7 @@ impl Reply {
     }
 }
 
-type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
+pub type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
 
 pub struct Server {
     addr: SocketAddr,
@@ -176,20 +176,24 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>, stop: 
         if let Ok(mut l) = log.lock() {
             l.push(request.clone());
         }
-        let reply = handler(&request);
-        let until = Instant::now() + reply.delay;
-        while Instant::now() < until {
-            if stop.load(Ordering::SeqCst) {
-                return;
-            }
-            thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
-        }
-        let stream = reader.get_mut();
-        let bytes = reply.raw.clone().unwrap_or_else(|| encode(&reply));
-        if stream.write_all(&bytes).is_err() || reply.raw.is_some() {
+        if !respond(reader.get_mut(), &handler(&request), stop) {
             return;
         }
     }
+}
+
+/// Waits out the reply's delay (unless the server stops), then writes it.
+/// False when the connection is done: stopped, broken, or a raw reply sent.
+pub fn respond<W: Write>(out: &mut W, reply: &Reply, stop: &AtomicBool) -> bool {
+    let until = Instant::now() + reply.delay;
+    while Instant::now() < until {
+        if stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+    }
+    let bytes = reply.raw.clone().unwrap_or_else(|| encode(reply));
+    out.write_all(&bytes).and_then(|()| out.flush()).is_ok() && reply.raw.is_none()
 }
 
 /// Reads one HTTP/1.1 request (plain or from a TLS stream).

@@ -11,13 +11,12 @@
 //! tls.seen()[0].sni                        // Some("shop.example.test")
 //! ```
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::BufReader;
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
@@ -26,7 +25,7 @@ use rcgen::{
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
-use super::server::{Reply, Request, listen, read_request};
+use super::server::{Handler, Reply, Request, listen, read_request, respond};
 
 /// What the server saw of one request.
 #[derive(Debug, Clone)]
@@ -42,8 +41,6 @@ pub struct TlsServer {
     stop: Arc<AtomicBool>,
     seen: Arc<Mutex<Vec<Seen>>>,
 }
-
-type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
 
 impl TlsServer {
     /// Serves HTTPS for `name` with a certificate valid for `days` more days.
@@ -168,27 +165,8 @@ fn serve(
                 request: request.clone(),
             });
         }
-        let reply = handler(&request);
-        let until = Instant::now() + reply.delay;
-        while Instant::now() < until {
-            if stop.load(Ordering::SeqCst) {
-                return;
-            }
-            thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
-        }
-        let mut head = format!("HTTP/1.1 {} Status\r\n", reply.status);
-        for (k, v) in &reply.headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str(&format!("Content-Length: {}\r\n\r\n", reply.body.len()));
-        let stream = reader.get_mut();
-        if stream
-            .write_all(head.as_bytes())
-            .and_then(|()| stream.write_all(&reply.body))
-            .is_err()
-        {
+        if !respond(reader.get_mut(), &handler(&request), stop) {
             return;
         }
-        let _ = stream.flush();
     }
 }
