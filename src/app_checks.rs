@@ -79,13 +79,12 @@ fn specs(args: &ChecksArgs, s: &Settings, ctx: &Context) -> Result<Vec<CheckSpec
         status.as_ref().map(|s| s.value.as_str()),
         &contains,
     )?;
+    // The same parsers as the YAML keys `resolve:` and `retry:`.
     if let Some(r) = pick("resolve", args.resolve.as_deref(), ctx) {
-        checks::ConnectTo::parse(&r.value).map_err(|m| invalid(&r, m))?;
-        spec.resolve = Some(checks::Template::parse(&r.value).map_err(|m| invalid(&r, m))?);
+        spec.resolve = Some(checks::parse_resolve(&r.value).map_err(|m| invalid(&r, m))?);
     }
     if let Some(r) = pick("retry", args.retry.as_deref(), ctx) {
-        let within = crate::duration::parse(&r.value).map_err(|m| invalid(&r, m))?;
-        spec.retry = Some(checks::Retry::within(within));
+        spec.retry = Some(checks::Retry::parse(&r.value).map_err(|m| invalid(&r, m))?);
     }
     Ok(vec![spec])
 }

@@ -172,6 +172,6 @@ pub use resolver::ConnectTo;
 pub use result::{AssertKind, AssertResult, CheckOutcome, CheckResult, CheckRun, Totals};
 pub use retry::Retry;
 pub use run::run;
-pub use spec::{CheckSpec, Method, RequestBody};
+pub use spec::{CheckSpec, Method, RequestBody, parse_resolve};
 pub use status::StatusSet;
 pub use template::{Template, valid_name};

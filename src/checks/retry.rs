@@ -40,6 +40,12 @@ pub struct Retry {
 }
 
 impl Retry {
+    /// The shorthand `2m` (YAML `retry: 2m`, and `--retry 2m`): retry for
+    /// that long, with the default pauses.
+    pub fn parse(text: &str) -> Result<Retry, String> {
+        Dur::try_from(DurText::Text(text.to_string())).map(|d| Retry::within(d.0))
+    }
+
     /// Retry for `within`, with the default pauses.
     pub fn within(within: Duration) -> Retry {
         Retry {
@@ -74,8 +80,7 @@ impl<'de> Visitor<'de> for RetryVisitor {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Retry, E> {
-        let within = Dur::try_from(DurText::Text(s.to_string())).map_err(E::custom)?;
-        Ok(Retry::within(within.0))
+        Retry::parse(s).map_err(E::custom)
     }
 
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<Retry, E> {

@@ -311,13 +311,20 @@ struct Resolve(Template);
 impl TryFrom<String> for Resolve {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
-        let fail = |m| scope::message_at("resolve", m);
-        let template = Template::parse(text.trim()).map_err(fail)?;
-        if template.is_literal() {
-            ConnectTo::parse(template.raw()).map_err(fail)?;
-        }
-        Ok(Resolve(template))
+        parse_resolve(&text)
+            .map(Resolve)
+            .map_err(|m| scope::message_at("resolve", m))
     }
+}
+
+/// A `resolve` target (YAML `resolve:`, and `--resolve`): a template whose
+/// `${VAR}`s are filled later; without variables, it must be an address now.
+pub fn parse_resolve(text: &str) -> Result<Template, String> {
+    let template = Template::parse(text.trim())?;
+    if template.is_literal() {
+        ConnectTo::parse(template.raw())?;
+    }
+    Ok(template)
 }
 
 /// `follow_redirects`: a count, or true/false.

@@ -216,3 +216,25 @@ fn junit_lands_in_bamboos_working_directory_by_default() {
             .contains(r#"failures="0""#)
     );
 }
+
+/// Regression: the flags were parsed by other code than the YAML keys, so
+/// `--resolve '${IP}'` was refused and `--retry 0s` accepted.
+#[test]
+fn resolve_and_retry_flags_parse_as_their_yaml_keys_do() {
+    let server = Server::start(|req| Reply::text(200, req.header("Host").unwrap_or("")));
+    let port = server.addr().port();
+    Test::new()
+        .args([
+            "checks",
+            "--url",
+            &format!("http://shop.example.test:{port}/"),
+            "--resolve",
+            "${NEW_STACK_IP}",
+        ])
+        .env("NEW_STACK_IP", "127.0.0.1")
+        .status(0);
+    Test::new()
+        .args(["checks", "--url", &server.url("/"), "--retry", "0s"])
+        .status(2)
+        .stderr_has("error: invalid --retry:");
+}
