@@ -69,6 +69,22 @@ fn count_le(x: &[f64], y: &[f64], t: f64) -> u64 {
     count
 }
 
+/// The smallest computed difference `fl(x_i − y_j)` above t (+∞ if none).
+fn min_above(x: &[f64], y: &[f64], t: f64) -> f64 {
+    let mut j = 0usize;
+    let mut best = f64::INFINITY;
+    for &xi in x {
+        // Row i's differences above t are those at j < j_i; the smallest is at j_i − 1.
+        while j < y.len() && xi - y[j] > t {
+            j += 1;
+        }
+        if j > 0 {
+            best = best.min(xi - y[j - 1]);
+        }
+    }
+    best
+}
+
 /// The k-th smallest (1-based) pairwise difference x_i − y_j, searched
 /// between `lo` and `hi` (which must bracket it); x and y sorted, non-empty.
 fn kth_between(x: &[f64], y: &[f64], k: u64, lo: f64, hi: f64) -> f64 {
@@ -127,7 +143,13 @@ pub(crate) fn from_sorted(x: &[f64], y: &[f64], confidence: f64) -> HodgesLehman
     let estimate = if nm % 2 == 1 {
         median_k(nm / 2 + 1)
     } else {
-        sample::midpoint(median_k(nm / 2), median_k(nm / 2 + 1))
+        let a = median_k(nm / 2);
+        let b = if count_le(x, y, a) > nm / 2 {
+            a
+        } else {
+            min_above(x, y, a)
+        };
+        sample::midpoint(a, b)
     };
     HodgesLehmann {
         estimate,
@@ -235,7 +257,7 @@ mod tests {
 
             // k from first principles: exact tail sums of brute-force counts,
             // or the normal approximation with ties and continuity.
-            let (xs, ys) = (sample::clean(&x).values, sample::clean(&y).values);
+            let (xs, ys) = (sample::clean(&x), sample::clean(&y));
             let ranked = mann_whitney::rank(&xs, &ys);
             let k = if mann_whitney::use_exact(Method::Auto, &ranked) {
                 assert_eq!(hl.method, Method::Exact);
@@ -257,33 +279,16 @@ mod tests {
 
     /// Largest k with P(U ≤ k−1) ≤ tail, from a brute-force U distribution.
     fn brute_exact_k(n: usize, m: usize, tail: f64) -> usize {
-        let mut counts = vec![0u64; n * m + 1];
-        let mut total = 0u64;
-        for mask in 0u32..(1 << (n + m)) {
-            if mask.count_ones() as usize != n {
-                continue;
-            }
-            let (mut u, mut below) = (0, 0);
-            for bit in 0..n + m {
-                if mask & (1 << bit) != 0 {
-                    u += below
-                } else {
-                    below += 1
-                }
-            }
-            counts[u] += 1;
-            total += 1;
-        }
-        let (mut cum, mut k) = (0u64, 0);
-        for (u, c) in counts.iter().enumerate() {
-            cum += c;
-            if cum as f64 / total as f64 <= tail {
-                k = u + 1
-            } else {
-                break;
-            }
-        }
-        k
+        let counts = mwu_exact::brute_counts(n, m);
+        let total: u64 = counts.iter().sum();
+        let mut cum = 0u64;
+        counts
+            .iter()
+            .take_while(|&&c| {
+                cum += c;
+                cum as f64 / total as f64 <= tail
+            })
+            .count()
     }
 
     #[test]

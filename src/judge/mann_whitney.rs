@@ -35,6 +35,18 @@ pub enum Alternative {
     Greater,
 }
 
+impl Alternative {
+    /// The p-value from the two one-sided tails, computing only the tail it
+    /// needs; two-sided doubles the smaller tail (capped at 1).
+    pub(crate) fn p_value(self, greater: impl FnOnce() -> f64, less: impl FnOnce() -> f64) -> f64 {
+        match self {
+            Alternative::Greater => greater(),
+            Alternative::Less => less(),
+            Alternative::TwoSided => (2.0 * greater().min(less())).min(1.0),
+        }
+    }
+}
+
 /// How the p-value is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -101,30 +101,33 @@ pub fn lower_critical(m: u64, n: u64, tail: f64) -> Option<u64> {
     Some(k)
 }
 
+/// Brute force: every way to choose which m of the m+n ranks are x's;
+/// the count of arrangements for each U. Shared by the tests of the exact
+/// distribution and of the Hodges–Lehmann interval.
+#[cfg(test)]
+pub(crate) fn brute_counts(m: usize, n: usize) -> Vec<u64> {
+    let mut counts = vec![0u64; m * n + 1];
+    for mask in 0u32..(1 << (m + n)) {
+        if mask.count_ones() as usize != m {
+            continue;
+        }
+        // U for x = number of (x, y) pairs with x above y.
+        let (mut u, mut ys_below) = (0usize, 0usize);
+        for bit in 0..m + n {
+            if mask & (1 << bit) != 0 {
+                u += ys_below;
+            } else {
+                ys_below += 1;
+            }
+        }
+        counts[u] += 1;
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Brute force: every way to choose which m of the m+n ranks are x's.
-    fn brute_counts(m: usize, n: usize) -> Vec<u64> {
-        let mut counts = vec![0u64; m * n + 1];
-        for mask in 0u32..(1 << (m + n)) {
-            if mask.count_ones() as usize != m {
-                continue;
-            }
-            // U for x = number of (x, y) pairs with x above y.
-            let (mut u, mut ys_below) = (0usize, 0usize);
-            for bit in 0..m + n {
-                if mask & (1 << bit) != 0 {
-                    u += ys_below;
-                } else {
-                    ys_below += 1;
-                }
-            }
-            counts[u] += 1;
-        }
-        counts
-    }
 
     #[test]
     fn counts_match_brute_force_enumeration() {
@@ -156,9 +159,19 @@ mod tests {
         assert_eq!(sf(9, 3, 3), Some(0.05));
         assert_eq!(sf(0, 3, 3), Some(1.0));
         assert_eq!(sf(10, 3, 3), Some(0.0));
-        let lo = sf(2, 4, 5).unwrap();
-        let hi = sf(18, 4, 5).unwrap();
-        assert!((lo - (1.0 - hi + sf(18, 4, 5).unwrap() - sf(19, 4, 5).unwrap())).abs() < 1e-15);
+        // Every tail against brute force, through both summing branches.
+        for (m, n) in [(4usize, 5usize), (3, 7)] {
+            let counts = brute_counts(m, n);
+            let total: u64 = counts.iter().sum();
+            for u in 0..=m * n + 1 {
+                let want = counts.iter().skip(u).sum::<u64>() as f64 / total as f64;
+                let got = sf(u as u64, m as u64, n as u64).unwrap();
+                assert!(
+                    (got - want).abs() < 1e-15,
+                    "m={m} n={n} u={u}: {got} vs {want}"
+                );
+            }
+        }
     }
 
     #[test]

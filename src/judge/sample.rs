@@ -6,17 +6,9 @@
 //! Limits: NaN and ±Inf are dropped and counted, never judged; `-0.0`
 //! becomes `0.0` so that zero ties with zero.
 
-/// A sample with the non-finite values removed, sorted ascending.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cleaned {
-    /// Finite values, ascending.
-    pub values: Vec<f64>,
-    /// How many NaN/±Inf values were dropped.
-    pub removed: usize,
-}
-
-/// Drops and counts NaN/±Inf, then sorts.
-pub fn clean(raw: &[f64]) -> Cleaned {
+/// The finite values of a sample, sorted ascending (NaN/±Inf dropped; the
+/// judge counts them once, in `assess::summarize`).
+pub fn clean(raw: &[f64]) -> Vec<f64> {
     // `+ 0.0` turns -0.0 into 0.0 (IEEE 754: -0 + +0 = +0).
     let mut values: Vec<f64> = raw
         .iter()
@@ -24,10 +16,7 @@ pub fn clean(raw: &[f64]) -> Cleaned {
         .map(|v| v + 0.0)
         .collect();
     values.sort_unstable_by(f64::total_cmp);
-    Cleaned {
-        removed: raw.len() - values.len(),
-        values,
-    }
+    values
 }
 
 /// Sorts a copy of a sample that must be all finite and non-empty.
@@ -41,7 +30,7 @@ pub(crate) fn sorted_finite(
     if raw.iter().any(|v| !v.is_finite()) {
         return Err(super::JudgeError::NonFinite { side });
     }
-    Ok(clean(raw).values)
+    Ok(clean(raw))
 }
 
 /// The midpoint of two values as NumPy's `median` computes it, `(a + b) / 2`,
@@ -66,26 +55,6 @@ pub fn median(sorted: &[f64]) -> Option<f64> {
     }
 }
 
-/// Whether a sorted sample holds two equal values.
-pub fn has_ties(sorted: &[f64]) -> bool {
-    sorted.windows(2).any(|w| w[0] == w[1])
-}
-
-/// Whether two sorted samples share a value (a tie across the samples).
-pub fn shares_value(a: &[f64], b: &[f64]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] == b[j] {
-            return true;
-        } else if a[i] < b[j] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,9 +62,8 @@ mod tests {
     #[test]
     fn clean_drops_and_counts_non_finite_and_sorts() {
         let c = clean(&[3.0, f64::NAN, -0.0, f64::INFINITY, 1.0, f64::NEG_INFINITY]);
-        assert_eq!(c.values, vec![0.0, 1.0, 3.0]);
-        assert!(c.values[0].is_sign_positive());
-        assert_eq!(c.removed, 3);
+        assert_eq!(c, vec![0.0, 1.0, 3.0]);
+        assert!(c[0].is_sign_positive());
     }
 
     #[test]
@@ -105,13 +73,5 @@ mod tests {
         assert_eq!(median(&[1.0, 2.0]), Some(1.5));
         assert_eq!(median(&[1.0, 2.0, 10.0]), Some(2.0));
         assert_eq!(median(&[f64::MAX, f64::MAX]), Some(f64::MAX));
-    }
-
-    #[test]
-    fn ties_inside_and_across() {
-        assert!(has_ties(&[1.0, 2.0, 2.0]));
-        assert!(!has_ties(&[1.0, 2.0, 3.0]));
-        assert!(shares_value(&[1.0, 5.0], &[2.0, 5.0]));
-        assert!(!shares_value(&[1.0, 5.0], &[2.0, 6.0]));
     }
 }

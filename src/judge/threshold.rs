@@ -32,13 +32,10 @@ pub fn sign_test(values: &[f64], theta: f64, alternative: Alternative) -> SignTe
     let above = values.iter().filter(|&&v| v > theta).count() as u64;
     let below = values.iter().filter(|&&v| v < theta).count() as u64;
     let n = above + below;
-    let greater = binomial::sf(above, n, 0.5);
-    let less = binomial::sf(below, n, 0.5);
-    let p_value = match alternative {
-        Alternative::Greater => greater,
-        Alternative::Less => less,
-        Alternative::TwoSided => (2.0 * greater.min(less)).min(1.0),
-    };
+    let p_value = alternative.p_value(
+        || binomial::sf(above, n, 0.5),
+        || binomial::sf(below, n, 0.5),
+    );
     SignTest {
         above,
         below,

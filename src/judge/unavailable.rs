@@ -67,12 +67,7 @@ fn unavailable(spec: &MetricSpec, threshold: bool, cause: &str) -> Assessed {
     let mut result = assess::skeleton(spec, comparison, (!threshold).then_some(empty), empty, None);
     result.classification = Classification::Error;
     result.reason = format!("{} could not be fetched: {cause}", spec.name);
-    Assessed {
-        result,
-        alpha: spec.alpha(),
-        beyond: None,
-        note: None,
-    }
+    Assessed::untested(result)
 }
 
 #[cfg(test)]

@@ -97,25 +97,22 @@ pub fn judge(inputs: &[MetricInput<'_>], thresholds: Thresholds) -> Verdict {
 }
 
 pub(crate) fn decide(assessed: Vec<Assessed>, thresholds: Thresholds) -> Verdict {
-    let tested: Vec<usize> = (0..assessed.len())
-        .filter(|&i| assessed[i].result.test.is_some())
-        .collect();
-    let p: Vec<f64> = tested
+    let p: Vec<f64> = assessed
         .iter()
-        .filter_map(|&i| assessed[i].result.test.map(|t| t.p_value))
+        .filter_map(|a| a.result.test.map(|t| t.p_value))
         .collect();
-    let adjusted = holm::holm(&p);
+    // Holm keeps the input order: the i-th adjusted value is the i-th tested metric's.
+    let mut adjusted = holm::holm(&p).into_iter();
     let mut metrics = Vec::with_capacity(assessed.len());
-    let mut adjusted_of = vec![None; assessed.len()];
-    for (&i, &a) in tested.iter().zip(&adjusted) {
-        adjusted_of[i] = Some(a);
-    }
-    for (a, adj) in assessed.into_iter().zip(adjusted_of) {
+    for a in assessed {
         let mut r = a.result;
-        if let (Some(test), Some(adj)) = (r.test.as_mut(), adj) {
+        let alpha = 1.0 - r.confidence;
+        if let Some(test) = r.test.as_mut()
+            && let Some(adj) = adjusted.next()
+        {
             test.adjusted_p_value = adj;
             r.classification = match a.beyond {
-                Some(c) if adj < a.alpha => c,
+                Some(c) if adj < alpha => c,
                 _ => Classification::Pass,
             };
             r.reason = reason::explain(&r, a.beyond, a.note.as_deref());

@@ -14,9 +14,7 @@
 use super::{Assessed, Judged, OneSided, beyond, directed, margin, no_data};
 use crate::judge::hodges_lehmann;
 use crate::judge::mann_whitney::{self, Alternative, Method};
-use crate::judge::result::{
-    Estimate, Interval, Measure, MetricResult, Relative, TestMethod, TestResult,
-};
+use crate::judge::result::{Estimate, Interval, Measure, MetricResult, Relative, TestMethod};
 use crate::judge::sample::{self, median};
 use crate::judge::spec::{MetricSpec, Tolerance};
 use crate::judge::{JudgeError, format};
@@ -28,7 +26,7 @@ pub(super) fn assess(
     canary: &[f64],
 ) -> Judged {
     let (b, c) = (sample::clean(baseline), sample::clean(canary));
-    let (mb, mc) = (median(&b.values), median(&c.values));
+    let (mb, mc) = (median(&b), median(&c));
     if let Some(side) = result.baseline.as_mut() {
         side.median = mb;
     }
@@ -58,17 +56,13 @@ pub(super) fn assess(
         Tolerance::Relative(r) => r * mb.abs(),
     };
 
-    let hl = hodges_lehmann::from_sorted(&c.values, &b.values, spec.confidence);
+    let hl = hodges_lehmann::from_sorted(&c, &b, spec.confidence);
     if hl.estimate.is_nan() {
         return Err(Box::new((result, JudgeError::Overflow)));
     }
     let shifted_test = |shift: f64, alternative: Alternative| {
-        let moved: Vec<f64> = c.values.iter().map(|v| v - shift).collect();
-        let t = mann_whitney::p_value(
-            &mann_whitney::rank(&moved, &b.values),
-            alternative,
-            Method::Auto,
-        );
+        let moved: Vec<f64> = c.iter().map(|v| v - shift).collect();
+        let t = mann_whitney::p_value(&mann_whitney::rank(&moved, &b), alternative, Method::Auto);
         let method = match t.method {
             Method::Exact => TestMethod::MannWhitneyExact,
             _ => TestMethod::MannWhitneyAsymptotic,
@@ -79,11 +73,7 @@ pub(super) fn assess(
             method,
         }
     };
-    let (test, alternative) = directed(
-        spec.direction,
-        || shifted_test(delta, Alternative::Greater),
-        || shifted_test(-delta, Alternative::Less),
-    );
+    let test = directed(spec.direction, (delta, -delta), shifted_test);
 
     result.margin = Some(margin(spec.direction, delta, -delta));
     result.estimate = Some(Estimate {
@@ -101,17 +91,10 @@ pub(super) fn assess(
         lower: hl.lower / mb.abs(),
         upper: hl.upper / mb.abs(),
     });
-    result.test = Some(TestResult {
-        method: test.method,
-        alternative,
-        statistic: test.statistic,
-        p_value: test.p,
-        adjusted_p_value: test.p,
-    });
+    result.test = Some(test);
     Ok(Assessed {
         beyond: beyond(spec.direction, hl.lower, hl.upper, delta, -delta),
         result,
-        alpha: spec.alpha(),
         note,
     })
 }

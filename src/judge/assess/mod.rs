@@ -14,19 +14,31 @@ mod threshold;
 
 use super::JudgeError;
 use super::mann_whitney::Alternative;
-use super::result::{Classification, Comparison, MetricResult, SideSummary, TestMethod};
+use super::result::{
+    Classification, Comparison, MetricResult, SideSummary, TestMethod, TestResult,
+};
 use super::spec::{Data, Direction, MetricInput, MetricSpec};
 
 /// One metric, judged up to the multiplicity adjustment.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Assessed {
     pub result: MetricResult,
-    pub alpha: f64,
     /// High or Low when the interval lies wholly beyond the tolerance in a
     /// bad direction.
     pub beyond: Option<Classification>,
     /// A remark the reason sentence must carry (e.g. a zero baseline median).
     pub note: Option<String>,
+}
+
+impl Assessed {
+    /// A metric that was not tested (No data or Error).
+    pub(crate) fn untested(result: MetricResult) -> Self {
+        Assessed {
+            result,
+            beyond: None,
+            note: None,
+        }
+    }
 }
 
 /// A one-sided test's outcome.
@@ -144,12 +156,7 @@ pub(in crate::judge) fn skeleton(
 fn error(mut result: MetricResult, spec: &MetricSpec, e: &JudgeError) -> Assessed {
     result.classification = Classification::Error;
     result.reason = format!("{} could not be judged: {e}", spec.name);
-    Assessed {
-        result,
-        alpha: spec.alpha(),
-        beyond: None,
-        note: None,
-    }
+    Assessed::untested(result)
 }
 
 /// No data when either side has fewer than `min_samples` usable values
@@ -187,27 +194,26 @@ fn no_data(result: &MetricResult, spec: &MetricSpec, unit: &str) -> Option<Asses
         spec.name,
         parts.join(" and ")
     );
-    Some(Assessed {
-        result,
-        alpha: spec.alpha(),
-        beyond: None,
-        note: None,
-    })
+    Some(Assessed::untested(result))
 }
 
-/// The test for the spec's direction: `up` tests "increase beyond the
-/// tolerance", `down` "decrease beyond it"; for `Either` the smaller
-/// one-sided p-value, doubled (capped at 1).
+/// The test for the spec's direction: `test(up, Greater)` for "increase
+/// beyond the tolerance", `test(down, Less)` for "decrease beyond it"; for
+/// `Either` the smaller one-sided p-value, doubled (capped at 1). The
+/// adjusted p-value starts as the p-value (Holm fills it in later).
 fn directed(
     direction: Direction,
-    up: impl FnOnce() -> OneSided,
-    down: impl FnOnce() -> OneSided,
-) -> (OneSided, Alternative) {
-    match direction {
-        Direction::Increase => (up(), Alternative::Greater),
-        Direction::Decrease => (down(), Alternative::Less),
+    (up, down): (f64, f64),
+    test: impl Fn(f64, Alternative) -> OneSided,
+) -> TestResult {
+    let (t, alternative) = match direction {
+        Direction::Increase => (test(up, Alternative::Greater), Alternative::Greater),
+        Direction::Decrease => (test(down, Alternative::Less), Alternative::Less),
         Direction::Either => {
-            let (u, d) = (up(), down());
+            let (u, d) = (
+                test(up, Alternative::Greater),
+                test(down, Alternative::Less),
+            );
             let pick = if u.p <= d.p { u } else { d };
             (
                 OneSided {
@@ -217,6 +223,13 @@ fn directed(
                 Alternative::TwoSided,
             )
         }
+    };
+    TestResult {
+        method: t.method,
+        alternative,
+        statistic: t.statistic,
+        p_value: t.p,
+        adjusted_p_value: t.p,
     }
 }
 

@@ -10,9 +10,7 @@
 use super::{Assessed, Judged, OneSided, beyond, directed, margin, no_data};
 use crate::judge::mann_whitney::Alternative;
 use crate::judge::rates::{self, Counts};
-use crate::judge::result::{
-    Estimate, Interval, Measure, MetricResult, Relative, TestMethod, TestResult,
-};
+use crate::judge::result::{Estimate, Interval, Measure, MetricResult, Relative, TestMethod};
 use crate::judge::spec::MetricSpec;
 
 pub(super) fn assess(
@@ -41,11 +39,7 @@ pub(super) fn assess(
             method: TestMethod::PoissonConditionalExact,
         }
     };
-    let (t, alternative) = directed(
-        spec.direction,
-        || test(up, Alternative::Greater),
-        || test(down, Alternative::Less),
-    );
+    let test = directed(spec.direction, (up, down), test);
     let (lower, upper) = rates::rate_ratio_interval(canary, baseline, spec.confidence);
     let ratio = rates::rate_ratio(canary, baseline);
 
@@ -76,17 +70,10 @@ pub(super) fn assess(
         lower: lower - 1.0,
         upper: upper - 1.0,
     });
-    result.test = Some(TestResult {
-        method: t.method,
-        alternative,
-        statistic: t.statistic,
-        p_value: t.p,
-        adjusted_p_value: t.p,
-    });
+    result.test = Some(test);
     Ok(Assessed {
         beyond: beyond(spec.direction, lower, upper, up, down),
         result,
-        alpha: spec.alpha(),
         note: None,
     })
 }

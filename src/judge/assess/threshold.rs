@@ -18,12 +18,12 @@ use crate::judge::{JudgeError, binomial, sample, threshold};
 
 /// Estimate, interval, relative change and test, filled in one place.
 fn fill(
-    result: &mut MetricResult,
+    mut result: MetricResult,
     spec: &MetricSpec,
     measure: Measure,
     (estimate, lower, upper): (f64, f64, f64),
     bound: f64,
-    (t, alternative): (OneSided, Alternative),
+    test: TestResult,
     (up, down): (f64, f64),
 ) -> Assessed {
     result.margin = Some(margin(spec.direction, up, down));
@@ -42,17 +42,10 @@ fn fill(
         lower: (lower - bound) / bound.abs(),
         upper: (upper - bound) / bound.abs(),
     });
-    result.test = Some(TestResult {
-        method: t.method,
-        alternative,
-        statistic: t.statistic,
-        p_value: t.p,
-        adjusted_p_value: t.p,
-    });
+    result.test = Some(test);
     Assessed {
         beyond: beyond(spec.direction, lower, upper, up, down),
-        result: result.clone(),
-        alpha: spec.alpha(),
+        result,
         note: None,
     }
 }
@@ -67,7 +60,7 @@ pub(super) fn median(
         return Err(Box::new((result, JudgeError::Bound(bound))));
     }
     let c = sample::clean(canary);
-    let med = sample::median(&c.values);
+    let med = sample::median(&c);
     result.canary.median = med;
     if let Some(nodata) = no_data(&result, spec, "usable samples") {
         return Ok(nodata);
@@ -84,21 +77,17 @@ pub(super) fn median(
     };
     let (up, down) = (bound + delta, bound - delta);
     let test = |theta: f64, alternative: Alternative| {
-        let t = threshold::sign_test(&c.values, theta, alternative);
+        let t = threshold::sign_test(&c, theta, alternative);
         OneSided {
             p: t.p_value,
             statistic: t.above as f64,
             method: TestMethod::SignTestExact,
         }
     };
-    let t = directed(
-        spec.direction,
-        || test(up, Alternative::Greater),
-        || test(down, Alternative::Less),
-    );
-    let (lower, upper) = threshold::median_interval(&c.values, spec.confidence);
+    let t = directed(spec.direction, (up, down), test);
+    let (lower, upper) = threshold::median_interval(&c, spec.confidence);
     Ok(fill(
-        &mut result,
+        result,
         spec,
         Measure::Median,
         (med, lower, upper),
@@ -108,12 +97,7 @@ pub(super) fn median(
     ))
 }
 
-pub(super) fn rate(
-    spec: &MetricSpec,
-    mut result: MetricResult,
-    canary: Counts,
-    bound: f64,
-) -> Judged {
+pub(super) fn rate(spec: &MetricSpec, result: MetricResult, canary: Counts, bound: f64) -> Judged {
     if let Err(e) = canary.check("canary") {
         return Err(Box::new((result, e)));
     }
@@ -142,15 +126,11 @@ pub(super) fn rate(
             method: TestMethod::BinomialExact,
         }
     };
-    let t = directed(
-        spec.direction,
-        || test(up, Alternative::Greater),
-        || test(down, Alternative::Less),
-    );
+    let t = directed(spec.direction, (up, down), test);
     let (lower, upper) = binomial::clopper_pearson(canary.errors, canary.total, spec.confidence);
     let estimate = (canary.rate(), lower, upper);
     Ok(fill(
-        &mut result,
+        result,
         spec,
         Measure::Rate,
         estimate,

@@ -18,6 +18,23 @@ pub(super) fn one(spec: &MetricSpec, data: Data<'_>) -> Verdict {
     judge(&[MetricInput { spec, data }], Thresholds::default())
 }
 
+/// Continuous data: a baseline and a canary sample.
+pub(super) fn continuous<'a>(baseline: &'a [f64], canary: &'a [f64]) -> Data<'a> {
+    Data::Continuous { baseline, canary }
+}
+
+/// One continuous metric of a comparison.
+pub(super) fn input<'a>(
+    spec: &'a MetricSpec,
+    baseline: &'a [f64],
+    canary: &'a [f64],
+) -> MetricInput<'a> {
+    MetricInput {
+        spec,
+        data: continuous(baseline, canary),
+    }
+}
+
 pub(super) fn latency() -> MetricSpec {
     MetricSpec::new("latency_p95", Kind::Continuous)
 }
@@ -25,13 +42,7 @@ pub(super) fn latency() -> MetricSpec {
 #[test]
 fn identical_data_passes() {
     let b = ramp(40, 100.0, 1.0);
-    let v = one(
-        &latency(),
-        Data::Continuous {
-            baseline: &b,
-            canary: &b,
-        },
-    );
+    let v = one(&latency(), continuous(&b, &b));
     let m = &v.metrics[0];
     assert_eq!(m.classification, Classification::Pass);
     assert_eq!(v.outcome, Outcome::Go);
@@ -52,25 +63,13 @@ fn identical_data_passes() {
 #[test]
 fn constant_or_fully_tied_data_does_not_crash() {
     let same = vec![5.0; 30];
-    let v = one(
-        &latency(),
-        Data::Continuous {
-            baseline: &same,
-            canary: &same,
-        },
-    );
+    let v = one(&latency(), continuous(&same, &same));
     assert_eq!(v.metrics[0].classification, Classification::Pass);
     // Tested against "canary − 10% of 5 exceeds the baseline": p ≈ 1.
     assert!(v.metrics[0].test.unwrap().p_value > 0.99);
 
     let higher = vec![7.0; 30];
-    let v = one(
-        &latency(),
-        Data::Continuous {
-            baseline: &same,
-            canary: &higher,
-        },
-    );
+    let v = one(&latency(), continuous(&same, &higher));
     let m = &v.metrics[0];
     assert_eq!(m.classification, Classification::High, "{}", m.reason);
     assert_eq!(m.estimate.unwrap().value, 2.0);
@@ -84,13 +83,7 @@ fn constant_or_fully_tied_data_does_not_crash() {
 fn a_clear_regression_reads_like_the_numbers() {
     let b = ramp(40, 100.0, 1.0);
     let c: Vec<f64> = b.iter().map(|v| v * 1.25).collect();
-    let v = one(
-        &latency(),
-        Data::Continuous {
-            baseline: &b,
-            canary: &c,
-        },
-    );
+    let v = one(&latency(), continuous(&b, &c));
     let m = &v.metrics[0];
     assert_eq!(m.classification, Classification::High);
     assert_eq!((v.score, v.outcome), (Some(0.0), Outcome::NoGo));
@@ -117,14 +110,7 @@ fn decrease_and_either_directions() {
     let b = ramp(40, 100.0, 1.0);
     let lower: Vec<f64> = b.iter().map(|v| v * 0.7).collect();
     let throughput = MetricSpec::new("throughput", Kind::Continuous).direction(Direction::Decrease);
-    let m = &one(
-        &throughput,
-        Data::Continuous {
-            baseline: &b,
-            canary: &lower,
-        },
-    )
-    .metrics[0];
+    let m = &one(&throughput, continuous(&b, &lower)).metrics[0];
     assert_eq!(m.classification, Classification::Low);
     assert!(
         m.reason.starts_with("throughput fell 30.0%"),
@@ -133,14 +119,7 @@ fn decrease_and_either_directions() {
     );
     // An increase is harmless when only a decrease is bad.
     let higher: Vec<f64> = b.iter().map(|v| v * 1.3).collect();
-    let m = &one(
-        &throughput,
-        Data::Continuous {
-            baseline: &b,
-            canary: &higher,
-        },
-    )
-    .metrics[0];
+    let m = &one(&throughput, continuous(&b, &higher)).metrics[0];
     assert_eq!(m.classification, Classification::Pass);
     assert!(
         m.reason.contains("not beyond tolerance 10% for a decrease"),
@@ -149,27 +128,11 @@ fn decrease_and_either_directions() {
     );
     let either = latency().direction(Direction::Either);
     assert_eq!(
-        one(
-            &either,
-            Data::Continuous {
-                baseline: &b,
-                canary: &lower
-            }
-        )
-        .metrics[0]
-            .classification,
+        one(&either, continuous(&b, &lower)).metrics[0].classification,
         Classification::Low
     );
     assert_eq!(
-        one(
-            &either,
-            Data::Continuous {
-                baseline: &b,
-                canary: &higher
-            }
-        )
-        .metrics[0]
-            .classification,
+        one(&either, continuous(&b, &higher)).metrics[0].classification,
         Classification::High
     );
 }
@@ -180,10 +143,7 @@ fn zero_baseline_median_with_relative_tolerance_says_so() {
     let c: Vec<f64> = (0..40).map(|i| if i < 5 { 0.0 } else { 3.0 }).collect();
     let m = &one(
         &MetricSpec::new("queue", Kind::Continuous),
-        Data::Continuous {
-            baseline: &b,
-            canary: &c,
-        },
+        continuous(&b, &c),
     )
     .metrics[0];
     assert_eq!(m.classification, Classification::High);

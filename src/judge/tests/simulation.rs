@@ -52,6 +52,36 @@ fn classify(spec: &MetricSpec, data: Data<'_>) -> Classification {
     judge(&[MetricInput { spec, data }], Thresholds::default()).metrics[0].classification
 }
 
+/// The share of `runs` in which `spec` calls a (baseline, canary) pair of
+/// samples from `draw` High.
+fn high_rate(
+    runs: usize,
+    spec: &MetricSpec,
+    mut draw: impl FnMut() -> (Vec<f64>, Vec<f64>),
+) -> f64 {
+    rate(runs, || {
+        let (baseline, canary) = draw();
+        let data = Data::Continuous {
+            baseline: &baseline,
+            canary: &canary,
+        };
+        classify(spec, data) == Classification::High
+    })
+}
+
+/// The share of `runs` in which `spec` calls a (baseline, canary) pair of
+/// counts from `draw` High.
+fn high_rate_counts(
+    runs: usize,
+    spec: &MetricSpec,
+    mut draw: impl FnMut() -> (Counts, Counts),
+) -> f64 {
+    rate(runs, || {
+        let (baseline, canary) = draw();
+        classify(spec, Data::Ratio { baseline, canary }) == Classification::High
+    })
+}
+
 /// Per-metric false High rate on identical distributions, at the default
 /// tolerance (10%) and at tolerance 0 (pure statistical significance, the
 /// worst case). Bound: α + 1% = 6%.
@@ -64,44 +94,23 @@ fn a_a_false_high_rate_per_metric() {
     for (label, tol) in [("default tolerance 10%", 0.10), ("tolerance 0", 0.0)] {
         let cont = MetricSpec::new("m", Kind::Continuous).tolerance(Tolerance::Relative(tol));
         let ratio = MetricSpec::new("e", Kind::Ratio).tolerance(Tolerance::Relative(tol));
-        let latency = rate(RUNS, || {
-            let (b, c) = (
+        let latency = high_rate(RUNS, &cont, || {
+            (
                 lognormal(&mut rng, 120.0, 0.25, N),
                 lognormal(&mut rng, 120.0, 0.25, N),
-            );
-            classify(
-                &cont,
-                Data::Continuous {
-                    baseline: &b,
-                    canary: &c,
-                },
-            ) == Classification::High
+            )
         });
-        let norm = rate(RUNS, || {
-            let (b, c) = (
+        let norm = high_rate(RUNS, &cont, || {
+            (
                 normal(&mut rng, 100.0, 10.0, N),
                 normal(&mut rng, 100.0, 10.0, N),
-            );
-            classify(
-                &cont,
-                Data::Continuous {
-                    baseline: &b,
-                    canary: &c,
-                },
-            ) == Classification::High
+            )
         });
-        let errs = rate(RUNS, || {
-            let (b, c) = (
+        let errs = high_rate_counts(RUNS, &ratio, || {
+            (
                 errors(&mut rng, ERROR_RATE, REQUESTS),
                 errors(&mut rng, ERROR_RATE, REQUESTS),
-            );
-            classify(
-                &ratio,
-                Data::Ratio {
-                    baseline: b,
-                    canary: c,
-                },
-            ) == Classification::High
+            )
         });
         println!(
             "  {label:>22}: log-normal latency {:.2}%, normal {:.2}%, Poisson errors {:.2}%",
@@ -123,34 +132,18 @@ fn false_high_rate_at_the_edge_of_the_tolerance() {
     const RUNS: usize = 2_000;
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let cont = MetricSpec::new("m", Kind::Continuous);
-    let latency = rate(RUNS, || {
+    let latency = high_rate(RUNS, &cont, || {
         // Shifted by exactly 10% of the true median (the tolerance).
         let b = lognormal(&mut rng, 120.0, 0.10, N);
-        let c: Vec<f64> = lognormal(&mut rng, 120.0, 0.10, N)
-            .iter()
-            .map(|v| v + 12.0)
-            .collect();
-        classify(
-            &cont,
-            Data::Continuous {
-                baseline: &b,
-                canary: &c,
-            },
-        ) == Classification::High
+        let c = lognormal(&mut rng, 120.0, 0.10, N);
+        (b, c.iter().map(|v| v + 12.0).collect())
     });
     let ratio = MetricSpec::new("e", Kind::Ratio);
-    let errs = rate(RUNS, || {
-        let (b, c) = (
+    let errs = high_rate_counts(RUNS, &ratio, || {
+        (
             errors(&mut rng, ERROR_RATE, REQUESTS),
             errors(&mut rng, ERROR_RATE * 1.1, REQUESTS),
-        );
-        classify(
-            &ratio,
-            Data::Ratio {
-                baseline: b,
-                canary: c,
-            },
-        ) == Classification::High
+        )
     });
     println!(
         "false High at the tolerance edge ({RUNS} runs): latency +10% shift {:.2}%, errors ×1.1 {:.2}%",
@@ -247,16 +240,11 @@ fn known_regressions_are_detected() {
     let cont = MetricSpec::new("latency", Kind::Continuous);
     let ratio = MetricSpec::new("errors", Kind::Ratio);
     let mut latency_power = |sigma: f64, spec: &MetricSpec, runs: usize| {
-        rate(runs, || {
-            let b = lognormal(&mut rng, 120.0, sigma, N);
-            let c = lognormal(&mut rng, 120.0 * 1.2, sigma, N);
-            classify(
-                spec,
-                Data::Continuous {
-                    baseline: &b,
-                    canary: &c,
-                },
-            ) == Classification::High
+        high_rate(runs, spec, || {
+            (
+                lognormal(&mut rng, 120.0, sigma, N),
+                lognormal(&mut rng, 120.0 * 1.2, sigma, N),
+            )
         })
     };
     let main = latency_power(0.10, &cont, RUNS);
@@ -277,18 +265,11 @@ fn known_regressions_are_detected() {
         );
     }
     let mut error_power = |requests: u64, runs: usize| {
-        rate(runs, || {
-            let (b, c) = (
+        high_rate_counts(runs, &ratio, || {
+            (
                 errors(&mut rng, ERROR_RATE, requests),
                 errors(&mut rng, 3.0 * ERROR_RATE, requests),
-            );
-            classify(
-                &ratio,
-                Data::Ratio {
-                    baseline: b,
-                    canary: c,
-                },
-            ) == Classification::High
+            )
         })
     };
     let errs = error_power(REQUESTS, RUNS);
@@ -312,15 +293,8 @@ fn errors_against_a_clean_baseline() {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let ratio = MetricSpec::new("errors", Kind::Ratio);
     // Baseline truly clean; canary fails 0.05% of 100,000 requests (≈ 50).
-    let flagged = rate(RUNS, || {
-        let c = errors(&mut rng, 0.0005, 100_000);
-        classify(
-            &ratio,
-            Data::Ratio {
-                baseline: Counts::new(0, 100_000),
-                canary: c,
-            },
-        ) == Classification::High
+    let flagged = high_rate_counts(RUNS, &ratio, || {
+        (Counts::new(0, 100_000), errors(&mut rng, 0.0005, 100_000))
     });
     let tiny = classify(
         &ratio,

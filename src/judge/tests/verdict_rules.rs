@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-use super::classification::{latency, one, ramp};
+use super::classification::{continuous, input, latency, one, ramp};
 use crate::Outcome;
 use crate::judge::{
     Classification, Counts, Data, Direction, Kind, MetricInput, MetricSpec, Thresholds, Tolerance,
@@ -17,13 +17,7 @@ fn non_finite_values_are_counted_and_too_few_is_no_data() {
     b.extend([f64::NAN, f64::INFINITY]);
     let mut c = ramp(15, 100.0, 1.0);
     c.extend([f64::NAN, f64::NEG_INFINITY, f64::NAN]);
-    let v = one(
-        &latency(),
-        Data::Continuous {
-            baseline: &b,
-            canary: &c,
-        },
-    );
+    let v = one(&latency(), continuous(&b, &c));
     let m = &v.metrics[0];
     assert_eq!(m.classification, Classification::NoData);
     assert_eq!(
@@ -49,22 +43,7 @@ fn must_have_data_turns_no_data_into_a_failure() {
     let b = ramp(40, 100.0, 1.0);
     let spec = latency().must_have_data(true);
     let ok = MetricSpec::new("cpu", Kind::Continuous);
-    let inputs = [
-        MetricInput {
-            spec: &spec,
-            data: Data::Continuous {
-                baseline: &b,
-                canary: &[],
-            },
-        },
-        MetricInput {
-            spec: &ok,
-            data: Data::Continuous {
-                baseline: &b,
-                canary: &b,
-            },
-        },
-    ];
+    let inputs = [input(&spec, &b, &[]), input(&ok, &b, &b)];
     let v = judge(&inputs, Thresholds::default());
     assert_eq!(v.score, Some(50.0));
     assert_eq!(v.outcome, Outcome::NoGo);
@@ -77,22 +56,7 @@ fn must_have_data_turns_no_data_into_a_failure() {
     // Without must_have_data the empty metric is left out of the score, but
     // too little data is inconclusive (PRODUCT.md), never a silent go.
     let lenient = latency();
-    let inputs = [
-        MetricInput {
-            spec: &lenient,
-            data: Data::Continuous {
-                baseline: &b,
-                canary: &[],
-            },
-        },
-        MetricInput {
-            spec: &ok,
-            data: Data::Continuous {
-                baseline: &b,
-                canary: &b,
-            },
-        },
-    ];
+    let inputs = [input(&lenient, &b, &[]), input(&ok, &b, &b)];
     let v = judge(&inputs, Thresholds::default());
     assert_eq!((v.score, v.outcome), (Some(100.0), Outcome::Inconclusive));
     assert_eq!(
@@ -110,28 +74,10 @@ fn critical_failure_is_no_go_outright() {
     let others: Vec<MetricSpec> = (0..30)
         .map(|i| MetricSpec::new(format!("m{i}"), Kind::Continuous))
         .collect();
-    let mut inputs = vec![MetricInput {
-        spec: &critical,
-        data: Data::Continuous {
-            baseline: &b,
-            canary: &c,
-        },
-    }];
-    inputs.push(MetricInput {
-        spec: &light,
-        data: Data::Continuous {
-            baseline: &b,
-            canary: &b,
-        },
-    });
+    let mut inputs = vec![input(&critical, &b, &c)];
+    inputs.push(input(&light, &b, &b));
     for s in &others {
-        inputs.push(MetricInput {
-            spec: s,
-            data: Data::Continuous {
-                baseline: &b,
-                canary: &b,
-            },
-        });
+        inputs.push(input(s, &b, &b));
     }
     let v = judge(&inputs, Thresholds::default());
     assert!(v.score.unwrap() > 96.0);
@@ -155,13 +101,7 @@ fn score_thresholds_decide_between_go_inconclusive_and_no_go() {
         let inputs: Vec<MetricInput<'_>> = specs
             .iter()
             .enumerate()
-            .map(|(i, s)| MetricInput {
-                spec: s,
-                data: Data::Continuous {
-                    baseline: &b,
-                    canary: if i < failing { &bad } else { &b },
-                },
-            })
+            .map(|(i, s)| input(s, &b, if i < failing { &bad } else { &b }))
             .collect();
         judge(&inputs, Thresholds::default())
     };
@@ -181,13 +121,7 @@ fn score_thresholds_decide_between_go_inconclusive_and_no_go() {
         );
     }
     let strict = Thresholds::new(100.0, 100.0).unwrap();
-    let inputs = [MetricInput {
-        spec: &specs[0],
-        data: Data::Continuous {
-            baseline: &b,
-            canary: &b,
-        },
-    }];
+    let inputs = [input(&specs[0], &b, &b)];
     assert_eq!(judge(&inputs, strict).outcome, Outcome::Go);
     assert!(Thresholds::new(80.0, 90.0).is_err());
     assert!(Thresholds::new(f64::NAN, 90.0).is_err());
@@ -203,38 +137,16 @@ fn holm_can_withhold_a_borderline_high() {
     let c = loop {
         shift += 0.5;
         let c: Vec<f64> = b.iter().map(|v| v + shift).collect();
-        if one(
-            &spec,
-            Data::Continuous {
-                baseline: &b,
-                canary: &c,
-            },
-        )
-        .metrics[0]
-            .classification
-            == Classification::High
-        {
+        if one(&spec, continuous(&b, &c)).metrics[0].classification == Classification::High {
             break c;
         }
     };
     let others: Vec<MetricSpec> = (0..9)
         .map(|i| MetricSpec::new(format!("m{i}"), Kind::Continuous))
         .collect();
-    let mut inputs = vec![MetricInput {
-        spec: &spec,
-        data: Data::Continuous {
-            baseline: &b,
-            canary: &c,
-        },
-    }];
+    let mut inputs = vec![input(&spec, &b, &c)];
     for s in &others {
-        inputs.push(MetricInput {
-            spec: s,
-            data: Data::Continuous {
-                baseline: &b,
-                canary: &b,
-            },
-        });
+        inputs.push(input(s, &b, &b));
     }
     let v = judge(&inputs, Thresholds::default());
     let m = &v.metrics[0];
@@ -254,22 +166,7 @@ fn bad_input_is_an_error_and_never_a_go() {
     let b = ramp(40, 100.0, 1.0);
     let mismatch = MetricSpec::new("errors", Kind::Ratio);
     let ok = latency();
-    let inputs = [
-        MetricInput {
-            spec: &mismatch,
-            data: Data::Continuous {
-                baseline: &b,
-                canary: &b,
-            },
-        },
-        MetricInput {
-            spec: &ok,
-            data: Data::Continuous {
-                baseline: &b,
-                canary: &b,
-            },
-        },
-    ];
+    let inputs = [input(&mismatch, &b, &b), input(&ok, &b, &b)];
     let v = judge(&inputs, Thresholds::default());
     assert_eq!(v.metrics[0].classification, Classification::Error);
     assert_eq!(
@@ -294,15 +191,7 @@ fn bad_input_is_an_error_and_never_a_go() {
     );
     let bad_conf = latency().confidence(1.5);
     assert_eq!(
-        one(
-            &bad_conf,
-            Data::Continuous {
-                baseline: &b,
-                canary: &b
-            }
-        )
-        .metrics[0]
-            .classification,
+        one(&bad_conf, continuous(&b, &b)).metrics[0].classification,
         Classification::Error
     );
     assert_eq!(
@@ -366,8 +255,8 @@ proptest! {
         let abs = latency().direction(dir).tolerance(Tolerance::Absolute(tol)).min_samples(min);
         let ratio = MetricSpec::new("errors", Kind::Ratio).direction(dir).tolerance(Tolerance::Relative(tol)).min_samples(min);
         let inputs = [
-            MetricInput { spec: &spec, data: Data::Continuous { baseline: &b, canary: &c } },
-            MetricInput { spec: &abs, data: Data::Continuous { baseline: &c, canary: &b } },
+            input(&spec, &b, &c),
+            input(&abs, &c, &b),
             MetricInput { spec: &spec, data: Data::Threshold { canary: &c, bound: tol * 100.0 } },
             MetricInput { spec: &ratio, data: Data::Ratio { baseline: Counts::new(errors / 3, total), canary: Counts::new(errors, total.max(errors)) } },
             MetricInput { spec: &ratio, data: Data::RatioThreshold { canary: Counts::new(errors, total), bound: tol / 4.0 } },
@@ -393,10 +282,7 @@ fn all_no_data_is_inconclusive_unless_the_data_was_required() {
     let required = MetricSpec::new("cpu", Kind::Continuous).must_have_data(true);
     let empty = |spec| MetricInput {
         spec,
-        data: Data::Continuous {
-            baseline: &b,
-            canary: &[],
-        },
+        data: continuous(&b, &[]),
     };
     let v = judge(&[empty(&optional), empty(&optional)], Thresholds::default());
     assert_eq!((v.score, v.outcome), (None, Outcome::Inconclusive));
