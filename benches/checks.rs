@@ -53,7 +53,7 @@ fn main() {
             ..RunOptions::default()
         };
         let started = Instant::now();
-        let run = checks::run(&checks, &opts, &ctx);
+        let run = checks::run(&checks, &opts);
         let wall = started.elapsed();
         let slowest = run.results.iter().map(|r| r.duration_ms).max().unwrap_or(0);
         let sum: u64 = run.results.iter().map(|r| r.duration_ms).sum();

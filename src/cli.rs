@@ -1,6 +1,6 @@
 //! Command-line arguments, as typed by the user (stage one: raw strings).
-//! [`crate::config::settings`] turns them, the environment and the config
-//! file into a validated `Config`.
+//! [`crate::config`] turns them, the environment and the config file into
+//! one validated `Config`.
 //!
 //! Every option can also be set by an environment variable; [`OPTIONS`] is
 //! the one table of which variable feeds which option. `--help` shows it, the
@@ -35,9 +35,12 @@ pub struct Global {
     /// Deadline for the whole run, e.g. 30s, 2m [env: GREENLIGHT_DEADLINE] [default: 60s]
     #[arg(long, global = true, value_name = "DURATION")]
     pub deadline: Option<String>,
-    /// Output format [env: GREENLIGHT_FORMAT] [default: text]
-    #[arg(long, global = true, value_enum)]
-    pub format: Option<Format>,
+    /// Report on stdout: text or json [env: GREENLIGHT_FORMAT] [default: text]
+    #[arg(long, global = true, value_name = "KIND")]
+    pub format: Option<String>,
+    /// Also write a report to a file, e.g. junit=test-results/greenlight.xml or json=result.json; repeat for several [env: GREENLIGHT_REPORT, ';'-separated]
+    #[arg(long, global = true, value_name = "KIND=PATH")]
+    pub report: Vec<String>,
     /// Print only the final verdict line [env: GREENLIGHT_QUIET]
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -50,12 +53,6 @@ pub struct Global {
     /// Debug logging to stderr (also DEBUG=true, or RUST_LOG) [env: GREENLIGHT_DEBUG]
     #[arg(long, global = true)]
     pub debug: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,6 +80,22 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Run as a Bitbucket pipe: COMMAND and the pipe variables (WINDOW, TIMEZONE, CONFIG, ...) come from the environment
     Pipe,
+}
+
+impl Command {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Gate(_) => "gate",
+            Command::Status(_) => "status",
+            Command::Lock(_) => "lock",
+            Command::Unlock(_) => "unlock",
+            Command::Checks(_) => "checks",
+            Command::Compare(_) => "compare",
+            Command::Verify(_) => "verify",
+            Command::Pipe => "pipe",
+        }
+    }
 }
 
 #[derive(Debug, Args, Default, Clone)]
@@ -229,6 +242,10 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "format",
         env: "GREENLIGHT_FORMAT",
+    },
+    EnvOption {
+        flag: "report",
+        env: "GREENLIGHT_REPORT",
     },
     EnvOption {
         flag: "quiet",

@@ -1,18 +1,14 @@
-//! The top-level error: every module's error converts into it at the edge,
-//! and [`Error::code`] gives the exit code. An error means nothing was
-//! decided: bad input is 2; a `lock`/`unlock` that could not reach its API
-//! is 3.
+//! The top-level error: bad input, so nothing was evaluated (exit 2).
+//! Every module's input error converts into it at the edge; results that
+//! could not be reached are not errors but results (exit 3 or the policy).
 
 use crate::checks::CheckError;
-use crate::config::ConfigError;
-use crate::lock::LockError;
+use crate::input::ConfigError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error(transparent)]
-    Lock(#[from] LockError),
     #[error(transparent)]
     Checks(#[from] CheckError),
     #[error("{0}")]
@@ -20,11 +16,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// Always 2: nothing was evaluated.
     pub fn code(&self) -> u8 {
         match self {
             Error::Config(_) | Error::Usage(_) => 2,
             Error::Checks(e) => e.code(),
-            Error::Lock(e) => e.code(),
         }
     }
 }

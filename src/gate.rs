@@ -9,12 +9,17 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::config::GateConfig;
-use crate::context::Context;
 use crate::http::Deadline;
-use crate::lock::{self, LockState, OnError, SourceReport};
+use crate::lock::{self, LockReading, LockSource, LockState, OnError};
 use crate::outcome::Outcome;
-use crate::window::WindowStatus;
+use crate::window::{Schedule, WindowStatus};
+
+/// What `gate` and `status` evaluate.
+pub struct GateConfig {
+    pub schedule: Schedule,
+    pub sources: Vec<Box<dyn LockSource>>,
+    pub on_error: OnError,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GateResult {
@@ -30,17 +35,13 @@ pub struct GateResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct Locks {
     pub on_error: OnError,
-    pub sources: Vec<SourceReport>,
+    pub sources: Vec<LockReading>,
 }
 
-pub fn evaluate(
-    cfg: &GateConfig,
-    at: DateTime<Utc>,
-    ctx: &Context,
-    deadline: Deadline,
-) -> GateResult {
+/// Evaluates the window and every lock source at `at`, the run's one clock.
+pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> GateResult {
     let window = cfg.schedule.evaluate(at);
-    let sources = lock::check_all(&cfg.sources, ctx, cfg.policy, deadline);
+    let sources = lock::check_all(&cfg.sources, at, deadline);
     decide(at, window, sources, cfg.on_error)
 }
 
@@ -48,7 +49,7 @@ pub fn evaluate(
 pub fn decide(
     at: DateTime<Utc>,
     window: WindowStatus,
-    sources: Vec<SourceReport>,
+    sources: Vec<LockReading>,
     on_error: OnError,
 ) -> GateResult {
     let mut outcome = Outcome::Go;
@@ -69,7 +70,7 @@ pub fn decide(
                     .unwrap_or_default();
                 reasons.push(format!("locked{by} ({}): {}", s.source, info.reason));
             }
-            LockState::Unavailable { cause } => match on_error {
+            LockState::Unavailable { cause, .. } => match on_error {
                 OnError::Closed => {
                     outcome = outcome.and(Outcome::Inconclusive);
                     reasons.push(format!(
@@ -118,8 +119,8 @@ mod tests {
         }
     }
 
-    fn source(state: LockState) -> SourceReport {
-        SourceReport {
+    fn source(state: LockState) -> LockReading {
+        LockReading {
             source: "s".into(),
             kind: "env",
             state,
@@ -157,9 +158,7 @@ mod tests {
             outcome(true, vec![locked.clone()], OnError::Closed),
             Outcome::NoGo
         );
-        let down = LockState::Unavailable {
-            cause: "timeout".into(),
-        };
+        let down = LockState::unavailable(crate::failure::Failure::BadAnswer("timeout".into()));
         assert_eq!(
             outcome(true, vec![down, locked], OnError::Closed),
             Outcome::NoGo
@@ -169,9 +168,9 @@ mod tests {
     #[test]
     fn unavailable_source_follows_the_policy() {
         let down = || {
-            vec![LockState::Unavailable {
-                cause: "timeout".into(),
-            }]
+            vec![LockState::unavailable(crate::failure::Failure::BadAnswer(
+                "timeout".into(),
+            ))]
         };
         assert_eq!(
             outcome(true, down(), OnError::Closed),

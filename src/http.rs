@@ -8,7 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::secret::{Secret, redact_url};
+use crate::failure::FailureKind;
+use crate::secret::{Secret, redact_url, scrub};
 
 /// When the whole run must be finished.
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +86,9 @@ pub enum HttpError {
     Deadline,
     #[error("connection failed: {0}")]
     Connect(String),
+    /// The TLS handshake or the server's certificate failed.
+    #[error("connection failed: TLS: {0}")]
+    Tls(String),
     /// `body` is the whole answer (callers may parse it: Prometheus puts
     /// its error JSON in a 503); messages show a short excerpt of it.
     #[error("HTTP {status}{}", if .body.trim().is_empty() { String::new() } else { format!(": {}", excerpt(.body)) })]
@@ -93,6 +97,33 @@ pub enum HttpError {
     InvalidUrl(String),
     #[error("{0}")]
     Other(String),
+}
+
+impl HttpError {
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            HttpError::Timeout(_) => FailureKind::Timeout,
+            HttpError::Deadline => FailureKind::Deadline,
+            HttpError::Connect(_) | HttpError::InvalidUrl(_) | HttpError::Other(_) => {
+                FailureKind::Refused
+            }
+            HttpError::Tls(_) => FailureKind::Tls,
+            HttpError::Status { .. } => FailureKind::HttpStatus,
+        }
+    }
+
+    /// The same error with every secret replaced in the text it carries
+    /// (a body can echo the request).
+    pub fn scrub(self, secrets: &[&Secret]) -> HttpError {
+        match self {
+            HttpError::Status { status, body } => HttpError::Status {
+                status,
+                body: scrub(&body, secrets),
+            },
+            HttpError::Other(t) => HttpError::Other(scrub(&t, secrets)),
+            other => other,
+        }
+    }
 }
 
 /// Most bytes read from a dependency's response body.
@@ -117,7 +148,12 @@ pub fn send(
         let result = once(req, timeout);
         let retryable = match &result {
             Ok(r) => r.status >= 500 || r.status == 429,
-            Err(HttpError::Timeout(_) | HttpError::Connect(_) | HttpError::Other(_)) => true,
+            Err(
+                HttpError::Timeout(_)
+                | HttpError::Connect(_)
+                | HttpError::Tls(_)
+                | HttpError::Other(_),
+            ) => true,
             Err(_) => false,
         };
         if !retryable || attempt > policy.retries {
@@ -221,8 +257,8 @@ fn classify(e: ureq::Error, timeout: Duration, started: Instant) -> HttpError {
         E::HostNotFound => HttpError::Connect("host not found".into()),
         E::ConnectionFailed => HttpError::Connect("connection refused or unreachable".into()),
         E::BadUri(_) | E::Http(_) => HttpError::InvalidUrl("(redacted)".into()),
-        E::Tls(msg) => HttpError::Connect(format!("TLS: {msg}")),
-        E::Rustls(err) => HttpError::Connect(format!("TLS: {err}")),
+        E::Tls(msg) => HttpError::Tls(msg.to_string()),
+        E::Rustls(err) => HttpError::Tls(err.to_string()),
         E::BodyExceedsLimit(n) => HttpError::Other(format!("response larger than {n} bytes")),
         other => HttpError::Other(other.to_string()),
     }
@@ -322,5 +358,117 @@ mod encode_tests {
             super::encode_query_value(r#"sum(rate(x{group="blue"}[1m]))"#),
             "sum%28rate%28x%7Bgroup%3D%22blue%22%7D%5B1m%5D%29%29"
         );
+    }
+}
+
+/// Checks that `url` is an absolute http(s) URL; the message shows it
+/// redacted.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let ok = (url.starts_with("http://") || url.starts_with("https://"))
+        && url.parse::<ureq::http::Uri>().is_ok();
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{}` is not an http(s) URL", redact_url(url)))
+    }
+}
+
+/// `https://user:pw@locks.example.com:8443/x` → `locks.example.com:8443`.
+pub fn authority(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, h)| h)
+        .to_string()
+}
+
+/// `http://u:p@host:9090/x` → (`http://host:9090/x`, Some((u, p))), the
+/// user information still percent-encoded.
+pub fn split_userinfo(url: &str) -> (String, Option<(String, String)>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_string(), None);
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    match authority.rsplit_once('@') {
+        Some((info, host)) => {
+            let (user, pw) = info.split_once(':').unwrap_or((info, ""));
+            (
+                format!("{scheme}://{host}{path}"),
+                Some((user.to_string(), pw.to_string())),
+            )
+        }
+        None => (url.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::*;
+
+    #[test]
+    fn authority_strips_credentials_and_path() {
+        assert_eq!(
+            authority("https://u:p@locks.example.com:8443/x?y"),
+            "locks.example.com:8443"
+        );
+        assert_eq!(authority("http://127.0.0.1:9/"), "127.0.0.1:9");
+    }
+
+    #[test]
+    fn userinfo_moves_out_of_the_url() {
+        assert_eq!(
+            split_userinfo("https://u:p%40ss@prom:9090/x?y"),
+            (
+                "https://prom:9090/x?y".into(),
+                Some(("u".into(), "p%40ss".into()))
+            )
+        );
+        assert_eq!(
+            split_userinfo("http://prom:9090"),
+            ("http://prom:9090".into(), None)
+        );
+    }
+
+    #[test]
+    fn only_http_urls() {
+        assert!(check_url("https://x.example/a").is_ok());
+        assert_eq!(
+            check_url("ftp://u:pw@x").unwrap_err(),
+            "`ftp://u:***@x` is not an http(s) URL"
+        );
+    }
+}
+
+/// `p%40ss` → `p@ss`: user information in a URL is percent-encoded.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod decode_tests {
+    #[test]
+    fn percent_decoding_leaves_broken_escapes() {
+        assert_eq!(super::percent_decode("p%40ss%2"), "p@ss%2");
     }
 }

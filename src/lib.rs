@@ -1,29 +1,34 @@
 //! greenlight: a deploy gate for CI/CD pipelines.
 //!
-//! A run flows one way: CLI args + environment + config file → validated
-//! [`config`] → evaluation ([`window`], [`lock`], …) → results as data →
-//! [`Outcome`] → [`report`] → exit code. See `README.md` for the user guide.
+//! A run flows one way (see `README.md`, "Development"):
+//!
+//! ```text
+//! args + environment + config file ─▶ config::Config (validated, built once)
+//!   ─▶ commands::execute ─▶ result::RunResult (data) ─▶ report::REPORTS (text, JSON, JUnit…)
+//!   ─▶ RunResult::exit_code (decided once)
+//! ```
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-mod app;
-mod app_checks;
-mod app_compare;
 pub mod checks;
 pub mod cli;
+pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod context;
 pub mod duration;
 pub mod error;
+pub mod failure;
 pub mod gate;
 pub mod http;
+pub mod input;
 pub mod judge;
 pub mod lock;
 pub mod metrics;
 pub mod outcome;
 pub mod pipe;
 pub mod report;
+pub mod result;
 pub mod secret;
 pub mod verify;
 pub mod window;
@@ -41,7 +46,8 @@ use std::io::IsTerminal;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use config::Settings;
+use config::Config;
+use report::{Mark, Painter};
 
 /// Runs greenlight with these arguments and returns the process exit code.
 /// Errors are printed here, once, to stderr.
@@ -62,32 +68,41 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
             Err(e) => fail(&Error::Usage(e), ctx),
         };
     }
-    let settings = match Settings::resolve(&cli.global, ctx, std::io::stdout().is_terminal()) {
-        Ok(s) => s,
-        Err(e) => return fail(&e.into(), ctx),
+    let config = match Config::build(&cli, ctx, std::io::stdout().is_terminal()) {
+        Ok(c) => c,
+        Err(e) => return fail(&e, ctx),
     };
-    init_logging(settings.debug, ctx);
-    let result = match &cli.command {
-        Command::Gate(a) => app::gate(a, &settings, ctx, false),
-        Command::Status(a) => app::gate(a, &settings, ctx, true),
-        Command::Lock(a) => app::lock(a, &settings, ctx),
-        Command::Unlock(a) => app::unlock(a, &settings, ctx),
-        Command::Checks(a) => app_checks::checks(a, &settings, ctx),
-        Command::Compare(a) => app_compare::compare(a, &settings, ctx),
-        Command::Verify(a) => app_compare::verify(a, &settings, ctx),
-        Command::Pipe => Err(Error::Usage("`pipe` cannot run itself".into())),
+    init_logging(config.settings.debug, ctx);
+    let result = commands::execute(&config.command, &config.settings);
+    log::debug!(
+        "{} evaluated in {:?}",
+        result.command(),
+        ctx.started.elapsed()
+    );
+    let reports = &config.reports;
+    if let Some(text) = reports.stdout.render(&result, &reports.style) {
+        report::emit(&text);
+    }
+    let plain = report::Style {
+        color: false,
+        ..reports.style
     };
-    result.unwrap_or_else(|e| fail(&e, ctx))
+    for f in &reports.files {
+        match f.report.render(&result, &plain) {
+            Some(text) => {
+                report::write_file(&f.path, f.report.name(), &text, reports.style.painter())
+            }
+            None => log::debug!("no {} report for `{}`", f.report.name(), result.command()),
+        }
+    }
+    result.exit_code()
 }
 
 fn fail(e: &Error, ctx: &Context) -> u8 {
     let color = ctx.var("NO_COLOR").is_none()
         && (ctx.var("CI").is_some() || std::io::stderr().is_terminal());
-    let painter = report::Painter { color };
-    eprintln!(
-        "{}",
-        painter.line(report::Mark::Fail, &format!("error: {e}"))
-    );
+    let painter = Painter { color };
+    report::emit_err(&painter.line(Mark::Fail, &format!("error: {e}")));
     e.code()
 }
 

@@ -46,6 +46,24 @@ const SECRET_QUERY: &[&str] = &[
     "session",
 ];
 
+const SECRET_WORDS: &[&str] = &["token", "key", "secret", "password", "passwd", "credential"];
+const SECRET_HEADER_WORDS: &[&str] = &["auth", "cookie", "session", "signature"];
+
+/// True for an environment variable whose value must never be shown.
+pub fn is_secret_variable(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// True for a header whose value must never be shown.
+pub fn is_secret_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_WORDS
+        .iter()
+        .chain(SECRET_HEADER_WORDS)
+        .any(|w| lower.contains(w))
+}
+
 /// What a secret is replaced by.
 pub const MASK: &str = "***";
 

@@ -14,7 +14,6 @@ use serde::Serialize;
 
 use crate::checks::{self, Check, CheckOutcome, CheckRun, RunOptions};
 use crate::compare::{self, CompareConfig, CompareResult};
-use crate::context::Context;
 use crate::http::Deadline;
 use crate::outcome::Outcome;
 
@@ -32,10 +31,9 @@ pub fn run(
     specs: &[Check],
     comparison: Option<&CompareConfig>,
     opts: &RunOptions,
-    ctx: &Context,
     deadline: Deadline,
 ) -> VerifyResult {
-    let run = checks::run(specs, opts, ctx);
+    let run = checks::run(specs, opts);
     let names = |o: &[CheckOutcome]| -> Vec<String> {
         run.results
             .iter()
@@ -80,7 +78,7 @@ pub fn run(
         ),
         Outcome::Go => match comparison {
             Some(cfg) => {
-                let r = compare::run(cfg, ctx, deadline);
+                let r = compare::run(cfg, deadline);
                 let reason = format!("{checked}; comparison {}", r.verdict.summary);
                 (r.outcome, reason, Some(r))
             }

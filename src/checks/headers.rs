@@ -19,7 +19,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::redact::is_secret_header;
 use super::scope;
-use super::template::Template;
+use crate::input::EnvTemplate as Template;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Headers(pub Vec<HeaderSpec>);

@@ -151,7 +151,6 @@ mod run;
 mod scope;
 mod spec;
 mod status;
-mod template;
 mod tls_probe;
 mod transport;
 
@@ -167,11 +166,9 @@ pub use options::{
 };
 pub use pattern::Pattern;
 pub use predicate::Predicate;
-pub use redact::is_secret_header;
 pub use resolver::ConnectTo;
 pub use result::{AssertKind, AssertResult, CheckOutcome, CheckResult, CheckRun, Totals};
 pub use retry::Retry;
 pub use run::run;
 pub use spec::{CheckSpec, Method, RequestBody, parse_resolve};
 pub use status::StatusSet;
-pub use template::{Template, valid_name};

@@ -10,7 +10,7 @@ use super::predicate::{Predicate, Subject};
 use super::redact;
 use super::resolver::ConnectTo;
 use super::status::StatusSet;
-use super::template::Template;
+use crate::input::EnvTemplate as Template;
 
 proptest! {
     #[test]

@@ -8,6 +8,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
+
 use ureq::tls::RootCerts;
 
 use super::error::CheckError;
@@ -32,6 +34,8 @@ pub struct RunOptions {
     pub max_body_bytes: usize,
     pub trust: Trust,
     pub user_agent: String,
+    /// The run's one clock: certificates' days left count from here.
+    pub at: DateTime<Utc>,
 }
 
 impl Default for RunOptions {
@@ -44,6 +48,7 @@ impl Default for RunOptions {
             max_body_bytes: DEFAULT_MAX_BODY,
             trust: Trust::default(),
             user_agent: concat!("greenlight/", env!("CARGO_PKG_VERSION")).to_string(),
+            at: Utc::now(),
         }
     }
 }

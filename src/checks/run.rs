@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::Context;
 use crate::duration;
 
 use super::check::Check;
@@ -32,7 +31,7 @@ use super::transport::{self, Failure};
 const MIN_ATTEMPT: Duration = Duration::from_millis(500);
 
 /// Runs every check and collects their results, in the checks' order.
-pub fn run(checks: &[Check], opts: &RunOptions, ctx: &Context) -> CheckRun {
+pub fn run(checks: &[Check], opts: &RunOptions) -> CheckRun {
     let started = Instant::now();
     let next = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<CheckResult>>> = Mutex::new(vec![None; checks.len()]);
@@ -44,7 +43,7 @@ pub fn run(checks: &[Check], opts: &RunOptions, ctx: &Context) -> CheckRun {
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(check) = checks.get(i) else { break };
-                        let result = run_one(check, opts, ctx);
+                        let result = run_one(check, opts);
                         slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
                     }
                 })
@@ -72,7 +71,7 @@ pub fn run(checks: &[Check], opts: &RunOptions, ctx: &Context) -> CheckRun {
 }
 
 /// One check, with its retries.
-fn run_one(check: &Check, opts: &RunOptions, ctx: &Context) -> CheckResult {
+fn run_one(check: &Check, opts: &RunOptions) -> CheckResult {
     let started = Instant::now();
     if opts.deadline.is_some_and(|d| started >= d) {
         let mut r = blank(check, started);
@@ -94,7 +93,7 @@ fn run_one(check: &Check, opts: &RunOptions, ctx: &Context) -> CheckResult {
         let budget = stop.map_or(timeout, |s| {
             timeout.min(s.saturating_duration_since(Instant::now()))
         });
-        let mut result = attempt(check, opts, ctx, budget, started);
+        let mut result = attempt(check, opts, budget, started);
         if result.outcome == CheckOutcome::TimedOut && budget < timeout {
             let by = if opts.deadline.is_some_and(|d| Some(d) == stop) {
                 "the run's deadline".to_string()
@@ -129,13 +128,7 @@ fn run_one(check: &Check, opts: &RunOptions, ctx: &Context) -> CheckResult {
 }
 
 /// One request and its judgement.
-fn attempt(
-    check: &Check,
-    opts: &RunOptions,
-    ctx: &Context,
-    budget: Duration,
-    started: Instant,
-) -> CheckResult {
+fn attempt(check: &Check, opts: &RunOptions, budget: Duration, started: Instant) -> CheckResult {
     let mut r = blank(check, started);
     if check.insecure && check.is_https() {
         r.warnings.push(
@@ -174,7 +167,7 @@ fn attempt(
             left => probe(check, left),
         }
     });
-    r.asserts = evaluate::asserts(check, &x, cert.as_ref(), ctx.now, opts.max_body_bytes);
+    r.asserts = evaluate::asserts(check, &x, cert.as_ref(), opts.at, opts.max_body_bytes);
     r.status = Some(x.status);
     r.latency_ms = Some(millis(x.latency));
     r.final_url = x.final_url.as_deref().map(redact::url);
@@ -183,7 +176,7 @@ fn attempt(
     r.tls_days_left = cert
         .as_ref()
         .and_then(|c| c.as_ref().ok())
-        .map(|c| c.days_left(ctx.now));
+        .map(|c| c.days_left(opts.at));
     if x.truncated {
         r.warnings.push(format!(
             "the body is larger than the {} bytes read: asserts ran on that part",

@@ -33,7 +33,7 @@ use super::resolver::ConnectTo;
 use super::retry::Retry;
 use super::scope::{self, field};
 use super::status::StatusSet;
-use super::template::Template;
+use crate::input::EnvTemplate as Template;
 
 /// `follow_redirects: true` follows this many.
 pub const DEFAULT_REDIRECTS: u32 = 5;

@@ -37,13 +37,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::{Location, Spanned};
 
 use super::values::{Confidence, MinSamples, Quantity, Scalar, Score, Unit, Weight};
 use crate::duration::HumanDuration;
+use crate::input::{RawKeys, visit_map};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,27 +61,12 @@ pub struct CompareEntry {
     pub metrics: Spanned<Vec<Spanned<MetricEntry>>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    Prometheus,
-    File,
-}
-
-/// Where the numbers come from; which keys apply depends on `type`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Where the numbers come from: `type` names a metric source kind
+/// ([`crate::metrics::KINDS`]); the other keys are that kind's own.
+#[derive(Debug)]
 pub struct SourceEntry {
-    #[serde(rename = "type")]
-    pub kind: SourceKind,
-    pub name: Option<String>,
-    pub url: Option<Spanned<String>>,
-    pub token_env: Option<Spanned<String>>,
-    pub user: Option<String>,
-    pub password_env: Option<Spanned<String>>,
-    pub headers: Option<Spanned<BTreeMap<String, String>>>,
-    pub timeout: Option<HumanDuration>,
-    pub retries: Option<u32>,
+    pub kind: Spanned<String>,
+    pub keys: RawKeys,
 }
 
 /// One side's template variables, and for a historical baseline `offset`.
@@ -109,43 +96,139 @@ pub enum DirectionEntry {
     Either,
 }
 
-/// One metric. Prometheus metrics take `query` (continuous) or `errors`
-/// and `total` (ratio), PromQL templates; file metrics take `file` (or
-/// `baseline_file` and `canary_file`) and `column`/`pointer`, and for a
-/// ratio `errors` and `total` name the columns.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One metric: the comparison's own keys, typed; the source's keys
+/// (`query`, `file`, `column`...) kept for the source to read
+/// ([`crate::metrics::MetricSource::plan`]).
+#[derive(Debug)]
 pub struct MetricEntry {
     pub name: Spanned<String>,
     pub kind: Option<KindEntry>,
-    pub query: Option<Spanned<String>>,
-    pub errors: Option<Spanned<String>>,
-    pub total: Option<Spanned<String>>,
     pub direction: Option<DirectionEntry>,
     pub tolerance: Option<Spanned<Quantity>>,
     pub bound: Option<Spanned<Quantity>>,
     pub unit: Option<Unit>,
-    #[serde(default)]
     pub critical: bool,
-    #[serde(default)]
     pub must_have_data: bool,
     pub weight: Option<Weight>,
     pub min_samples: Option<MinSamples>,
     pub combine: Option<Spanned<CombineEntry>>,
-    pub file: Option<Spanned<String>>,
-    pub baseline_file: Option<Spanned<String>>,
-    pub canary_file: Option<Spanned<String>>,
-    pub column: Option<Spanned<String>>,
-    pub pointer: Option<Spanned<String>>,
-    pub format: Option<FileFormatEntry>,
+    /// The source's keys.
+    pub keys: RawKeys,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileFormatEntry {
-    Csv,
-    Tsv,
-    Json,
+/// The comparison's own keys of a metric, in the order messages list them.
+const METRIC_KEYS: &[&str] = &[
+    "name",
+    "kind",
+    "direction",
+    "tolerance",
+    "bound",
+    "unit",
+    "critical",
+    "must_have_data",
+    "weight",
+    "min_samples",
+    "combine",
+];
+
+/// Every key a metric may have: the comparison's, then every source's.
+fn expected_metric_keys() -> &'static [&'static str] {
+    static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut keys = METRIC_KEYS.to_vec();
+        keys.extend(crate::metrics::all_metric_keys());
+        keys
+    })
+}
+
+impl<'de> Deserialize<'de> for MetricEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MetricEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a metric: a map with `name` and its query")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<MetricEntry, A::Error> {
+                let mut name = None;
+                let mut e = MetricEntry {
+                    name: Spanned::new(String::new(), Location::UNKNOWN, Location::UNKNOWN),
+                    kind: None,
+                    direction: None,
+                    tolerance: None,
+                    bound: None,
+                    unit: None,
+                    critical: false,
+                    must_have_data: false,
+                    weight: None,
+                    min_samples: None,
+                    combine: None,
+                    keys: RawKeys::default(),
+                };
+                let plugin_keys = crate::metrics::all_metric_keys();
+                e.keys = visit_map(m, expected_metric_keys(), &plugin_keys, |key, m| {
+                    match key {
+                        "name" => name = Some(m.next_value()?),
+                        "kind" => e.kind = m.next_value()?,
+                        "direction" => e.direction = m.next_value()?,
+                        "tolerance" => e.tolerance = m.next_value()?,
+                        "bound" => e.bound = m.next_value()?,
+                        "unit" => e.unit = m.next_value()?,
+                        "critical" => e.critical = m.next_value()?,
+                        "must_have_data" => e.must_have_data = m.next_value()?,
+                        "weight" => e.weight = m.next_value()?,
+                        "min_samples" => e.min_samples = m.next_value()?,
+                        "combine" => e.combine = m.next_value()?,
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?;
+                e.name = name.ok_or_else(|| de::Error::missing_field("name"))?;
+                Ok(e)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SourceEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a metric source: a map with `type` (prometheus, file)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<SourceEntry, A::Error> {
+                static EXPECTED: OnceLock<Vec<&'static str>> = OnceLock::new();
+                static KINDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+                let expected = EXPECTED.get_or_init(|| {
+                    let mut keys = vec!["type"];
+                    keys.extend(crate::metrics::all_source_keys());
+                    keys
+                });
+                let kinds =
+                    KINDS.get_or_init(|| crate::metrics::KINDS.iter().map(|k| k.name()).collect());
+                let mut kind: Option<Spanned<String>> = None;
+                let keys = visit_map(m, expected, &crate::metrics::all_source_keys(), |key, m| {
+                    if key != "type" {
+                        return Ok(false);
+                    }
+                    let t: Spanned<String> = m.next_value()?;
+                    if !kinds.contains(&t.value.as_str()) {
+                        return Err(de::Error::unknown_variant(&t.value, kinds));
+                    }
+                    kind = Some(t);
+                    Ok(true)
+                })?;
+                Ok(SourceEntry {
+                    kind: kind.ok_or_else(|| de::Error::missing_field("type"))?,
+                    keys,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// `sum` (default), `pool`, or `{ label: pod, value: "{{pod}}" }`.
@@ -213,7 +296,7 @@ mod tests {
         let yaml = crate::doc_example::yaml_in_module_docs(include_str!("config.rs"), "compare:");
         let c = parse(&yaml).unwrap();
         assert_eq!(c.metrics.value.len(), 3);
-        assert_eq!(c.source.value.kind, SourceKind::Prometheus);
+        assert_eq!(c.source.value.kind.value, "prometheus");
         assert_eq!(
             c.metrics.value[2].value.bound.as_ref().unwrap().value,
             Quantity::Time(0.3)

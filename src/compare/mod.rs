@@ -6,16 +6,19 @@
 //! # The flow
 //!
 //! ```text
-//! YAML `compare:` ─serde─▶ CompareEntry ─resolve(ctx, --at, flags)─▶ CompareConfig ─fetch─▶ values per side
+//! YAML `compare:` ─serde─▶ CompareEntry ─resolve(ctx, --at, flags)─▶ CompareConfig ─fetch─▶ series per side
 //!   (leaves checked:          (config.rs)   (templates filled, queries      (plan.rs)   (concurrent, bounded
-//!    line:col)                               concrete, secrets read)                     by the deadline)
+//!    line:col)                               built by the source kind)                   by the deadline)
 //!       ─▶ samples / counts ─judge_all─▶ Verdict ─▶ CompareResult (result.rs) ─▶ text / JSON / JUnit
 //! ```
 //!
 //! - [`config`]: the section as written; its module docs show the YAML.
-//! - [`resolve`], [`source`], [`sides`], [`metric`]: stage two, errors at
+//!   A metric's source keys (`query`, `file`, `column`...) belong to the
+//!   source kind ([`crate::metrics`]), which reads them in stage two.
+//! - [`resolve`], [`sides`], [`metric`]: stage two, errors at
 //!   file:line:column naming the field.
-//! - [`fetch`]: the queries; [`run`]: from values to a [`CompareResult`].
+//! - [`fetch`] runs the queries, [`combine`] turns series into samples,
+//!   [`run`] goes from values to a [`CompareResult`].
 //!
 //! Three kinds of baseline: the old stack over the same window (template
 //! variables per side, `{{group}}` = `blue` / `green`), the same queries
@@ -26,6 +29,7 @@
 //! file) makes its metric an `Error` with the cause; the verdict is then
 //! at best inconclusive (exit 3), never a silent pass.
 
+pub mod combine;
 pub mod config;
 pub mod fetch;
 pub mod metric;
@@ -34,7 +38,6 @@ pub mod resolve;
 pub mod result;
 pub mod run;
 pub mod sides;
-pub mod source;
 pub mod template;
 pub mod values;
 
@@ -43,25 +46,7 @@ mod tests;
 
 pub use config::CompareEntry;
 pub use plan::CompareConfig;
+pub use resolve::resolve;
 pub use result::CompareResult;
 pub use run::run;
 pub use sides::Overrides;
-
-use crate::config::{ConfigError, Settings};
-use crate::context::Context;
-
-/// The comparison configured in the settings' file, or `None` when the
-/// file has no `compare:` section.
-pub fn load(
-    settings: &Settings,
-    overrides: &Overrides,
-    ctx: &Context,
-) -> Result<Option<CompareConfig>, ConfigError> {
-    let Some(loaded) = settings.file.as_ref() else {
-        return Ok(None);
-    };
-    let Some(entry) = loaded.file.compare.as_ref() else {
-        return Ok(None);
-    };
-    resolve::resolve(loaded, entry, overrides, settings.at, ctx).map(Some)
-}

@@ -7,15 +7,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::combine::Combine;
 use crate::judge::{MetricSpec, Thresholds};
-use crate::metrics::file::{Format, Selector};
-use crate::metrics::prometheus::Prometheus;
-use crate::metrics::{Combine, Range};
-use crate::secret::Secret;
+use crate::metrics::{MetricSource, Range, Request};
 
 pub struct CompareConfig {
-    pub source: Source,
-    /// The end of the canary's window (`--at`, or now).
+    pub source: Box<dyn MetricSource>,
+    /// The source's `type`.
+    pub source_kind: &'static str,
+    /// The end of the canary's window (the run's one clock: `--at`, or now).
     pub at: DateTime<Utc>,
     /// Time-series sources only.
     pub window: Option<Duration>,
@@ -24,24 +24,6 @@ pub struct CompareConfig {
     pub baseline: Baseline,
     pub thresholds: Thresholds,
     pub metrics: Vec<MetricPlan>,
-}
-
-pub enum Source {
-    Prometheus {
-        source: Box<Prometheus>,
-        /// Secret header values, scrubbed from every message.
-        secrets: Vec<Secret>,
-    },
-    File,
-}
-
-impl Source {
-    pub fn name(&self) -> &str {
-        match self {
-            Source::Prometheus { source, .. } => &source.name,
-            Source::File => "file",
-        }
-    }
 }
 
 /// One side's variables and, for time-series sources, its time range.
@@ -70,82 +52,14 @@ impl Baseline {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct MetricPlan {
     pub spec: MetricSpec,
     /// A fixed bound (absolute SLO): the canary alone is compared with it.
     pub bound: Option<f64>,
+    /// How a query's series become one sample set.
+    pub combine: Combine,
     /// `None` for a bound.
-    pub baseline: Option<SideRequest>,
-    pub canary: SideRequest,
-}
-
-/// What to fetch for one side of a metric.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SideRequest {
-    Samples(Query),
-    Counts { errors: Query, total: Query },
-}
-
-impl SideRequest {
-    pub fn queries(&self) -> Vec<(Role, &Query)> {
-        match self {
-            SideRequest::Samples(q) => vec![(Role::Values, q)],
-            SideRequest::Counts { errors, total } => {
-                vec![(Role::Errors, errors), (Role::Total, total)]
-            }
-        }
-    }
-}
-
-/// What a query's values are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Values,
-    Errors,
-    Total,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Values => "values",
-            Role::Errors => "errors",
-            Role::Total => "total",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Query {
-    Prometheus {
-        promql: String,
-        range: Range,
-        combine: Combine,
-    },
-    File {
-        path: String,
-        format: Format,
-        selector: Selector,
-    },
-}
-
-impl Query {
-    /// The query as shown in reports: PromQL, or `path column`.
-    pub fn describe(&self) -> String {
-        match self {
-            Query::Prometheus { promql, .. } => promql.clone(),
-            Query::File { path, selector, .. } => {
-                let mut out = path.clone();
-                if let Some(p) = &selector.pointer {
-                    out.push_str(&format!(" {p}"));
-                }
-                if let Some(c) = &selector.column {
-                    out.push_str(&format!(" [{c}]"));
-                }
-                out
-            }
-        }
-    }
+    pub baseline: Option<Request>,
+    pub canary: Request,
 }

@@ -1,4 +1,5 @@
-//! Stage two for the `compare:` section as a whole: the source, the time
+//! Stage two for the `compare:` section as a whole: the source (its kind
+//! reads its own keys, [`crate::metrics::MetricKind::configure`]), the time
 //! window of each side, the thresholds, and every metric
 //! ([`super::metric`]). The result is a [`CompareConfig`] in which nothing
 //! is left to check.
@@ -12,29 +13,27 @@ use chrono::{DateTime, Utc};
 
 use super::config::CompareEntry;
 use super::metric::{self, Shared};
-use super::plan::{Baseline, CompareConfig, Side, Source};
+use super::plan::{Baseline, CompareConfig, MetricPlan, Side};
 use super::sides::{self, BaselineVars, Overrides, Vars};
-use super::source;
 use super::template::promql_duration;
-use crate::config::{ConfigError, Loaded};
 use crate::context::Context;
+use crate::input::{ConfigError, ConfigText, Keys};
 use crate::judge::Thresholds;
-use crate::metrics::Range;
+use crate::metrics::{self, MetricKind, MetricSource, Range};
 
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(600);
 pub const DEFAULT_STEP: Duration = Duration::from_secs(15);
-/// Prometheus refuses range queries of more points per series than this.
-pub const MAX_POINTS: u128 = 11_000;
 
 pub fn resolve(
-    loaded: &Loaded,
+    loaded: &ConfigText,
     entry: &CompareEntry,
     overrides: &Overrides,
     at: DateTime<Utc>,
     ctx: &Context,
 ) -> Result<CompareConfig, ConfigError> {
-    let source = source::resolve(loaded, &entry.source, ctx)?;
-    let file_source = matches!(source, Source::File);
+    let (kind, source) = source(loaded, entry, ctx)?;
+    let time_series = kind.time_series();
+    let file_source = time_series.is_none();
 
     let (window, step) = if file_source {
         if let Some(w) = &entry.window {
@@ -73,12 +72,14 @@ pub fn resolve(
                 promql_duration(window)
             )));
         }
-        if window.as_millis() / step.as_millis() > MAX_POINTS {
-            return Err(step_err(format!(
-                "{} over {} is more than Prometheus's {MAX_POINTS} points per series: use a longer step",
-                promql_duration(step),
-                promql_duration(window)
-            )));
+        if let Some((max, whose)) = time_series.and_then(|t| t.max_points) {
+            if window.as_millis() / step.as_millis() > max {
+                return Err(step_err(format!(
+                    "{} over {} is more than {whose}'s {max} points per series: use a longer step",
+                    promql_duration(step),
+                    promql_duration(window)
+                )));
+            }
         }
         (Some(window), Some(step))
     };
@@ -157,7 +158,8 @@ pub fn resolve(
     }
     let shared = Shared {
         loaded,
-        file_source,
+        kind,
+        source: source.as_ref(),
         canary: &canary,
         baseline: baseline.side(),
         built_in: &built_in,
@@ -176,7 +178,7 @@ pub fn resolve(
         let plan = metric::resolve(&shared, i, m)?;
         if metrics
             .iter()
-            .any(|p: &super::plan::MetricPlan| p.spec.name == plan.spec.name)
+            .any(|p: &MetricPlan| p.spec.name == plan.spec.name)
         {
             return Err(loaded.error_at(
                 &m.value.name.referenced,
@@ -188,6 +190,7 @@ pub fn resolve(
     }
     Ok(CompareConfig {
         source,
+        source_kind: kind.name(),
         at,
         window,
         step,
@@ -196,4 +199,38 @@ pub fn resolve(
         thresholds,
         metrics,
     })
+}
+
+/// `compare.source`: its kind, which reads its own keys.
+fn source(
+    loaded: &ConfigText,
+    entry: &CompareEntry,
+    ctx: &Context,
+) -> Result<(&'static dyn MetricKind, Box<dyn MetricSource>), ConfigError> {
+    let e = &entry.source.value;
+    let kind = metrics::kind(&e.kind.value).ok_or_else(|| {
+        loaded.error_at(
+            &e.kind.referenced,
+            "compare.source.type".into(),
+            format!(
+                "unknown source type `{}` (known: {})",
+                e.kind.value,
+                metrics::names()
+            ),
+        )
+    })?;
+    let mut keys = Keys::new(
+        loaded,
+        "compare.source".into(),
+        entry.source.referenced,
+        &e.keys,
+    );
+    if let Some(key) = keys.rest().find(|k| !kind.source_keys().contains(k)) {
+        return Err(keys.here(format!(
+            "`{key}` does not apply to a `{}` source",
+            kind.name()
+        )));
+    }
+    let source = kind.configure(&mut keys, ctx)?;
+    Ok((kind, source))
 }

@@ -29,8 +29,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::fetch::QueryOutcome;
+use crate::failure::{FailureKind, as_text_opt};
 use crate::judge::Verdict;
+use crate::metrics::{MetricsError, Role};
 use crate::outcome::Outcome;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,6 +85,34 @@ pub struct BaselineInfo {
     pub variables: BTreeMap<String, String>,
     pub start: Option<DateTime<Utc>>,
     pub end: Option<DateTime<Utc>>,
+}
+
+/// What one query gave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryOutcome {
+    pub role: Role,
+    /// PromQL as sent, or `path [column]`.
+    pub query: String,
+    /// Series returned (time-series sources).
+    pub series: Option<usize>,
+    /// Values after combining, non-finite ones included.
+    pub values: usize,
+    pub non_finite: usize,
+    pub warnings: Vec<String>,
+    #[serde(serialize_with = "as_text_opt")]
+    pub error: Option<MetricsError>,
+    pub error_kind: Option<FailureKind>,
+    pub duration_ms: u64,
+    #[serde(skip)]
+    pub data: Vec<f64>,
+}
+
+impl QueryOutcome {
+    /// Records why the query gave nothing.
+    pub fn fail(&mut self, e: MetricsError) {
+        self.error_kind = Some(e.kind());
+        self.error = Some(e);
+    }
 }
 
 /// What was queried for one metric. `baseline` is `null` for a bound.
@@ -144,19 +173,31 @@ pub(crate) fn sample() -> CompareResult {
     );
     let at: DateTime<Utc> = "2026-01-01T00:10:00Z".parse().unwrap_or_default();
     let start: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap_or_default();
-    let query = |role, q: &str, error: Option<&str>| QueryOutcome {
-        role,
-        query: q.into(),
-        series: error.is_none().then_some(1),
-        values: if error.is_none() { 40 } else { 0 },
-        non_finite: 0,
-        warnings: vec![],
-        error: error.map(Into::into),
-        duration_ms: 7,
-        data: vec![],
+    let query = |role, q: &str, down: bool| {
+        let mut o = QueryOutcome {
+            role,
+            query: q.into(),
+            series: (!down).then_some(1),
+            values: if down { 0 } else { 40 },
+            non_finite: 0,
+            warnings: vec![],
+            error: None,
+            error_kind: None,
+            duration_ms: 7,
+            data: vec![],
+        };
+        if down {
+            o.fail(MetricsError {
+                source_name: "prometheus".into(),
+                failure: crate::failure::Failure::Http {
+                    error: crate::http::HttpError::Connect("connection refused".into()),
+                    attempts: 3,
+                },
+            });
+        }
+        o
     };
-    use super::plan::Role;
-    let down = Some("prometheus could not be reached");
+    let down = true;
     CompareResult {
         outcome: verdict.outcome,
         at,
@@ -184,8 +225,8 @@ pub(crate) fn sample() -> CompareResult {
         queries: vec![
             MetricQueries {
                 metric: "latency_p95".into(),
-                baseline: Some(vec![query(Role::Values, r#"lat{group="blue"}"#, None)]),
-                canary: vec![query(Role::Values, r#"lat{group="green"}"#, None)],
+                baseline: Some(vec![query(Role::Values, r#"lat{group="blue"}"#, false)]),
+                canary: vec![query(Role::Values, r#"lat{group="green"}"#, false)],
             },
             MetricQueries {
                 metric: "errors".into(),
@@ -201,7 +242,7 @@ pub(crate) fn sample() -> CompareResult {
             MetricQueries {
                 metric: "p99 slo".into(),
                 baseline: None,
-                canary: vec![query(Role::Values, r#"p99{group="green"}"#, None)],
+                canary: vec![query(Role::Values, r#"p99{group="green"}"#, false)],
             },
         ],
         duration_ms: 9,

@@ -11,14 +11,15 @@
 
 use std::time::Instant;
 
-use super::fetch::{QueryOutcome, fetch_all};
-use super::plan::{Baseline, CompareConfig, MetricPlan, Role, Side, Source};
-use super::result::{BaselineInfo, BaselineKind, CompareResult, SideInfo, SourceInfo};
+use super::fetch::fetch_all;
+use super::plan::{Baseline, CompareConfig, MetricPlan, Side};
+use super::result::{
+    BaselineInfo, BaselineKind, CompareResult, QueryOutcome, SideInfo, SourceInfo,
+};
 use super::template::promql_duration;
-use crate::context::Context;
 use crate::http::Deadline;
 use crate::judge::{Counts, Data, Judgeable, MetricInput, judge_all};
-use crate::secret::redact_url;
+use crate::metrics::Role;
 
 /// A metric's baseline (`None` for a bound) and canary data, or why not.
 type Sides = (Option<Result<SideData, String>>, Result<SideData, String>);
@@ -29,9 +30,9 @@ enum SideData {
     Counts(Counts),
 }
 
-pub fn run(cfg: &CompareConfig, ctx: &Context, deadline: Deadline) -> CompareResult {
+pub fn run(cfg: &CompareConfig, deadline: Deadline) -> CompareResult {
     let started = Instant::now();
-    let mut queries = fetch_all(cfg, ctx, deadline);
+    let mut queries = fetch_all(cfg, deadline);
     let mut warnings = Vec::new();
     if let Baseline::Historical { offset, .. } = &cfg.baseline {
         warnings.push(format!(
@@ -111,7 +112,7 @@ fn side_data(queries: &mut [QueryOutcome]) -> Result<SideData, String> {
         .iter()
         .filter_map(|q| {
             q.error.as_ref().map(|e| match q.role {
-                Role::Values => e.clone(),
+                Role::Values => e.to_string(),
                 Role::Errors => format!("errors query: {e}"),
                 Role::Total => format!("total query: {e}"),
             })
@@ -122,7 +123,7 @@ fn side_data(queries: &mut [QueryOutcome]) -> Result<SideData, String> {
         let mut errors = queries.iter().filter_map(|q| q.error.as_ref());
         let first = errors.next();
         if first.is_some() && failed.len() == queries.len() && errors.all(|e| Some(e) == first) {
-            return Err(first.cloned().unwrap_or_default());
+            return Err(first.map(ToString::to_string).unwrap_or_default());
         }
         return Err(failed.join("; "));
     }
@@ -162,14 +163,10 @@ fn count(q: &mut QueryOutcome, what: &str) -> Result<u64, String> {
 }
 
 fn source_info(cfg: &CompareConfig) -> SourceInfo {
-    let (kind, url) = match &cfg.source {
-        Source::Prometheus { source, .. } => ("prometheus", Some(redact_url(&source.url))),
-        Source::File => ("file", None),
-    };
     SourceInfo {
-        kind,
+        kind: cfg.source_kind,
         name: cfg.source.name().to_string(),
-        url,
+        url: cfg.source.url(),
         window: cfg.window.map(promql_duration),
         step: cfg.step.map(promql_duration),
     }
@@ -217,6 +214,7 @@ mod tests {
             non_finite: data.iter().filter(|v| !v.is_finite()).count(),
             warnings: vec![],
             error: None,
+            error_kind: None,
             duration_ms: 0,
             data,
         }
@@ -264,11 +262,17 @@ mod tests {
     #[test]
     fn query_errors_name_the_query_of_a_ratio() {
         let mut failed = outcome(Role::Total, vec![]);
-        failed.error = Some("prometheus could not be reached: refused".into());
+        failed.fail(crate::metrics::MetricsError {
+            source_name: "prometheus".into(),
+            failure: crate::failure::Failure::Http {
+                error: crate::http::HttpError::Connect("refused".into()),
+                attempts: 1,
+            },
+        });
         let mut q = [outcome(Role::Errors, vec![]), failed];
         assert_eq!(
             side_data(&mut q).err().unwrap(),
-            "total query: prometheus could not be reached: refused"
+            "total query: prometheus could not be reached: connection failed: refused (1 attempt)"
         );
     }
 }

@@ -15,10 +15,8 @@ use std::time::Duration;
 use serde_saphyr::Spanned;
 
 use super::config::SideEntry;
-use crate::checks::{Template, valid_name};
-use crate::config::settings::Sourced;
-use crate::config::{ConfigError, Loaded};
 use crate::context::Context;
+use crate::input::{ConfigError, ConfigText, EnvTemplate as Template, Sourced, valid_name};
 
 /// Names a side may not define: the built-in template variables.
 pub const BUILT_IN: &[&str] = &["step", "window"];
@@ -40,7 +38,7 @@ pub struct Overrides {
 }
 
 pub fn resolve(
-    loaded: &Loaded,
+    loaded: &ConfigText,
     baseline: Option<&Spanned<SideEntry>>,
     canary: Option<&Spanned<SideEntry>>,
     overrides: &Overrides,
@@ -80,7 +78,7 @@ pub fn resolve(
 }
 
 fn from_file(
-    loaded: &Loaded,
+    loaded: &ConfigText,
     side: &str,
     entry: Option<&Spanned<SideEntry>>,
     ctx: &Context,
@@ -149,10 +147,7 @@ fn split(o: &Sourced) -> Result<(String, String), ConfigError> {
 }
 
 fn invalid(o: &Sourced, message: &str) -> ConfigError {
-    ConfigError::Value {
-        origin: o.origin.clone(),
-        message: message.to_string(),
-    }
+    o.invalid(message)
 }
 
 /// `{group=green, region=eu}` for messages.

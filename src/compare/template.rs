@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::checks::valid_name;
+use crate::input::valid_name;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {

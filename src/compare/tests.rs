@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::plan::{Baseline, CompareConfig, Query, SideRequest, Source};
+use super::plan::{Baseline, CompareConfig};
 use super::sides::Overrides;
-use crate::config::settings::Sourced;
-use crate::config::{ConfigError, Loaded, parse};
+use crate::config::parse;
 use crate::context::Context;
+use crate::input::{ConfigError, ConfigText, Sourced};
 use crate::judge::{Direction, Tolerance};
+use crate::metrics::Request;
 
 const AT: &str = "2026-01-01T00:10:00Z";
 
@@ -31,13 +32,12 @@ fn resolve_with(
 ) -> Result<CompareConfig, ConfigError> {
     let path = Path::new("greenlight.yml");
     let file = parse(yaml, path)?;
-    let loaded = Loaded {
+    let text = ConfigText {
         path: path.into(),
         text: yaml.into(),
-        file,
     };
-    let entry = loaded.file.compare.as_ref().expect("a compare section");
-    super::resolve::resolve(&loaded, entry, overrides, at(), &ctx(env))
+    let entry = file.compare.as_ref().expect("a compare section");
+    super::resolve::resolve(&text, entry, overrides, at(), &ctx(env))
 }
 
 fn resolve(yaml: &str) -> CompareConfig {
@@ -52,10 +52,11 @@ const MINIMAL: &str = r#"compare:
     - { name: latency, query: 'x{group="{{group}}"}' }
 "#;
 
-fn promql(r: &SideRequest) -> (String, crate::metrics::Range) {
+/// The query of a continuous metric's side, as sent.
+fn query(r: &Request) -> String {
     match r {
-        SideRequest::Samples(Query::Prometheus { promql, range, .. }) => (promql.clone(), *range),
-        other => panic!("not a Prometheus sample query: {other:?}"),
+        Request::Values(q) => q.describe(),
+        other => panic!("not a sample query: {other:?}"),
     }
 }
 
@@ -69,18 +70,13 @@ fn defaults() {
     assert_eq!(m.spec.tolerance, Tolerance::Relative(0.10));
     assert_eq!(m.spec.direction, Direction::Increase);
     assert_eq!((m.spec.confidence, m.spec.min_samples), (0.95, 20));
-    let (q, range) = promql(&m.canary);
-    assert_eq!(q, r#"x{group="green"}"#);
+    assert_eq!(query(&m.canary), r#"x{group="green"}"#);
+    let range = c.canary.range.unwrap();
     assert_eq!(range.end, at());
     assert_eq!(range.start.to_rfc3339(), "2026-01-01T00:00:00+00:00");
-    assert_eq!(promql(m.baseline.as_ref().unwrap()).0, r#"x{group="blue"}"#);
-    match &c.source {
-        Source::Prometheus { source, .. } => {
-            assert_eq!(source.url, "http://prom:9090");
-            assert_eq!(source.policy.timeout, Duration::from_secs(10));
-        }
-        Source::File => panic!("prometheus"),
-    }
+    assert_eq!(query(m.baseline.as_ref().unwrap()), r#"x{group="blue"}"#);
+    assert_eq!(c.source_kind, "prometheus");
+    assert_eq!(c.source.url().as_deref(), Some("http://prom:9090"));
 }
 
 #[test]
@@ -91,8 +87,11 @@ fn a_historical_baseline_shifts_the_window_and_keeps_the_canary_variables() {
     };
     assert_eq!(*offset, Duration::from_secs(7 * 86_400));
     assert_eq!(side.variables["group"], "green");
-    let (q, range) = promql(c.metrics[0].baseline.as_ref().unwrap());
-    assert_eq!(q, r#"x{group="green"}"#);
+    assert_eq!(
+        query(c.metrics[0].baseline.as_ref().unwrap()),
+        r#"x{group="green"}"#
+    );
+    let range = side.range.unwrap();
     assert_eq!(range.end.to_rfc3339(), "2025-12-25T00:10:00+00:00");
 }
 
@@ -103,7 +102,7 @@ fn built_in_step_and_window_fill_queries() {
         r#"'sum(increase(x{group="{{group}}"}[{{ step }}])) / {{window}}'"#,
     ));
     assert_eq!(
-        promql(&c.metrics[0].canary).0,
+        query(&c.metrics[0].canary),
         r#"sum(increase(x{group="green"}[15s])) / 10m"#
     );
 }
@@ -129,10 +128,7 @@ fn a_file_source_needs_no_baseline_section() {
         "compare:\n  source: { type: file }\n  metrics:\n    - { name: l, baseline_file: a.csv, canary_file: b.csv, column: ms }\n",
     );
     assert!(c.window.is_none());
-    match c.metrics[0].baseline.as_ref().unwrap() {
-        SideRequest::Samples(Query::File { path, .. }) => assert_eq!(path, "a.csv"),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(query(c.metrics[0].baseline.as_ref().unwrap()), "a.csv [ms]");
 }
 
 #[test]
@@ -148,7 +144,7 @@ fn flags_lay_over_the_files_variables() {
         }],
     };
     let c = resolve_with(MINIMAL, &o, &[]).unwrap();
-    assert_eq!(promql(&c.metrics[0].canary).0, r#"x{group="asg-7"}"#);
+    assert_eq!(query(&c.metrics[0].canary), r#"x{group="asg-7"}"#);
     assert!(matches!(c.baseline, Baseline::Historical { .. }));
     let bad = Overrides {
         canary: vec![Sourced {
@@ -175,14 +171,21 @@ fn secrets_come_from_the_environment_and_the_url() {
         &[("PROM_HOST", "prom.internal"), ("AUTH", "Token abc123")],
     )
     .unwrap();
-    let Source::Prometheus { source, secrets } = &c.source else {
-        panic!("prometheus")
-    };
-    assert_eq!(source.url, "https://prom.internal/prom");
-    let (user, password) = source.basic.as_ref().unwrap();
-    assert_eq!((user.as_str(), password.expose()), ("reader", "p@ss"));
-    assert_eq!(secrets.len(), 1);
-    assert_eq!(secrets[0].expose(), "Token abc123");
+    assert_eq!(
+        c.source.url().as_deref(),
+        Some("https://prom.internal/prom")
+    );
+    // The header, the URL's password, and basic auth as it travels.
+    let secrets: Vec<String> = c
+        .source
+        .secrets()
+        .iter()
+        .map(|s| s.expose().to_string())
+        .collect();
+    assert_eq!(
+        secrets,
+        ["Token abc123", "p@ss", &crate::http::base64(b"reader:p@ss")]
+    );
     let err = resolve_with(&yaml, &Overrides::default(), &[])
         .err()
         .unwrap();
@@ -206,7 +209,7 @@ fn the_bundled_example_resolves() {
     let c = resolve_with(yaml, &Overrides::default(), &env).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.metrics.len(), 5);
     assert_eq!(c.step, Some(Duration::from_secs(30)));
-    let SideRequest::Counts { errors, .. } = &c.metrics[1].canary else {
+    let Request::Counts { errors, .. } = &c.metrics[1].canary else {
         panic!("ratio")
     };
     assert!(errors.describe().contains(r#"group="asg-2""#) && errors.describe().contains("[30s]"));
@@ -340,8 +343,8 @@ mod fuzz {
         fn hostile_compare_sections_never_panic(text in yaml()) {
             let path = Path::new("greenlight.yml");
             if let Ok(file) = parse(&text, path) {
-                let loaded = Loaded { path: path.into(), text: text.clone(), file };
-                if let Some(entry) = loaded.file.compare.as_ref() {
+                let loaded = ConfigText { path: path.into(), text: text.clone() };
+                if let Some(entry) = file.compare.as_ref() {
                     let _ = super::super::resolve::resolve(
                         &loaded, entry, &Overrides::default(), at(), &ctx(&[]),
                     );

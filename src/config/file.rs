@@ -24,12 +24,14 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::duration::HumanDuration;
+use crate::input::{RawKeys, visit_map};
 use crate::lock::OnError;
 use crate::window::{Tz, parse_timezone};
 
@@ -167,41 +169,58 @@ pub struct LocksEntry {
     pub timeout: Option<HumanDuration>,
     pub retries: Option<u32>,
     #[serde(default)]
-    pub sources: Vec<Spanned<SourceEntry>>,
+    pub sources: Vec<Spanned<LockSourceEntry>>,
 }
 
-/// One lock source; which keys apply depends on `type` (checked in stage two).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourceEntry {
-    #[serde(rename = "type")]
-    pub kind: SourceKind,
+/// One lock source: `type` names a kind ([`crate::lock::KINDS`]); the
+/// other keys but `name` are that kind's own, read in stage two.
+#[derive(Debug, Clone)]
+pub struct LockSourceEntry {
+    pub kind: Spanned<String>,
     pub name: Option<String>,
-    /// env
-    pub variable: Option<String>,
-    /// file
-    pub path: Option<String>,
-    /// http
-    pub url: Option<String>,
-    pub token_env: Option<String>,
-    pub headers: Option<BTreeMap<String, String>>,
-    pub pointers: Option<PointersEntry>,
+    pub keys: RawKeys,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    Env,
-    File,
-    Http,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PointersEntry {
-    pub locked: Option<String>,
-    pub reason: Option<String>,
-    pub by: Option<String>,
-    pub since: Option<String>,
-    pub expires: Option<String>,
+impl<'de> Deserialize<'de> for LockSourceEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LockSourceEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a lock source: a map with `type` (env, file, http)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<LockSourceEntry, A::Error> {
+                static EXPECTED: OnceLock<Vec<&'static str>> = OnceLock::new();
+                static KINDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+                let expected = EXPECTED.get_or_init(|| {
+                    let mut keys = vec!["type", "name"];
+                    keys.extend(crate::lock::all_keys());
+                    keys
+                });
+                let kinds =
+                    KINDS.get_or_init(|| crate::lock::KINDS.iter().map(|k| k.name()).collect());
+                let (mut kind, mut name) = (None, None);
+                let keys = visit_map(m, expected, &crate::lock::all_keys(), |key, m| {
+                    match key {
+                        "type" => {
+                            let t: Spanned<String> = m.next_value()?;
+                            if !kinds.contains(&t.value.as_str()) {
+                                return Err(de::Error::unknown_variant(&t.value, kinds));
+                            }
+                            kind = Some(t);
+                        }
+                        "name" => name = Some(m.next_value()?),
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?;
+                Ok(LockSourceEntry {
+                    kind: kind.ok_or_else(|| de::Error::missing_field("type"))?,
+                    name,
+                    keys,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }

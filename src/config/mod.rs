@@ -1,75 +1,143 @@
-//! Configuration: the config file, flags and environment variables become
-//! one validated [`Settings`] plus a config per command (e.g. [`GateConfig`]),
-//! whose fields are real types (`Tz`, `Schedule`, `Duration`), not strings.
+//! Configuration: arguments, environment and the config file become one
+//! validated [`Config`], built once at the start of a run: the settings
+//! every command shares, the reports to write, and what the command
+//! evaluates, in real types (`Tz`, `Schedule`, `Duration`, built lock and
+//! metric sources), never strings.
+//!
+//! - Stage one: [`file`] parses the YAML; leaves that can be checked alone
+//!   are checked there, so the parser reports their line and column.
+//! - Stage two: one file per concern ([`settings`], [`gate`], [`locks`],
+//!   [`checks`], [`compare`], [`reports`]) turns flags, variables and the
+//!   parsed file into the command's config. Every error names where the
+//!   bad value came from: the flag (`--window`), the variable
+//!   (`GREENLIGHT_WINDOW`), or file:line:column.
 //!
 //! Precedence, highest first: flag, `GREENLIGHT_*` variable, Bamboo
 //! `bamboo_greenlight_*` variable, config file, default.
 
-mod diagnostic;
+pub mod checks;
+pub mod compare;
 pub mod file;
+pub mod gate;
+pub mod locks;
+pub mod reports;
 pub mod settings;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-pub use diagnostic::Located;
 pub use file::FileConfig;
-pub use settings::{GateConfig, Settings};
+pub use reports::{FileReport, Reports};
+pub use settings::Settings;
+
+use crate::checks::{Check, RunOptions};
+use crate::cli::{Cli, Command};
+use crate::compare::CompareConfig;
+use crate::context::Context;
+use crate::error::Error;
+use crate::gate::GateConfig;
+use crate::input::{ConfigError, ConfigText, Located};
+use crate::lock::{LockSource, Write};
 
 /// The config file name looked for when none is given.
 pub const DEFAULT_FILE: &str = "greenlight.yml";
 /// The whole run's deadline when none is given.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read config file {path}: {cause}")]
-    Read { path: String, cause: String },
-    #[error("{0}")]
-    At(Box<Located>),
-    /// A bad value from a flag or variable; `origin` names it.
-    #[error("invalid {origin}: {message}")]
-    Value { origin: String, message: String },
-    #[error("{0}")]
-    Usage(String),
+/// Everything a run needs, validated.
+pub struct Config {
+    pub settings: Settings,
+    pub reports: Reports,
+    pub command: CommandConfig,
+}
+
+/// What the command evaluates.
+pub enum CommandConfig {
+    Gate(GateConfig),
+    Status(GateConfig),
+    Lock(LockConfig),
+    Unlock(LockConfig),
+    Checks(ChecksConfig),
+    Compare(CompareConfig),
+    Verify(VerifyConfig),
+}
+
+/// `lock` and `unlock`: what to write, and the writable sources.
+pub struct LockConfig {
+    pub write: Write,
+    pub sources: Vec<Box<dyn LockSource>>,
+}
+
+/// `checks`: the checks, ready to send, and how they run.
+pub struct ChecksConfig {
+    pub checks: Vec<Check>,
+    pub options: RunOptions,
+}
+
+/// `verify`: checks, then (when they pass) the comparison.
+pub struct VerifyConfig {
+    pub checks: Vec<Check>,
+    pub options: RunOptions,
+    pub compare: Option<CompareConfig>,
 }
 
 /// A config file as read, kept with its text for error snippets.
 #[derive(Debug)]
 pub struct Loaded {
-    pub path: PathBuf,
-    pub text: String,
+    pub text: ConfigText,
     pub file: FileConfig,
 }
 
-impl Loaded {
-    /// An error at a location of this file.
-    pub fn error_at(
-        &self,
-        loc: &serde_saphyr::Location,
-        field: String,
-        message: String,
-    ) -> ConfigError {
-        ConfigError::At(Box::new(Located::new(
-            &self.path,
-            &self.text,
-            loc.line() as usize,
-            loc.column() as usize,
-            Some(field),
-            message,
-        )))
+impl Config {
+    /// Builds the whole configuration of a run (every command but `pipe`,
+    /// which [`crate::pipe`] turns into another command first).
+    pub fn build(cli: &Cli, ctx: &Context, stdout_is_tty: bool) -> Result<Config, Error> {
+        let (settings, loaded) = settings::resolve(&cli.global, ctx, stdout_is_tty)?;
+        let file = loaded.as_ref();
+        let junit = |flag: Option<&str>| Some(reports::junit_flag(flag, ctx));
+        let (command, junit) = match &cli.command {
+            Command::Gate(a) => (CommandConfig::Gate(gate::resolve(a, file, ctx)?), None),
+            Command::Status(a) => (CommandConfig::Status(gate::resolve(a, file, ctx)?), None),
+            Command::Lock(a) => (
+                CommandConfig::Lock(locks::lock(a, file, &settings, ctx)?),
+                None,
+            ),
+            Command::Unlock(a) => (CommandConfig::Unlock(locks::unlock(a, file, ctx)?), None),
+            Command::Checks(a) => (
+                CommandConfig::Checks(checks::resolve(a, file, &settings, ctx)?),
+                junit(a.junit.as_deref()),
+            ),
+            Command::Compare(a) => (
+                CommandConfig::Compare(compare::compare(a, file, &settings, ctx)?),
+                junit(a.junit.as_deref()),
+            ),
+            Command::Verify(a) => (
+                CommandConfig::Verify(compare::verify(a, file, &settings, ctx)?),
+                junit(a.compare.junit.as_deref()),
+            ),
+            Command::Pipe => return Err(Error::Usage("`pipe` cannot run itself".into())),
+        };
+        let command_name = cli.command.name();
+        let reports = reports::resolve(&cli.global, junit, command_name, &settings, ctx)?;
+        Ok(Config {
+            settings,
+            reports,
+            command,
+        })
     }
 }
 
 /// Reads and parses a config file (stage one).
 pub fn load_file(path: &Path, shown_as: &Path) -> Result<Loaded, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: shown_as.display().to_string(),
-        cause: e.to_string(),
+        source,
     })?;
     parse(&text, shown_as).map(|file| Loaded {
-        path: shown_as.to_path_buf(),
-        text,
+        text: ConfigText {
+            path: shown_as.to_path_buf(),
+            text,
+        },
         file,
     })
 }
@@ -187,21 +255,18 @@ mod fuzz {
     fn resolve(text: &str) {
         let path = std::path::Path::new("greenlight.yml");
         if let Ok(file) = parse(text, path) {
-            let settings = Settings {
-                at: chrono::Utc::now(),
-                deadline: DEFAULT_DEADLINE,
-                format: crate::cli::Format::Text,
-                quiet: false,
-                color: false,
-                debug: false,
-                environment: None,
-                file: Some(Loaded {
+            let loaded = Loaded {
+                text: ConfigText {
                     path: path.into(),
                     text: text.into(),
-                    file,
-                }),
+                },
+                file,
             };
-            let _ = GateConfig::resolve(&GateArgs::default(), &settings, &Context::from_process());
+            let _ = gate::resolve(
+                &GateArgs::default(),
+                Some(&loaded),
+                &Context::from_process(),
+            );
         }
     }
 

@@ -5,34 +5,70 @@
 //! Unset or empty, or one of `false`, `0`, `no`, `off`, `unlocked`: not
 //! locked. A JSON object: a [`LockRecord`]. Anything else: locked, and the
 //! value is the reason (`DEPLOY_LOCK="incident INC-42 (alice)"`).
+//!
+//! ```yaml
+//! - { type: env, variable: DEPLOY_LOCK }
+//! ```
 
-use super::{LockError, LockInfo, LockRecord, LockState, Source};
+use super::source::{LockKind, LockSource, Reading, Setup};
+use super::{LockInfo, LockRecord, LockState};
 use crate::context::Context;
+use crate::failure::Failure;
 use crate::http::Deadline;
+use crate::input::ConfigError;
 
-pub struct EnvSource {
-    pub name: String,
-    pub variable: String,
+/// `type: env`.
+pub struct Env;
+
+impl LockKind for Env {
+    fn name(&self) -> &'static str {
+        "env"
+    }
+    fn keys(&self) -> &'static [&'static str] {
+        &["variable"]
+    }
+    fn configure(&self, s: &mut Setup<'_>) -> Result<Box<dyn LockSource>, ConfigError> {
+        let variable = s
+            .keys
+            .string("variable")?
+            .ok_or_else(|| {
+                s.keys
+                    .here("an `env` source needs `variable` (e.g. DEPLOY_LOCK)".into())
+            })?
+            .value;
+        Ok(Box::new(EnvSource::new(
+            s.name_or("env", &variable),
+            &variable,
+            s.ctx,
+        )))
+    }
 }
 
-impl Source for EnvSource {
+/// The variable's value is read once, with the rest of the environment.
+pub struct EnvSource {
+    name: String,
+    value: Option<String>,
+}
+
+impl EnvSource {
+    pub fn new(name: String, variable: &str, ctx: &Context) -> Self {
+        let value = ctx
+            .var(variable)
+            .or_else(|| ctx.var(&bamboo_name(variable)))
+            .map(str::to_string);
+        EnvSource { name, value }
+    }
+}
+
+impl LockSource for EnvSource {
     fn name(&self) -> &str {
         &self.name
     }
     fn kind(&self) -> &'static str {
         "env"
     }
-    fn check(&self, ctx: &Context, _: Deadline) -> (LockState, u32) {
-        let value = ctx
-            .var(&self.variable)
-            .or_else(|| ctx.var(&bamboo_name(&self.variable)));
-        (state_of(value), 1)
-    }
-    fn lock(&self, _: &LockRecord, _: Deadline) -> Option<Result<String, LockError>> {
-        None
-    }
-    fn unlock(&self, _: Deadline) -> Option<Result<String, LockError>> {
-        None
+    fn read(&self, _: Deadline) -> Reading {
+        Reading::once(state_of(self.value.as_deref()))
     }
 }
 
@@ -54,7 +90,7 @@ fn state_of(value: Option<&str>) -> LockState {
     if value.starts_with('{') {
         return match LockRecord::parse(value) {
             Ok(record) => record.state(),
-            Err(cause) => LockState::Unavailable { cause },
+            Err(cause) => LockState::unavailable(Failure::BadAnswer(cause)),
         };
     }
     LockState::Locked(LockInfo {

@@ -13,12 +13,91 @@
 //! Writing: `greenlight lock` sends `PUT url` with a [`LockRecord`] body;
 //! `greenlight unlock` sends `DELETE url` (404 counts as already unlocked).
 
+//!
+//! ```yaml
+//! - type: http
+//!   url: https://locks.example.com/payments
+//!   token_env: LOCK_TOKEN                  # bearer token from this variable
+//!   headers: { X-Team: payments }
+//!   pointers: { locked: /data/locked, reason: /data/why }
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::{LockError, LockInfo, LockRecord, LockState, Source};
+use super::source::{LockKind, LockSource, LockWriter, Reading, Setup};
+use super::{LockError, LockInfo, LockRecord, LockState};
 use crate::context::Context;
+use crate::failure::Failure;
 use crate::http::{self, Deadline, HttpError, Policy, Request};
+use crate::input::ConfigError;
 use crate::secret::{Secret, redact_url, scrub};
+
+/// `type: http`.
+pub struct Http;
+
+/// `pointers:` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PointersEntry {
+    locked: Option<String>,
+    reason: Option<String>,
+    by: Option<String>,
+    since: Option<String>,
+    expires: Option<String>,
+}
+
+impl LockKind for Http {
+    fn name(&self) -> &'static str {
+        "http"
+    }
+    fn keys(&self) -> &'static [&'static str] {
+        &["url", "token_env", "headers", "pointers"]
+    }
+    fn configure(&self, s: &mut Setup<'_>) -> Result<Box<dyn LockSource>, ConfigError> {
+        let url = s
+            .keys
+            .string("url")?
+            .ok_or_else(|| s.keys.here("an `http` source needs `url`".into()))?;
+        http::check_url(&url.value).map_err(|m| s.keys.here(m))?;
+        let token_env = s.keys.string("token_env")?.map(|t| t.value);
+        let headers = s
+            .keys
+            .take::<BTreeMap<String, String>>("headers")?
+            .map(|h| h.value.into_iter().collect())
+            .unwrap_or_default();
+        let mut pointers = Pointers::default();
+        if let Some(p) = s.keys.take::<PointersEntry>("pointers")? {
+            let p = p.value;
+            for (slot, value, key) in [
+                (&mut pointers.locked, p.locked, "locked"),
+                (&mut pointers.reason, p.reason, "reason"),
+                (&mut pointers.by, p.by, "by"),
+                (&mut pointers.since, p.since, "since"),
+                (&mut pointers.expires, p.expires, "expires"),
+            ] {
+                if let Some(v) = value {
+                    if !(v.is_empty() || v.starts_with('/')) {
+                        return Err(s.keys.here(format!(
+                            "pointers.{key}: `{v}` is not a JSON Pointer (it starts with `/`, e.g. /data/locked)"
+                        )));
+                    }
+                    *slot = v;
+                }
+            }
+        }
+        let spec = HttpSpec {
+            name: s.name_or("http", &http::authority(&url.value)),
+            url: url.value,
+            token_env,
+            headers,
+            pointers,
+        };
+        Ok(Box::new(HttpSource::new(spec, s.ctx, s.policy)))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpSpec {
@@ -52,12 +131,26 @@ impl Default for Pointers {
 }
 
 pub struct HttpSource {
-    pub spec: HttpSpec,
-    pub token: Option<Secret>,
-    pub policy: Policy,
+    spec: HttpSpec,
+    token: Option<Secret>,
+    policy: Policy,
 }
 
 impl HttpSource {
+    /// The token is read from the context here, once.
+    pub fn new(spec: HttpSpec, ctx: &Context, policy: Policy) -> Self {
+        let token = spec
+            .token_env
+            .as_deref()
+            .and_then(|v| ctx.var(v))
+            .map(Secret::new);
+        HttpSource {
+            spec,
+            token,
+            policy,
+        }
+    }
+
     fn request<'a>(&'a self, method: &'a str) -> Request<'a> {
         let mut req = Request::new(method, &self.spec.url);
         req.headers = self.spec.headers.clone();
@@ -67,81 +160,29 @@ impl HttpSource {
         req
     }
 
-    fn clean(&self, text: &str) -> String {
-        let secrets: Vec<&Secret> = self.token.iter().collect();
-        scrub(text, &secrets)
+    fn secrets(&self) -> Vec<&Secret> {
+        self.token.iter().collect()
     }
 
-    fn fail(&self, e: &HttpError) -> LockError {
-        let cause = self.clean(&e.to_string());
-        match e {
-            HttpError::Status { .. } => LockError::Api {
-                source_name: self.spec.name.clone(),
-                cause,
-            },
-            _ => LockError::Unreachable {
-                source_name: self.spec.name.clone(),
-                cause,
-            },
-        }
-    }
-}
-
-impl Source for HttpSource {
-    fn name(&self) -> &str {
-        &self.spec.name
-    }
-    fn kind(&self) -> &'static str {
-        "http"
-    }
-
-    fn check(&self, _: &Context, deadline: Deadline) -> (LockState, u32) {
-        match http::send(&self.request("GET"), self.policy, deadline) {
-            Err((e, attempts)) => {
-                let cause = format!(
-                    "{} ({attempts} attempt{})",
-                    self.clean(&e.to_string()),
-                    plural(attempts)
-                );
-                (LockState::Unavailable { cause }, attempts)
-            }
-            Ok(resp) => {
-                let state = interpret(resp.status, &resp.body, &self.spec.pointers);
-                let state = match state {
-                    LockState::Unavailable { cause } => LockState::Unavailable {
-                        cause: self.clean(&cause),
-                    },
-                    other => other,
-                };
-                (state, resp.attempts)
-            }
+    fn fail(&self, e: HttpError) -> LockError {
+        LockError::Api {
+            source_name: self.spec.name.clone(),
+            error: e.scrub(&self.secrets()),
         }
     }
 
-    fn lock(&self, record: &LockRecord, deadline: Deadline) -> Option<Result<String, LockError>> {
-        let mut req = self.request("PUT");
-        req.json_body = serde_json::to_string(record).ok();
-        Some(self.write(&req, deadline, false))
-    }
-
-    fn unlock(&self, deadline: Deadline) -> Option<Result<String, LockError>> {
-        Some(self.write(&self.request("DELETE"), deadline, true))
-    }
-}
-
-impl HttpSource {
     fn write(
         &self,
         req: &Request,
         deadline: Deadline,
         not_found_ok: bool,
     ) -> Result<String, LockError> {
-        let resp = http::send(req, self.policy, deadline).map_err(|(e, _)| self.fail(&e))?;
+        let resp = http::send(req, self.policy, deadline).map_err(|(e, _)| self.fail(e))?;
         let url = redact_url(&self.spec.url);
         match resp.status {
             200..=299 => Ok(format!("{} {url}: HTTP {}", req.method, resp.status)),
             404 if not_found_ok => Ok(format!("{url} was not locked (HTTP 404)")),
-            status => Err(self.fail(&HttpError::Status {
+            status => Err(self.fail(HttpError::Status {
                 status,
                 body: resp.body,
             })),
@@ -149,12 +190,66 @@ impl HttpSource {
     }
 }
 
-fn plural(n: u32) -> &'static str {
-    if n == 1 { "" } else { "s" }
+impl LockSource for HttpSource {
+    fn name(&self) -> &str {
+        &self.spec.name
+    }
+    fn kind(&self) -> &'static str {
+        "http"
+    }
+
+    fn read(&self, deadline: Deadline) -> Reading {
+        let (state, attempts) = match http::send(&self.request("GET"), self.policy, deadline) {
+            Err((error, attempts)) => (
+                LockState::unavailable(Failure::Http { error, attempts }),
+                attempts,
+            ),
+            Ok(resp) => (
+                interpret(resp.status, &resp.body, &self.spec.pointers, resp.attempts),
+                resp.attempts,
+            ),
+        };
+        let state = match state {
+            LockState::Unavailable { cause, .. } => {
+                LockState::unavailable(cause.scrub(&self.secrets()))
+            }
+            LockState::Locked(info) => LockState::Locked(info.scrub(&self.secrets())),
+            other => other,
+        };
+        Reading { state, attempts }
+    }
+
+    fn writer(&self) -> Option<&dyn LockWriter> {
+        Some(self)
+    }
+}
+
+impl LockWriter for HttpSource {
+    fn lock(&self, record: &LockRecord, deadline: Deadline) -> Result<String, LockError> {
+        let mut req = self.request("PUT");
+        req.json_body = serde_json::to_string(record).ok();
+        self.write(&req, deadline, false)
+    }
+
+    fn unlock(&self, deadline: Deadline) -> Result<String, LockError> {
+        self.write(&self.request("DELETE"), deadline, true)
+    }
+}
+
+impl LockInfo {
+    fn scrub(self, secrets: &[&Secret]) -> LockInfo {
+        let s = |t: String| scrub(&t, secrets);
+        LockInfo {
+            reason: s(self.reason),
+            by: self.by.map(s),
+            since: self.since.map(s),
+            expires: self.expires,
+        }
+    }
 }
 
 /// Turns a lock API answer into a state.
-pub fn interpret(status: u16, body: &str, p: &Pointers) -> LockState {
+pub fn interpret(status: u16, body: &str, p: &Pointers, attempts: u32) -> LockState {
     let json: Option<Value> = serde_json::from_str(body).ok();
     match status {
         423 => {
@@ -170,17 +265,16 @@ pub fn interpret(status: u16, body: &str, p: &Pointers) -> LockState {
         }
         200..=299 => {
             let Some(json) = json else {
-                return LockState::Unavailable {
-                    cause: format!(
-                        "HTTP {status} with a body that is not JSON: {}",
-                        http::excerpt(body)
-                    ),
-                };
+                return LockState::unavailable(Failure::BadAnswer(format!(
+                    "HTTP {status} with a body that is not JSON: {}",
+                    http::excerpt(body)
+                )));
             };
             let Some(value) = json.pointer(&p.locked) else {
-                return LockState::Unavailable {
-                    cause: format!("unexpected JSON shape: no value at `{}`", p.locked),
-                };
+                return LockState::unavailable(Failure::BadAnswer(format!(
+                    "unexpected JSON shape: no value at `{}`",
+                    p.locked
+                )));
             };
             match truthy(value) {
                 Some(true) => {
@@ -191,21 +285,19 @@ pub fn interpret(status: u16, body: &str, p: &Pointers) -> LockState {
                     LockState::Locked(info)
                 }
                 Some(false) => LockState::Unlocked,
-                None => LockState::Unavailable {
-                    cause: format!(
-                        "unexpected JSON shape: `{}` is {value}, not a boolean",
-                        p.locked
-                    ),
-                },
+                None => LockState::unavailable(Failure::BadAnswer(format!(
+                    "unexpected JSON shape: `{}` is {value}, not a boolean",
+                    p.locked
+                ))),
             }
         }
-        _ => LockState::Unavailable {
-            cause: HttpError::Status {
+        _ => LockState::unavailable(Failure::Http {
+            error: HttpError::Status {
                 status,
                 body: body.to_string(),
-            }
-            .to_string(),
-        },
+            },
+            attempts,
+        }),
     }
 }
 
@@ -252,7 +344,7 @@ mod tests {
     #[test]
     fn status_423_is_locked_even_without_a_body() {
         assert!(
-            matches!(interpret(423, "", &p()), LockState::Locked(i) if i.reason == "HTTP 423 Locked")
+            matches!(interpret(423, "", &p(), 1), LockState::Locked(i) if i.reason == "HTTP 423 Locked")
         );
     }
 
@@ -263,10 +355,15 @@ mod tests {
             reason: "/data/why".into(),
             ..p()
         };
-        let s = interpret(200, r#"{"data":{"state":"locked","why":"INC-42"}}"#, &ptrs);
+        let s = interpret(
+            200,
+            r#"{"data":{"state":"locked","why":"INC-42"}}"#,
+            &ptrs,
+            1,
+        );
         assert!(matches!(s, LockState::Locked(i) if i.reason == "INC-42"));
         assert_eq!(
-            interpret(200, r#"{"data":{"state":"unlocked"}}"#, &ptrs),
+            interpret(200, r#"{"data":{"state":"unlocked"}}"#, &ptrs, 1),
             LockState::Unlocked
         );
     }
@@ -274,21 +371,21 @@ mod tests {
     #[test]
     fn wrong_shapes_are_unavailable_with_the_cause() {
         let cause = |s| match s {
-            LockState::Unavailable { cause } => cause,
+            LockState::Unavailable { cause, .. } => cause.to_string(),
             other => panic!("{other:?}"),
         };
         assert_eq!(
-            cause(interpret(200, "<html>", &p())),
+            cause(interpret(200, "<html>", &p(), 1)),
             "HTTP 200 with a body that is not JSON: <html>"
         );
         assert_eq!(
-            cause(interpret(200, "{}", &p())),
+            cause(interpret(200, "{}", &p(), 1)),
             "unexpected JSON shape: no value at `/locked`"
         );
         assert_eq!(
-            cause(interpret(200, r#"{"locked":[1]}"#, &p())),
+            cause(interpret(200, r#"{"locked":[1]}"#, &p(), 1)),
             "unexpected JSON shape: `/locked` is [1], not a boolean"
         );
-        assert_eq!(cause(interpret(404, "", &p())), "HTTP 404");
+        assert_eq!(cause(interpret(404, "", &p(), 1)), "HTTP 404 (1 attempt)");
     }
 }

@@ -1,129 +1,78 @@
-//! Metric sources: where the numbers the judge compares come from, one file
-//! each (`prometheus.rs`: range queries; `file.rs`: JSON/CSV samples). The
-//! comparison's plan (`compare::plan::Query`) says which source a query goes
-//! to; sources know nothing about statistics.
+//! Metric sources: where the numbers the judge compares come from. Each
+//! kind is one file behind [`MetricKind`] and [`MetricSource`] (see
+//! [`source`]), listed once in [`KINDS`]:
 //!
+//! | kind | what | time series |
+//! |---|---|---|
+//! | `prometheus` | range queries (PromQL) | yes (`window`, `step`, `offset`) |
+//! | `file` | CSV/TSV/JSON/NDJSON samples | no: every value is a sample |
+//!
+//! Sources know nothing about statistics: they fetch [`Series`]; the
+//! comparison ([`crate::compare`]) combines, counts and judges them.
 //! Non-finite values (`NaN`, `+Inf`, `-Inf`) are kept as they come: the
 //! judge counts and reports what it drops.
+//!
+//! Adding a kind: a file here implementing [`MetricKind`],
+//! [`MetricSource`] and [`Query`], and its line in [`KINDS`].
 
+mod error;
 pub mod file;
+pub mod file_values;
 pub mod prometheus;
+pub mod source;
 
-use std::collections::BTreeMap;
-use std::time::Duration;
+pub use error::MetricsError;
+pub use source::{
+    Fetched, Fill, MetricKind, MetricSource, PlanSide, Query, Range, Request, Role, Series,
+    TimeSeries,
+};
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+/// Every kind of metric source, by `compare.source.type`.
+pub static KINDS: &[&dyn MetricKind] = &[&prometheus::Prometheus, &file::File];
 
-/// One time series: its labels and `(unix seconds, value)` points.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Series {
-    pub labels: BTreeMap<String, String>,
-    pub points: Vec<(f64, f64)>,
+/// The kind named `name`.
+pub fn kind(name: &str) -> Option<&'static dyn MetricKind> {
+    KINDS.iter().copied().find(|k| k.name() == name)
 }
 
-/// The time range of a query.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Range {
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub step: Duration,
+/// The kinds' names, for messages (`prometheus, file`).
+pub fn names() -> String {
+    KINDS
+        .iter()
+        .map(|k| k.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// What a query returned, with the backend's warnings.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Fetched {
-    pub series: Vec<Series>,
-    pub warnings: Vec<String>,
+/// The keys a metric of any kind may take.
+pub fn all_metric_keys() -> Vec<&'static str> {
+    union(KINDS.iter().flat_map(|k| k.metric_keys()))
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum MetricsError {
-    /// Could not talk to the backend (timeout, refused, 5xx after retries).
-    #[error("{source_name} could not be reached: {cause}")]
-    Unreachable { source_name: String, cause: String },
-    /// The backend rejected the query (bad syntax, unknown function...).
-    #[error("{source_name} rejected the query: {error_type}: {message}")]
-    Query {
-        source_name: String,
-        error_type: String,
-        message: String,
-    },
-    /// The backend answered something we cannot read.
-    #[error("{source_name} answered something unexpected: {cause}")]
-    BadResponse { source_name: String, cause: String },
+/// The keys `compare.source` of any kind may take.
+pub fn all_source_keys() -> Vec<&'static str> {
+    union(KINDS.iter().flat_map(|k| k.source_keys()))
 }
 
-/// How several series become one sample set.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Combine {
-    /// Sum the series at each timestamp (e.g. requests per instance).
-    Sum,
-    /// Every point of every series is a sample (e.g. latency per pod).
-    Pool,
-    /// Only the series whose label has this value.
-    Select { label: String, value: String },
-}
-
-/// Turns series into samples as `combine` says.
-pub fn samples(series: &[Series], combine: &Combine) -> Vec<f64> {
-    match combine {
-        Combine::Pool => series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1))
-            .collect(),
-        Combine::Select { label, value } => series
-            .iter()
-            .filter(|s| s.labels.get(label) == Some(value))
-            .flat_map(|s| s.points.iter().map(|p| p.1))
-            .collect(),
-        Combine::Sum => {
-            let mut by_time: BTreeMap<i64, f64> = BTreeMap::new();
-            for s in series {
-                for &(t, v) in &s.points {
-                    // Timestamps are whole or millisecond seconds: key by ms.
-                    *by_time.entry((t * 1000.0).round() as i64).or_insert(0.0) += v;
-                }
-            }
-            by_time.into_values().collect()
+fn union<'a>(keys: impl Iterator<Item = &'a &'static str>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for k in keys {
+        if !out.contains(k) {
+            out.push(k);
         }
     }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn series(label: &str, points: &[(f64, f64)]) -> Series {
-        Series {
-            labels: [("pod".to_string(), label.to_string())].into(),
-            points: points.to_vec(),
-        }
-    }
-
     #[test]
-    fn sum_adds_series_at_each_timestamp() {
-        let s = [
-            series("a", &[(1.0, 1.0), (2.0, 2.0)]),
-            series("b", &[(1.0, 10.0), (3.0, 5.0)]),
-        ];
-        assert_eq!(samples(&s, &Combine::Sum), vec![11.0, 2.0, 5.0]);
-    }
-
-    #[test]
-    fn pool_and_select() {
-        let s = [series("a", &[(1.0, 1.0)]), series("b", &[(1.0, 2.0)])];
-        assert_eq!(samples(&s, &Combine::Pool), vec![1.0, 2.0]);
-        let sel = Combine::Select {
-            label: "pod".into(),
-            value: "b".into(),
-        };
-        assert_eq!(samples(&s, &sel), vec![2.0]);
-    }
-
-    #[test]
-    fn nan_survives_sum_for_the_judge_to_count() {
-        let s = [series("a", &[(1.0, f64::NAN)])];
-        assert!(samples(&s, &Combine::Sum)[0].is_nan());
+    fn kinds_have_unique_names() {
+        let mut names: Vec<&str> = KINDS.iter().map(|k| k.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), KINDS.len());
     }
 }

@@ -8,16 +8,209 @@
 //! `{"status":"error","errorType":"bad_data","error":"…"}` (HTTP 400/422/503).
 //! Optional bearer token, basic auth and extra headers (e.g. `X-Scope-OrgID`
 //! for Mimir/Cortex/Thanos).
+//!
+//! ```yaml
+//! compare:
+//!   source:
+//!     type: prometheus
+//!     url: http://prometheus.internal:9090  # may hold ${VAR}s; user:password@ becomes basic auth
+//!     token_env: PROMETHEUS_TOKEN          # bearer token from this variable; never printed
+//!     headers: { X-Scope-OrgID: payments }  # values may hold ${VAR}s
+//!     timeout: 10s                         # per attempt (default 10s)
+//!     retries: 2
+//!   metrics:
+//!     - { name: latency, query: 'histogram_quantile(0.95, ...{group="{{group}}"}...)' }
+//!     - { name: errors, kind: ratio, errors: '...', total: '...' }
+//! ```
+//!
+//! - `token_env` / `password_env` name variables; an unset one is bad input.
+//! - A header whose name looks secret (`Authorization`, `X-Api-Key`...) or
+//!   whose variable does (`*TOKEN*`, `*KEY*`...) is scrubbed from every
+//!   message.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
-use super::{Fetched, MetricsError, Range, Series};
-use crate::http::{self, Deadline, HttpError, Policy, Request};
-use crate::secret::Secret;
+use super::MetricsError;
+use super::source::{
+    Fetched, MetricKind, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
+};
+use crate::context::Context;
+use crate::duration::HumanDuration;
+use crate::failure::Failure;
+use crate::http::{self, Deadline, HttpError, Policy};
+use crate::input::EnvTemplate as Template;
+use crate::input::{ConfigError, Keys};
+use crate::judge::Kind;
+use crate::secret::{Secret, is_secret_header, redact_url};
 
-pub struct Prometheus {
+/// Per attempt: range queries over a window can take a while.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_RETRIES: u32 = 2;
+/// Prometheus refuses range queries of more points per series than this.
+pub const MAX_POINTS: u128 = 11_000;
+
+/// `type: prometheus`.
+pub struct Prometheus;
+
+impl MetricKind for Prometheus {
+    fn name(&self) -> &'static str {
+        "prometheus"
+    }
+    fn source_keys(&self) -> &'static [&'static str] {
+        &[
+            "name",
+            "url",
+            "token_env",
+            "user",
+            "password_env",
+            "headers",
+            "timeout",
+            "retries",
+        ]
+    }
+    fn metric_keys(&self) -> &'static [&'static str] {
+        &["query", "errors", "total"]
+    }
+    fn time_series(&self) -> Option<TimeSeries> {
+        Some(TimeSeries {
+            max_points: Some((MAX_POINTS, "Prometheus")),
+        })
+    }
+    fn configure(
+        &self,
+        keys: &mut Keys<'_>,
+        ctx: &Context,
+    ) -> Result<Box<dyn MetricSource>, ConfigError> {
+        configure(keys, ctx)
+            .map(|c| Box::new(PrometheusSource(Arc::new(c))) as Box<dyn MetricSource>)
+    }
+}
+
+fn configure(keys: &mut Keys<'_>, ctx: &Context) -> Result<Client, ConfigError> {
+    let url = keys.string("url")?.ok_or_else(|| {
+        keys.here("a `prometheus` source needs `url`, e.g. http://prometheus:9090".into())
+    })?;
+    let (expanded, url_secrets) =
+        fill_env(&url.value, ctx).map_err(|m| keys.error(&url.referenced, "url", m))?;
+    let mut secrets: Vec<Secret> = url_secrets.into_iter().map(Secret::new).collect();
+    let (base, userinfo) = http::split_userinfo(&expanded);
+    http::check_url(&base).map_err(|_| {
+        keys.error(
+            &url.referenced,
+            "url",
+            format!("`{}` is not an http(s) URL", redact_url(&expanded)),
+        )
+    })?;
+    let mut secret_var = |key: &str| -> Result<Option<Secret>, ConfigError> {
+        match keys.string(key)? {
+            Some(var) => ctx
+                .var(&var.value)
+                .map(|v| Some(Secret::new(v)))
+                .ok_or_else(|| {
+                    keys.error(
+                        &var.referenced,
+                        key,
+                        format!("variable `{}` is not set", var.value),
+                    )
+                }),
+            None => Ok(None),
+        }
+    };
+    let bearer = secret_var("token_env")?;
+    let password = secret_var("password_env")?;
+    let user = keys.string("user")?.map(|u| u.value);
+    let basic = match (user, password, userinfo) {
+        (Some(user), Some(pw), _) => Some((user, pw)),
+        (None, Some(_), _) => return Err(keys.here("`password_env` needs `user`".into())),
+        (Some(_), None, _) => {
+            return Err(
+                keys.here("`user` needs `password_env` (the variable holding the password)".into())
+            );
+        }
+        (None, None, Some((user, pw))) => Some((
+            http::percent_decode(&user),
+            Secret::new(http::percent_decode(&pw)),
+        )),
+        (None, None, None) => None,
+    };
+    if bearer.is_some() && basic.is_some() {
+        return Err(keys.here(
+            "give either a bearer token (`token_env`) or basic auth (`user`/`password_env`), not both".into(),
+        ));
+    }
+    let mut headers = Vec::new();
+    if let Some(h) = keys.take::<BTreeMap<String, String>>("headers")? {
+        for (name, value) in &h.value {
+            let field = format!("headers.{name}");
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+                return Err(keys.error(
+                    &h.referenced,
+                    &field,
+                    format!("`{name}` is not a header name"),
+                ));
+            }
+            let (filled, mut found) =
+                fill_env(value, ctx).map_err(|m| keys.error(&h.referenced, &field, m))?;
+            if filled.contains(['\r', '\n']) {
+                return Err(keys.error(
+                    &h.referenced,
+                    &field,
+                    "a header value cannot hold a line break".into(),
+                ));
+            }
+            if is_secret_header(name) {
+                found.push(filled.clone());
+            }
+            secrets.extend(found.into_iter().map(Secret::new));
+            headers.push((name.clone(), filled));
+        }
+    }
+    let policy = Policy {
+        timeout: keys
+            .take::<HumanDuration>("timeout")?
+            .map_or(DEFAULT_TIMEOUT, |t| t.value.get()),
+        retries: keys
+            .take::<u32>("retries")?
+            .map_or(DEFAULT_RETRIES, |r| r.value)
+            .min(10),
+        ..Policy::default()
+    };
+    // Basic auth as it travels (`Basic dXNlcjpwYXNz`), in case a server
+    // echoes the header.
+    if let Some((user, password)) = &basic {
+        secrets.push(password.clone());
+        secrets.push(Secret::new(http::base64(
+            format!("{user}:{}", password.expose()).as_bytes(),
+        )));
+    }
+    secrets.extend(bearer.iter().cloned());
+    Ok(Client {
+        name: keys
+            .string("name")?
+            .map_or_else(|| "prometheus".into(), |n| n.value),
+        url: base.trim_end_matches('/').to_string(),
+        bearer,
+        basic,
+        headers,
+        policy,
+        secrets,
+    })
+}
+
+/// Fills `${VAR}`s from the environment; also returns the values of
+/// secret-looking variables (`*TOKEN*`, `*PASSWORD*`...).
+fn fill_env(raw: &str, ctx: &Context) -> Result<(String, Vec<String>), String> {
+    let e = Template::parse(raw)?.expand(ctx)?;
+    Ok((e.text, e.secrets))
+}
+
+/// A Prometheus server, shared by every query of a run.
+pub struct Client {
     pub name: String,
     /// Base URL, e.g. `http://prometheus:9090` (no trailing `/api/v1`).
     pub url: String,
@@ -25,6 +218,95 @@ pub struct Prometheus {
     pub basic: Option<(String, Secret)>,
     pub headers: Vec<(String, String)>,
     pub policy: Policy,
+    /// Every secret, in every form it travels in.
+    pub secrets: Vec<Secret>,
+}
+
+struct PrometheusSource(Arc<Client>);
+
+impl MetricSource for PrometheusSource {
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+    fn url(&self) -> Option<String> {
+        Some(redact_url(&self.0.url))
+    }
+    fn secrets(&self) -> Vec<Secret> {
+        self.0.secrets.clone()
+    }
+    fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
+        let range = side
+            .range
+            .ok_or_else(|| keys.here("internal: a time-series side without a range".into()))?;
+        match side.kind {
+            Kind::Continuous => {
+                if let Some(k) = ["errors", "total"].into_iter().find(|k| keys.has(k)) {
+                    return Err(keys.here(format!(
+                        "`{k}` belongs to `kind: ratio` metrics; a continuous metric takes `query`"
+                    )));
+                }
+                if !keys.has("query") {
+                    return Err(keys.here("a continuous metric needs `query` (PromQL; or `kind: ratio` with `errors` and `total`)".into()));
+                }
+            }
+            Kind::Ratio => {
+                if keys.has("query") {
+                    return Err(keys.here(
+                        "a ratio metric takes `errors` and `total` instead of `query`".into(),
+                    ));
+                }
+                if !(keys.has("errors") && keys.has("total")) {
+                    return Err(keys.here("a ratio metric needs both `errors` and `total` (PromQL counting errors and requests)".into()));
+                }
+            }
+        }
+        let mut query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
+            let t: Spanned<String> = keys
+                .string(key)?
+                .ok_or_else(|| keys.here(format!("needs `{key}`")))?;
+            if t.value.trim().is_empty() {
+                return Err(keys.here(format!("`{key}` is empty")));
+            }
+            Ok(Box::new(PromQuery {
+                client: Arc::clone(&self.0),
+                promql: (side.fill)(&t, key)?,
+                range,
+            }))
+        };
+        Ok(match side.kind {
+            Kind::Continuous => Request::Values(query("query")?),
+            Kind::Ratio => Request::Counts {
+                errors: query("errors")?,
+                total: query("total")?,
+            },
+        })
+    }
+}
+
+/// One range query.
+#[derive(Debug)]
+pub struct PromQuery {
+    client: Arc<Client>,
+    promql: String,
+    range: Range,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Query for PromQuery {
+    fn describe(&self) -> String {
+        self.promql.clone()
+    }
+
+    fn fetch(&self, deadline: Deadline) -> Result<Fetched, MetricsError> {
+        self.client.query(&self.promql, &self.range, deadline)
+    }
 }
 
 #[derive(Deserialize)]
@@ -54,19 +336,7 @@ struct RawSeries {
     values: Vec<(f64, String)>,
 }
 
-impl Prometheus {
-    fn err_unreachable(&self, e: &HttpError, attempts: u32) -> MetricsError {
-        MetricsError::Unreachable {
-            source_name: self.name.clone(),
-            cause: format!(
-                "{e} ({attempts} attempt{})",
-                if attempts == 1 { "" } else { "s" }
-            ),
-        }
-    }
-}
-
-impl Prometheus {
+impl Client {
     /// The range query of `query` over `range`.
     pub fn query(
         &self,
@@ -82,42 +352,39 @@ impl Prometheus {
             range.end.timestamp(),
             range.step.as_secs_f64().max(0.001),
         );
-        let mut req = Request::new("GET", &url);
+        let mut req = http::Request::new("GET", &url);
         req.headers = self.headers.clone();
         req.bearer = self.bearer.as_ref();
         req.basic = self.basic.as_ref().map(|(u, p)| (u.as_str(), p));
+        let named = |failure| MetricsError {
+            source_name: self.name.clone(),
+            failure,
+        };
         // 4xx/5xx bodies still carry Prometheus's error JSON: read them.
         let resp = match http::send(&req, self.policy, deadline) {
             Ok(r) => r,
             Err((HttpError::Status { status, body }, attempts)) if status >= 500 => {
                 return match parse(&body) {
-                    Err(e @ MetricsError::Query { .. }) => Err(self.named(e)),
-                    _ => Err(self.err_unreachable(&HttpError::Status { status, body }, attempts)),
+                    Err(f @ Failure::Rejected { .. }) => Err(named(f)),
+                    _ => Err(named(Failure::Http {
+                        error: HttpError::Status { status, body },
+                        attempts,
+                    })),
                 };
             }
-            Err((e, attempts)) => return Err(self.err_unreachable(&e, attempts)),
+            Err((error, attempts)) => return Err(named(Failure::Http { error, attempts })),
         };
-        parse(&resp.body).map_err(|e| self.named(e))
-    }
-}
-
-impl Prometheus {
-    fn named(&self, mut e: MetricsError) -> MetricsError {
-        match &mut e {
-            MetricsError::Query { source_name, .. }
-            | MetricsError::BadResponse { source_name, .. }
-            | MetricsError::Unreachable { source_name, .. } => source_name.clone_from(&self.name),
+        let mut fetched = parse(&resp.body).map_err(named)?;
+        for w in &mut fetched.warnings {
+            *w = format!("{} warned: {w}", self.name);
         }
-        e
+        Ok(fetched)
     }
 }
 
-/// Parses a `query_range` answer. Source names are filled in by the caller.
-pub fn parse(body: &str) -> Result<Fetched, MetricsError> {
-    let bad = |cause: String| MetricsError::BadResponse {
-        source_name: String::new(),
-        cause,
-    };
+/// Parses a `query_range` answer.
+pub fn parse(body: &str) -> Result<Fetched, Failure> {
+    let bad = Failure::BadAnswer;
     let env: Envelope = serde_json::from_str(body).map_err(|e| {
         bad(format!(
             "not a Prometheus API response ({e}): {}",
@@ -125,9 +392,8 @@ pub fn parse(body: &str) -> Result<Fetched, MetricsError> {
         ))
     })?;
     if env.status != "success" {
-        return Err(MetricsError::Query {
-            source_name: String::new(),
-            error_type: env.error_type.unwrap_or_else(|| "error".into()),
+        return Err(Failure::Rejected {
+            kind: env.error_type.unwrap_or_else(|| "error".into()),
             message: env.error.unwrap_or_else(|| "no error message".into()),
         });
     }
@@ -142,15 +408,18 @@ pub fn parse(body: &str) -> Result<Fetched, MetricsError> {
     }
     let mut series = Vec::with_capacity(data.result.len());
     for raw in data.result {
-        let mut points = Vec::with_capacity(raw.values.len());
+        let mut times = Vec::with_capacity(raw.values.len());
+        let mut values = Vec::with_capacity(raw.values.len());
         for (t, v) in raw.values {
             let value = parse_value(&v)
                 .ok_or_else(|| bad(format!("sample value `{v}` is not a number")))?;
-            points.push((t, value));
+            times.push(t);
+            values.push(value);
         }
         series.push(Series {
             labels: raw.metric,
-            points,
+            times,
+            values,
         });
     }
     Ok(Fetched {
@@ -179,7 +448,7 @@ mod tests {
             {"metric":{"group":"blue"},"values":[[1767225600,"0.1"],[1767225615,"NaN"],[1767225630,"+Inf"],[1767225645,"-Inf"]]}]}}"#;
         let f = parse(body).unwrap();
         assert_eq!(f.warnings, vec!["partial response"]);
-        let v: Vec<f64> = f.series[0].points.iter().map(|p| p.1).collect();
+        let v = &f.series[0].values;
         assert_eq!(v[0], 0.1);
         assert!(v[1].is_nan());
         assert_eq!((v[2], v[3]), (f64::INFINITY, f64::NEG_INFINITY));
@@ -191,7 +460,7 @@ mod tests {
         let body = r#"{"status":"error","errorType":"bad_data","error":"1:5: parse error: unexpected end of input"}"#;
         assert_eq!(
             parse(body).unwrap_err().to_string(),
-            " rejected the query: bad_data: 1:5: parse error: unexpected end of input"
+            "bad_data: 1:5: parse error: unexpected end of input"
         );
     }
 

@@ -10,6 +10,28 @@
 
 use serde::Serialize;
 
+use super::{Report, Style};
+use crate::result::RunResult;
+
+pub struct Json;
+
+impl Report for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+
+    fn render(&self, run: &RunResult, _: &Style) -> Option<String> {
+        let (command, code) = (run.command(), run.exit_code());
+        Some(match run {
+            RunResult::Gate(r) | RunResult::Status(r) => render(command, code, r),
+            RunResult::Lock(r) | RunResult::Unlock(r) => render(command, code, r),
+            RunResult::Checks(r) => render(command, code, r),
+            RunResult::Compare(r) => render(command, code, r),
+            RunResult::Verify(r) => render(command, code, r),
+        })
+    }
+}
+
 #[derive(Serialize)]
 struct Envelope<'a, T: Serialize> {
     command: &'a str,

@@ -1,16 +1,68 @@
-//! Reports read results and never recompute them: `text` for people (the
-//! `✔`/`✖` lines of Bitbucket pipes), `json` for machines. Each format is
-//! its own file.
+//! Reports read a run's result and never recompute it. Each kind is one
+//! file (or folder) behind [`Report`], listed once in [`REPORTS`]:
+//!
+//! | kind | what | where |
+//! |---|---|---|
+//! | `text` | the `✔`/`✖` lines of Bitbucket pipes, for people | stdout by default (`--format text`) |
+//! | `json` | one stable document, for machines | `--format json`, or a file |
+//! | `junit` | JUnit XML for Bitbucket's Tests tab and Bamboo (checks, compare, verify) | `--junit PATH`, `--report junit=PATH`, or `test-results/` in a pipeline |
+//!
+//! One report goes to stdout (`--format`); any number go to files
+//! (`--report KIND=PATH`, repeatable). A file that cannot be written is a
+//! warning: the verdict, and so the exit code, stands.
+//!
+//! Adding a kind: a file here implementing [`Report`], and its line in
+//! [`REPORTS`].
 
-pub mod checks;
-pub mod compare_junit;
-pub mod compare_text;
 pub mod json;
 pub mod junit;
 pub mod text;
-pub mod verify_text;
+
+use std::path::Path;
 
 use crate::outcome::Outcome;
+use crate::result::RunResult;
+
+/// A kind of report.
+pub trait Report: Sync {
+    /// Its name in `--format NAME` and `--report NAME=PATH`.
+    fn name(&self) -> &'static str;
+    /// The report of `run`, or `None` when this kind has nothing to say
+    /// about this command (JUnit has no test cases for `gate`).
+    fn render(&self, run: &RunResult, style: &Style) -> Option<String>;
+}
+
+/// Every kind of report.
+pub static REPORTS: &[&dyn Report] = &[&text::Text, &json::Json, &junit::Junit];
+
+/// The kind named `name`.
+pub fn kind(name: &str) -> Option<&'static dyn Report> {
+    REPORTS.iter().copied().find(|r| r.name() == name)
+}
+
+/// The kinds' names, for messages (`text, json, junit`).
+pub fn names() -> String {
+    REPORTS
+        .iter()
+        .map(|r| r.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How reports look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    /// Colour in text (never in files).
+    pub color: bool,
+    /// Only the verdict line in text.
+    pub quiet: bool,
+}
+
+impl Style {
+    pub fn painter(&self) -> Painter {
+        Painter { color: self.color }
+    }
+}
 
 /// Prints a report on stdout. A closed stdout (`| head`) is not worth a
 /// panic: the exit code still carries the verdict.
@@ -20,18 +72,41 @@ pub fn emit(text: &str) {
     let _ = writeln!(out, "{text}").and_then(|()| out.flush());
 }
 
-/// Writes a JUnit report. A report that cannot be written is a warning on
-/// stderr: the verdict, and so the exit code, stands.
-pub fn write_junit(path: &std::path::Path, suites: &[junit::Suite], painter: Painter) {
-    match junit::write(path, suites) {
-        Ok(()) => log::debug!("JUnit report written to {}", path.display()),
-        Err(e) => eprintln!(
-            "{}",
-            painter.line(
-                Mark::Warn,
-                &format!("could not write the JUnit report {}: {e}", path.display())
-            )
-        ),
+/// Prints a line on stderr; a closed stderr is not worth a panic either.
+pub fn emit_err(text: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}").and_then(|()| err.flush());
+}
+
+/// Writes a report file, creating its folder. A report that cannot be
+/// written is a warning on stderr: the verdict, and so the exit code,
+/// stands.
+pub fn write_file(path: &Path, kind: &str, text: &str, painter: Painter) {
+    let result = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(path, text));
+    match result {
+        Ok(()) => log::debug!("{kind} report written to {}", path.display()),
+        Err(e) => emit_err(&painter.line(
+            Mark::Warn,
+            &format!(
+                "could not write the {} report {}: {e}",
+                label(kind),
+                path.display()
+            ),
+        )),
+    }
+}
+
+/// `JUnit` for `junit`, the name otherwise.
+fn label(kind: &str) -> String {
+    match kind {
+        "junit" => "JUnit".into(),
+        "json" => "JSON".into(),
+        other => other.to_string(),
     }
 }
 
@@ -94,5 +169,13 @@ mod tests {
             "\x1b[32m✔ fine\x1b[0m"
         );
         assert_eq!(Painter { color: false }.line(Mark::Fail, "bad"), "✖ bad");
+    }
+
+    #[test]
+    fn kinds_have_unique_names() {
+        let mut names: Vec<&str> = REPORTS.iter().map(|r| r.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), REPORTS.len());
     }
 }

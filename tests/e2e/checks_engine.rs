@@ -33,7 +33,7 @@ fn run_env(yaml: &str, opts: &RunOptions, env: &[(&str, &str)]) -> CheckRun {
     let doc: Doc = serde_saphyr::from_str(yaml).unwrap_or_else(|e| panic!("{e}"));
     let ctx = ctx(env);
     let checks = checks::prepare(&doc.checks, &ctx).unwrap();
-    checks::run(&checks, opts, &ctx)
+    checks::run(&checks, opts)
 }
 
 fn run(yaml: &str, opts: &RunOptions) -> CheckRun {
@@ -538,7 +538,7 @@ fn the_quick_check_from_flags_works() {
     let spec = CheckSpec::quick(&server.url("/health"), Some("200"), &["OK".to_string()]).unwrap();
     let ctx = ctx(&[]);
     let checks = checks::prepare(&[spec], &ctx).unwrap();
-    let run = checks::run(&checks, &RunOptions::default(), &ctx);
+    let run = checks::run(&checks, &RunOptions::default());
     assert_eq!(run.outcome, Outcome::Go);
     assert_eq!(run.results[0].name, server.url("/health"));
     assert_eq!(run.results[0].asserts.len(), 2);

@@ -31,7 +31,7 @@ fn metric_error(metrics: &str) -> String {
 fn unknown_key_in_a_metric() {
     assert_eq!(
         metric_error("    - name: latency\n      qurey: x\n"),
-        "✖ error: greenlight.yml:7:7: unknown field `qurey`, expected one of name, kind, query, errors, total, direction, tolerance, bound, unit, critical, must_have_data, weight, min_samples, combine, file, baseline_file, canary_file, column, pointer, format"
+        "✖ error: greenlight.yml:7:7: unknown field `qurey`, expected one of name, kind, direction, tolerance, bound, unit, critical, must_have_data, weight, min_samples, combine, query, errors, total, file, baseline_file, canary_file, column, pointer, format"
     );
 }
 

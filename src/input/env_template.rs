@@ -12,9 +12,8 @@
 //! https://${TARGET_HOST:-localhost}:${PORT}/health  →  https://10.0.3.17:8443/health
 //! ```
 
-use crate::Context;
-
-use super::redact::is_secret_variable;
+use crate::context::Context;
+use crate::secret::is_secret_variable;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {

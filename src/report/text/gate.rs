@@ -9,10 +9,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Mark, Painter, outcome_word};
 use crate::duration;
 use crate::gate::GateResult;
-use crate::lock::{LockState, SourceReport};
+use crate::lock::{LockReading, LockState};
+use crate::report::{Mark, Painter, outcome_word};
 use crate::window::{HORIZON_DAYS, Rule, Transition};
 
 /// The gate's lines. `verdict_prefix` is `""` for `gate` and
@@ -91,7 +91,7 @@ pub fn when(t: &Transition, now: DateTime<Utc>) -> String {
     format!("{} ({utc}), in {delta}", t.local)
 }
 
-fn lock_line(s: &SourceReport, p: Painter) -> String {
+fn lock_line(s: &LockReading, p: Painter) -> String {
     let (mark, text) = match &s.state {
         LockState::Unlocked => (Mark::Ok, "unlocked".to_string()),
         LockState::Locked(i) => {
@@ -114,7 +114,7 @@ fn lock_line(s: &SourceReport, p: Painter) -> String {
             )
         }
         LockState::Expired(i) => (Mark::Warn, format!("expired lock ignored: {}", i.reason)),
-        LockState::Unavailable { cause } => (Mark::Warn, format!("unavailable: {cause}")),
+        LockState::Unavailable { cause, .. } => (Mark::Warn, format!("unavailable: {cause}")),
     };
     p.line(mark, &format!("Lock {}: {text}", s.source))
 }

@@ -1,4 +1,5 @@
-//! Reports of a checks run: the readable summary and the JUnit suites.
+//! A checks run for people: a line per check, the failed asserts under it,
+//! and the verdict.
 //!
 //! ```text
 //! ✔ health: GET https://shop.example.com/health → 200 in 45ms
@@ -7,16 +8,9 @@
 //! ⚠ api: timed out: no answer within 10s (2 attempts)
 //! ✖ NO-GO: 1 of 3 checks failed (home); 1 did not answer (api)
 //! ```
-//!
-//! JUnit: one test case per assert (classname `checks.<check>`); a check
-//! that could not be evaluated (unreachable, timed out) is one `<error>`
-//! case named `reachable`.
 
-use std::time::Duration;
-
-use super::junit::{Case, CaseResult, Suite};
-use super::{Mark, Painter, outcome_word};
 use crate::checks::{CheckOutcome, CheckResult, CheckRun};
+use crate::report::{Mark, Painter, outcome_word};
 
 pub fn text(run: &CheckRun, p: Painter, quiet: bool) -> String {
     let mut lines = Vec::new();
@@ -120,63 +114,5 @@ fn summary(run: &CheckRun) -> String {
         format!("all {} checks passed in {}ms", t.checks, run.duration_ms)
     } else {
         parts.join("; ")
-    }
-}
-
-pub fn junit(run: &CheckRun) -> Vec<Suite> {
-    vec![suite(run)]
-}
-
-/// The checks as one JUnit suite (also used by `verify`).
-pub fn suite(run: &CheckRun) -> Suite {
-    let mut cases = Vec::new();
-    for r in &run.results {
-        let classname = format!("checks.{}", r.name);
-        let time = Duration::from_millis(r.latency_ms.unwrap_or(r.duration_ms));
-        if matches!(r.outcome, CheckOutcome::Error | CheckOutcome::TimedOut) {
-            cases.push(Case {
-                classname: classname.clone(),
-                name: "reachable".into(),
-                time,
-                result: CaseResult::Error {
-                    message: r
-                        .error
-                        .clone()
-                        .unwrap_or_else(|| "could not be evaluated".into()),
-                    detail: format!("{} {} ({} attempts)", r.method, r.url, r.attempts),
-                },
-            });
-            continue;
-        }
-        for a in &r.asserts {
-            let result = if a.passed {
-                CaseResult::Passed
-            } else {
-                CaseResult::Failure {
-                    message: format!("expected {}, got {}", a.expected, a.actual),
-                    detail: format!(
-                        "{} {}\nexpected: {}\nactual: {}{}",
-                        r.method,
-                        r.url,
-                        a.expected,
-                        a.actual,
-                        a.note
-                            .as_deref()
-                            .map(|n| format!("\nnote: {n}"))
-                            .unwrap_or_default()
-                    ),
-                }
-            };
-            cases.push(Case {
-                classname: classname.clone(),
-                name: a.description.clone(),
-                time,
-                result,
-            });
-        }
-    }
-    Suite {
-        name: "greenlight checks".into(),
-        cases,
     }
 }

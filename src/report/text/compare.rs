@@ -13,11 +13,11 @@
 //! has too little data (`[no data]`) gets a `⚠`, or a `✖` when it must
 //! have data.
 
-use super::{Mark, Painter, outcome_word};
 use crate::compare::CompareResult;
 use crate::compare::result::BaselineKind;
 use crate::compare::sides::show;
 use crate::judge::{Classification, Comparison, MetricResult};
+use crate::report::{Mark, Painter, outcome_word};
 
 /// Every line, the verdict last; only the verdict when `quiet`.
 pub fn compare(r: &CompareResult, p: Painter, quiet: bool) -> String {

@@ -15,7 +15,8 @@
 //! ```
 
 use super::checks::check_lines;
-use super::{Painter, compare_text, outcome_word};
+use super::compare as compare_text;
+use crate::report::{Painter, outcome_word};
 use crate::verify::VerifyResult;
 
 pub fn verify(r: &VerifyResult, p: Painter, quiet: bool) -> String {

@@ -137,37 +137,6 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Where a command's JUnit report goes: `--junit` (relative to the working
-/// directory); else, in a pipeline, `test-results/greenlight-<command>.xml`
-/// under Bitbucket's clone dir (its Tests tab scans `test-results/`) or
-/// Bamboo's working directory (for a JUnit Parser task on
-/// `**/test-results/*.xml`); else none.
-pub fn path_for(
-    flag: Option<&str>,
-    command: &str,
-    ctx: &crate::Context,
-) -> Option<std::path::PathBuf> {
-    if let Some(p) = crate::config::settings::pick("junit", flag, ctx) {
-        return Some(ctx.cwd.join(p.value));
-    }
-    ["BITBUCKET_CLONE_DIR", "bamboo_build_working_directory"]
-        .into_iter()
-        .find_map(|v| ctx.var(v))
-        .map(|dir| {
-            std::path::Path::new(dir)
-                .join("test-results")
-                .join(format!("greenlight-{command}.xml"))
-        })
-}
-
-/// Writes the report, creating the folder; the path is shown in errors.
-pub fn write(path: &std::path::Path, suites: &[Suite]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(path, render(suites))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

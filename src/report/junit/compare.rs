@@ -27,7 +27,7 @@
 
 use std::time::Duration;
 
-use super::junit::{Case, CaseResult, Suite};
+use super::xml::{Case, CaseResult, Suite};
 use crate::compare::CompareResult;
 use crate::judge::Classification;
 
@@ -79,7 +79,8 @@ mod tests {
 
     #[test]
     fn a_case_per_metric() {
-        let xml = super::super::junit::render(&[compare_suite(&crate::compare::result::sample())]);
+        let xml =
+            crate::report::junit::xml::render(&[compare_suite(&crate::compare::result::sample())]);
         assert_eq!(
             xml,
             r#"<?xml version="1.0" encoding="UTF-8"?>

@@ -1,0 +1,107 @@
+//! Stage two of `gate` and `status`: the schedule (windows and freezes,
+//! each in its time zone) and the lock sources.
+
+use serde_saphyr::Spanned;
+
+use super::Loaded;
+use super::file::WindowEntry;
+use crate::cli::GateArgs;
+use crate::context::Context;
+use crate::gate::GateConfig;
+use crate::input::{ConfigError, Sourced, pick, split_list};
+use crate::window::{Freeze, Schedule, Tz, WeeklyWindow, parse_timezone};
+
+pub fn resolve(
+    args: &GateArgs,
+    file: Option<&Loaded>,
+    ctx: &Context,
+) -> Result<GateConfig, ConfigError> {
+    let default_tz = match pick("timezone", args.timezone.as_deref(), ctx) {
+        Some(s) => Some(parse_timezone(&s.value).map_err(|e| s.invalid(e.to_string()))?),
+        None => file.and_then(|f| f.file.timezone).map(|t| t.0),
+    };
+
+    let mut schedule = Schedule::default();
+    let cli_windows: Vec<Sourced> = split_list("window", &args.window, ctx);
+    if let Some(first) = cli_windows.first() {
+        let tz = default_tz.ok_or_else(|| {
+            first.invalid(format!(
+                "window `{}` has no time zone: add --timezone (or GREENLIGHT_TIMEZONE), e.g. Europe/London or UTC",
+                first.value
+            ))
+        })?;
+        for w in &cli_windows {
+            schedule
+                .windows
+                .push(WeeklyWindow::parse(&w.value, tz).map_err(|e| w.invalid(e.to_string()))?);
+        }
+    } else if let Some(f) = file {
+        for (i, entry) in f.file.windows.iter().enumerate() {
+            schedule
+                .windows
+                .push(window_from_file(f, i, entry, default_tz)?);
+        }
+    }
+    if let Some(f) = file {
+        for (i, entry) in f.file.freezes.iter().enumerate() {
+            let e = &entry.value;
+            let at = |msg: String| {
+                f.text
+                    .error_at(&entry.referenced, format!("freezes[{i}]"), msg)
+            };
+            let tz = e.timezone.map(|t| t.0).or(default_tz).ok_or_else(|| {
+                at("no time zone: add `timezone:` to the freeze or at the top of the file".into())
+            })?;
+            let freeze = match (&e.yearly, &e.from, &e.to) {
+                (Some(y), None, None) => Freeze::yearly(&y.from, &y.to, tz, e.reason.clone()),
+                (None, Some(from), Some(to)) => Freeze::one_off(from, to, tz, e.reason.clone()),
+                (Some(_), _, _) => {
+                    return Err(at("use either `yearly` or `from`/`to`, not both".into()));
+                }
+                _ => return Err(at("needs `from` and `to` (dates or date-times) or `yearly: {from: MM-DD, to: MM-DD}`".into())),
+            }
+            .map_err(|err| at(err.to_string()))?;
+            schedule.freezes.push(freeze.named(e.name.clone()));
+        }
+    }
+
+    let sources = super::locks::sources(&args.sources, file, ctx)?;
+    // With a config file, an empty schedule is a choice (`windows: []`:
+    // always open); without one, nothing to evaluate is a usage mistake.
+    if file.is_none() && schedule.is_empty() && sources.is_empty() {
+        return Err(ConfigError::Usage(
+            "nothing to evaluate: give a window (--window and --timezone, or `windows:` in greenlight.yml) or a lock source (--lock-env, --lock-file, --lock-url)".into(),
+        ));
+    }
+    let on_error = match pick("on-error", args.on_error.as_deref(), ctx) {
+        Some(s) => s.value.parse().map_err(|e: String| s.invalid(e))?,
+        None => file.and_then(|f| f.file.locks.on_error).unwrap_or_default(),
+    };
+    Ok(GateConfig {
+        schedule,
+        sources,
+        on_error,
+    })
+}
+
+fn window_from_file(
+    f: &Loaded,
+    i: usize,
+    entry: &Spanned<WindowEntry>,
+    default_tz: Option<Tz>,
+) -> Result<WeeklyWindow, ConfigError> {
+    let e = &entry.value;
+    let at = |msg: String| {
+        f.text
+            .error_at(&entry.referenced, format!("windows[{i}]"), msg)
+    };
+    let tz = e.timezone.map(|t| t.0).or(default_tz).ok_or_else(|| {
+        at(format!(
+            "window `{}` has no time zone: add `timezone:` at the top of the file or to the window (e.g. Europe/London, or UTC)",
+            e.when
+        ))
+    })?;
+    WeeklyWindow::parse(&e.when, tz)
+        .map(|w| w.named(e.name.clone()))
+        .map_err(|err| at(err.to_string()))
+}

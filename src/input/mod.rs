@@ -1,0 +1,30 @@
+//! Raw input and where it came from: the lowest layer of configuration,
+//! shared by every module that validates something a user wrote.
+//!
+//! - [`Sourced`] and [`pick`]: a value from a flag, a `GREENLIGHT_*`
+//!   variable or Bamboo's `bamboo_greenlight_*`, with the name the user
+//!   wrote, so that an error says `invalid --deadline: ...`.
+//! - [`ConfigText`]: a config file's text, to point at file:line:column.
+//! - [`EnvTemplate`]: `${VAR}` in URLs, headers and other values, filled
+//!   from the environment, knowing which values are secrets.
+//! - [`Keys`]: the keys of one YAML map that a plugin (a metric source, a
+//!   lock source) reads for itself, each with its location.
+//! - [`ConfigError`]: bad input (exit 2), rendered by [`Located`] with the
+//!   offending line and a caret.
+//!
+//! Nothing here knows about windows, locks or metrics: [`crate::config`]
+//! and the domain modules build on it, never the other way round.
+
+mod env_template;
+mod error;
+mod keys;
+mod located;
+mod origin;
+mod text;
+
+pub use env_template::{Expanded, Template as EnvTemplate, valid_name};
+pub use error::ConfigError;
+pub use keys::{Keys, RawKeys, visit_map};
+pub use located::Located;
+pub use origin::{Sourced, pick, pick_bool, split_list};
+pub use text::ConfigText;

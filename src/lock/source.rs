@@ -1,0 +1,118 @@
+//! The lock-source plugin interface. A kind of source ([`LockKind`]) is
+//! listed once in [`super::KINDS`]; it reads its own keys from a
+//! `locks.sources` entry and builds a [`LockSource`], which can always be
+//! read and may offer more:
+//!
+//! | capability | trait | used by |
+//! |---|---|---|
+//! | read | [`LockSource::read`] | `gate`, `status` |
+//! | write | [`LockWriter`] | `lock`, `unlock` |
+//! | lease | [`LeaseStore`] | `gate --lease`, `release` (a shared store such as etcd) |
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::{LockError, LockRecord, LockState};
+use crate::context::Context;
+use crate::http::{Deadline, Policy};
+use crate::input::{ConfigError, Keys};
+
+/// A kind of lock source, as named by `type:` in `locks.sources`.
+pub trait LockKind: Sync {
+    /// The `type:` value, e.g. `http`.
+    fn name(&self) -> &'static str;
+    /// The keys this kind takes besides `type` and `name`.
+    fn keys(&self) -> &'static [&'static str];
+    /// Stage two: take this kind's keys and build the source. Keys left
+    /// untaken are refused by the caller.
+    fn configure(&self, setup: &mut Setup<'_>) -> Result<Box<dyn LockSource>, ConfigError>;
+}
+
+/// What a kind is configured from.
+pub struct Setup<'a> {
+    /// `name:` when given.
+    pub name: Option<String>,
+    pub keys: Keys<'a>,
+    /// Secrets are read from here, once.
+    pub ctx: &'a Context,
+    /// `locks.timeout` and `locks.retries`.
+    pub policy: Policy,
+}
+
+impl Setup<'_> {
+    /// The given name, else `kind:detail` (`file:.greenlight/lock.json`).
+    pub fn name_or(&self, kind: &str, detail: &str) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| super::default_name(kind, detail))
+    }
+}
+
+/// A configured source that can say "locked".
+pub trait LockSource: Send + Sync {
+    fn name(&self) -> &str;
+    fn kind(&self) -> &'static str;
+    /// Reads the state, within the deadline. Never fails: a problem is
+    /// [`LockState::Unavailable`] with its cause.
+    fn read(&self, deadline: Deadline) -> Reading;
+    /// Sources that `lock` and `unlock` can write.
+    fn writer(&self) -> Option<&dyn LockWriter> {
+        None
+    }
+    /// Sources that can grant deploy leases.
+    fn leases(&self) -> Option<&dyn LeaseStore> {
+        None
+    }
+}
+
+/// A state and how many attempts it took to learn it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub state: LockState,
+    pub attempts: u32,
+}
+
+impl Reading {
+    pub fn once(state: LockState) -> Reading {
+        Reading { state, attempts: 1 }
+    }
+}
+
+/// The write capability: set and lift a lock. Each returns one line
+/// saying what was done (`wrote .greenlight/lock.json`).
+pub trait LockWriter {
+    fn lock(&self, record: &LockRecord, deadline: Deadline) -> Result<String, LockError>;
+    fn unlock(&self, deadline: Deadline) -> Result<String, LockError>;
+}
+
+/// A lease to ask for: at most `slots` holders of `name` at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeaseRequest {
+    pub name: String,
+    pub holder: String,
+    pub ttl: Duration,
+    pub slots: u32,
+}
+
+/// A lease held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lease {
+    pub name: String,
+    pub holder: String,
+    pub since: DateTime<Utc>,
+    pub expires: DateTime<Utc>,
+}
+
+/// The lease capability: take a slot of a named lease atomically, or free
+/// it. A holder that dies loses its slot when the time to live runs out.
+pub trait LeaseStore {
+    /// `Ok(Ok(lease))` when granted, `Ok(Err(holders))` when every slot
+    /// is held (by these).
+    fn take(
+        &self,
+        request: &LeaseRequest,
+        deadline: Deadline,
+    ) -> Result<Result<Lease, Vec<Lease>>, LockError>;
+    fn release(&self, name: &str, holder: &str, deadline: Deadline) -> Result<String, LockError>;
+}

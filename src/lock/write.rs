@@ -1,0 +1,86 @@
+//! `lock` and `unlock` as data: what each writable source did.
+
+use serde::Serialize;
+
+use super::source::LockSource;
+use super::{LockError, LockRecord};
+use crate::failure::FailureKind;
+use crate::http::Deadline;
+
+/// What is written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    Lock(LockRecord),
+    Unlock,
+}
+
+/// One source's answer to a write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub source: String,
+    /// One line saying what was done, or why not.
+    pub result: Result<String, LockError>,
+}
+
+impl Serialize for Written {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            source: &'a str,
+            ok: bool,
+            message: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            error_kind: Option<FailureKind>,
+        }
+        let (ok, message, error_kind) = match &self.result {
+            Ok(m) => (true, m.clone(), None),
+            Err(e) => (false, e.to_string(), Some(e.kind())),
+        };
+        Row {
+            source: &self.source,
+            ok,
+            message,
+            error_kind,
+        }
+        .serialize(s)
+    }
+}
+
+/// The result of `lock` or `unlock`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LockRun {
+    #[serde(skip)]
+    pub write: Write,
+    pub results: Vec<Written>,
+}
+
+impl LockRun {
+    /// The worst of the sources: 0 when every write was done.
+    pub fn code(&self) -> u8 {
+        self.results
+            .iter()
+            .map(|w| w.result.as_ref().map_or_else(LockError::code, |_| 0))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// Writes to every source, one after the other (each bounded by the
+/// deadline). Sources without the write capability are skipped.
+pub fn write_all(sources: &[Box<dyn LockSource>], write: Write, deadline: Deadline) -> LockRun {
+    let results = sources
+        .iter()
+        .filter_map(|s| {
+            let w = s.writer()?;
+            let result = match &write {
+                Write::Lock(record) => w.lock(record, deadline),
+                Write::Unlock => w.unlock(deadline),
+            };
+            Some(Written {
+                source: s.name().to_string(),
+                result,
+            })
+        })
+        .collect();
+    LockRun { write, results }
+}

@@ -1,0 +1,159 @@
+//! The metric-source plugin interface. A kind of source ([`MetricKind`])
+//! is listed once in [`super::KINDS`]; from `compare.source` it builds a
+//! [`MetricSource`], which turns each metric's own keys into the
+//! [`Query`]s of one side ([`MetricSource::plan`]); a query fetches
+//! [`Fetched`] series within the run's deadline.
+//!
+//! What the comparison does with the series (combine them, count, judge)
+//! is not a source's business; what it asks for, how, and which keys it
+//! takes, is.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde_saphyr::Spanned;
+
+use super::MetricsError;
+use crate::context::Context;
+use crate::http::Deadline;
+use crate::input::{ConfigError, Keys};
+use crate::judge::Kind;
+use crate::secret::Secret;
+
+/// A kind of metric source, as named by `compare.source.type`.
+pub trait MetricKind: Sync {
+    /// The `type:` value, e.g. `prometheus`.
+    fn name(&self) -> &'static str;
+    /// The keys `compare.source` takes besides `type`.
+    fn source_keys(&self) -> &'static [&'static str];
+    /// The keys a metric takes for this source, besides the comparison's
+    /// own (`name`, `kind`, `tolerance`...).
+    fn metric_keys(&self) -> &'static [&'static str];
+    /// `Some` for sources of time series over a window (`window`, `step`,
+    /// `offset` and `combine` apply); `None` when every value is a sample.
+    fn time_series(&self) -> Option<TimeSeries>;
+    /// Stage two of `compare.source`: take this kind's keys and build the
+    /// source (secrets are read from `ctx` here, once). Keys left untaken
+    /// are refused by the caller.
+    fn configure(
+        &self,
+        keys: &mut Keys<'_>,
+        ctx: &Context,
+    ) -> Result<Box<dyn MetricSource>, ConfigError>;
+}
+
+/// What a time-series backend allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeSeries {
+    /// The most points per series one query may ask for, and whose limit
+    /// it is (`Prometheus`).
+    pub max_points: Option<(u128, &'static str)>,
+}
+
+/// A configured source.
+pub trait MetricSource: Send + Sync {
+    /// Its name in reports (`prometheus`, or the `name:` given).
+    fn name(&self) -> &str;
+    /// Where it is, redacted, for reports.
+    fn url(&self) -> Option<String>;
+    /// Everything that must never be printed: tokens, passwords, secret
+    /// header values, in every form they travel in.
+    fn secrets(&self) -> Vec<Secret>;
+    /// Stage two of one metric's own keys for one side: the queries to
+    /// run. Called once per side; errors point at the key.
+    fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError>;
+}
+
+/// Fills `{{variable}}` templates for one side; the error points at the
+/// template and names `key`.
+pub type Fill<'a> = dyn Fn(&Spanned<String>, &str) -> Result<String, ConfigError> + 'a;
+
+/// One side of one metric, as a source plans it.
+pub struct PlanSide<'a> {
+    /// The metric's name.
+    pub metric: &'a str,
+    pub kind: Kind,
+    /// `baseline` or `canary`.
+    pub side: &'a str,
+    /// The side's time range, for time-series sources.
+    pub range: Option<Range>,
+    pub fill: &'a Fill<'a>,
+}
+
+/// The time range of a query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub step: std::time::Duration,
+}
+
+/// What to fetch for one side of a metric.
+#[derive(Debug)]
+pub enum Request {
+    /// Values to compare as samples (continuous metrics).
+    Values(Box<dyn Query>),
+    /// Error and request counts (ratio metrics).
+    Counts {
+        errors: Box<dyn Query>,
+        total: Box<dyn Query>,
+    },
+}
+
+impl Request {
+    pub fn queries(&self) -> Vec<(Role, &dyn Query)> {
+        match self {
+            Request::Values(q) => vec![(Role::Values, q.as_ref())],
+            Request::Counts { errors, total } => {
+                vec![
+                    (Role::Errors, errors.as_ref()),
+                    (Role::Total, total.as_ref()),
+                ]
+            }
+        }
+    }
+}
+
+/// What a query's values are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Values,
+    Errors,
+    Total,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Values => "values",
+            Role::Errors => "errors",
+            Role::Total => "total",
+        }
+    }
+}
+
+/// One concrete query.
+pub trait Query: Send + Sync + std::fmt::Debug {
+    /// The query as shown in reports: PromQL, or `path [column]`.
+    fn describe(&self) -> String;
+    /// Runs it within the deadline. Messages are not yet scrubbed: the
+    /// caller scrubs them of the source's secrets.
+    fn fetch(&self, deadline: Deadline) -> Result<Fetched, MetricsError>;
+}
+
+/// What a query returned, with the backend's warnings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fetched {
+    pub series: Vec<Series>,
+    pub warnings: Vec<String>,
+}
+
+/// One series: its labels, and its values with their times (unix seconds;
+/// empty when the values have no time, as in a file of samples).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Series {
+    pub labels: BTreeMap<String, String>,
+    pub times: Vec<f64>,
+    pub values: Vec<f64>,
+}
