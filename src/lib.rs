@@ -10,6 +10,9 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+#[macro_use]
+mod registry;
+
 pub mod checks;
 pub mod cli;
 pub mod commands;

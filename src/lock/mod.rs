@@ -13,13 +13,10 @@
 //! | `http` | a lock API | yes (PUT/DELETE) |
 //!
 //! Adding a kind: a file here implementing [`LockKind`] and [`LockSource`],
-//! and its line in [`KINDS`].
+//! and its line in the `registry!` of [`KINDS`] (see `src/registry.rs`).
 
 mod check;
-mod env;
 mod error;
-mod file;
-mod http;
 mod record;
 pub mod source;
 mod state;
@@ -37,8 +34,14 @@ pub use write::{LockRun, Write, Written, write_all};
 
 use serde::{Deserialize, Serialize};
 
-/// Every kind of lock source, by `type:`.
-pub static KINDS: &[&dyn LockKind] = &[&env::Env, &file::File, &http::Http];
+registry! {
+    /// Every kind of lock source, by `type:`.
+    pub static KINDS: [dyn LockKind] = {
+        env::Env,
+        file::File,
+        http::Http,
+    }
+}
 
 /// The kind named `name`.
 pub fn kind(name: &str) -> Option<&'static dyn LockKind> {

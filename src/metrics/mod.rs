@@ -13,12 +13,11 @@
 //! judge counts and reports what it drops.
 //!
 //! Adding a kind: a file here implementing [`MetricKind`],
-//! [`MetricSource`] and [`Query`], and its line in [`KINDS`].
+//! [`MetricSource`] and [`Query`], and its line in the `registry!` of
+//! [`KINDS`] (see `src/registry.rs`).
 
 mod error;
-pub mod file;
 pub mod file_values;
-pub mod prometheus;
 pub mod source;
 
 pub use error::MetricsError;
@@ -27,8 +26,13 @@ pub use source::{
     TimeSeries,
 };
 
-/// Every kind of metric source, by `compare.source.type`.
-pub static KINDS: &[&dyn MetricKind] = &[&prometheus::Prometheus, &file::File];
+registry! {
+    /// Every kind of metric source, by `compare.source.type`.
+    pub static KINDS: [dyn MetricKind] = {
+        pub prometheus::Prometheus,
+        pub file::File,
+    }
+}
 
 /// The kind named `name`.
 pub fn kind(name: &str) -> Option<&'static dyn MetricKind> {

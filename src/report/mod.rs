@@ -11,12 +11,8 @@
 //! (`--report KIND=PATH`, repeatable). A file that cannot be written is a
 //! warning: the verdict, and so the exit code, stands.
 //!
-//! Adding a kind: a file here implementing [`Report`], and its line in
-//! [`REPORTS`].
-
-pub mod json;
-pub mod junit;
-pub mod text;
+//! Adding a kind: a file (or folder) here implementing [`Report`], and its
+//! line in the `registry!` of [`REPORTS`] (see `src/registry.rs`).
 
 use std::path::Path;
 
@@ -32,8 +28,14 @@ pub trait Report: Sync {
     fn render(&self, run: &RunResult, style: &Style) -> Option<String>;
 }
 
-/// Every kind of report.
-pub static REPORTS: &[&dyn Report] = &[&text::Text, &json::Json, &junit::Junit];
+registry! {
+    /// Every kind of report.
+    pub static REPORTS: [dyn Report] = {
+        pub text::Text,
+        pub json::Json,
+        pub junit::Junit,
+    }
+}
 
 /// The kind named `name`.
 pub fn kind(name: &str) -> Option<&'static dyn Report> {

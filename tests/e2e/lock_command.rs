@@ -98,3 +98,33 @@ fn api_refusing_the_lock_is_reported() {
         .stdout_has("✖ http:127.0.0.1:")
         .stdout_has("lock API answered HTTP 403: forbidden");
 }
+
+/// Issue #8's clock bug: `--at` set the window's clock, but lock expiry used
+/// the wall clock, so a what-if gate before a lock's expiry said it had
+/// expired, and `lock --at <past> --expires 4h` wrote a lock that was dead
+/// on arrival. One clock (`--at`, else now) decides everything.
+#[test]
+fn clock_bug_expiry_is_judged_at_the_runs_instant() {
+    let t = Test::new().env("USER", "alice");
+    let run = |args: &[&str]| t.run_with(&[args, &["--lock-file", "lock.json"]].concat());
+    run(&[
+        "lock",
+        "--reason",
+        "migration",
+        "--expires",
+        "4h",
+        "--at",
+        "2026-11-30T21:00:00Z",
+    ])
+    .exits(0)
+    .stdout_has("expires 2026-12-01 01:00 UTC");
+    // Before the expiry, at the run's instant: locked (the wall clock,
+    // years later, would have called it expired).
+    run(&["gate", "--at", "2026-11-30T23:00:00Z"])
+        .exits(1)
+        .stdout_has("✖ Lock file:lock.json: locked by alice since 2026-11-30T21:00:00Z: migration");
+    // After it: expired and ignored.
+    run(&["gate", "--at", "2026-12-01T01:00:00Z"])
+        .exits(0)
+        .stdout_has("expired lock ignored: migration");
+}

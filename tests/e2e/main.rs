@@ -14,6 +14,7 @@ mod errors;
 mod lock_command;
 mod locks;
 mod output;
+mod plugins;
 mod pipe_image;
 mod pipe_metadata;
 mod static_build;

@@ -25,6 +25,7 @@ pub fn suite(run: &CheckRun) -> Suite {
                         .clone()
                         .unwrap_or_else(|| "could not be evaluated".into()),
                     detail: format!("{} {} ({} attempts)", r.method, r.url, r.attempts),
+                    kind: Some(r.outcome.as_str().to_string()),
                 },
             });
             continue;

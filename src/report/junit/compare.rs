@@ -7,7 +7,7 @@
 //! | metric high / low | `<failure>` |
 //! | metric no data, `must_have_data` | `<failure>` |
 //! | metric no data otherwise | `<skipped>` (left out of the score, as the judge does) |
-//! | metric error (source failed, cannot be judged) | `<error>` |
+//! | metric error (source failed, cannot be judged) | `<error type="refused">` (the failure's kind) |
 //! | check: each assert passed / failed | passed / `<failure>` (a case per assert) |
 //! | check: error or timed out | one `<error>` case named `reachable` |
 //!
@@ -57,6 +57,12 @@ pub fn compare_suite(r: &CompareResult) -> Suite {
                 Classification::Error => CaseResult::Error {
                     message: m.reason.clone(),
                     detail,
+                    // Why the metric could not be judged: the first
+                    // query's failure (refused, timeout, rejected...).
+                    kind: q
+                        .sides()
+                        .find_map(|(_, query)| query.error_kind)
+                        .map(|k| k.as_str().to_string()),
                 },
             };
             Case {
@@ -92,7 +98,7 @@ baseline: lat{group=&quot;blue&quot;}
 canary: lat{group=&quot;green&quot;}</failure>
     </testcase>
     <testcase classname="compare" name="errors" time="0.007">
-      <error message="errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)">errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)
+      <error message="errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)" type="refused">errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)
 baseline: e{group=&quot;blue&quot;}
 baseline: t{group=&quot;blue&quot;}
 canary: e{group=&quot;green&quot;}

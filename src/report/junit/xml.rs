@@ -37,8 +37,17 @@ pub struct Case {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CaseResult {
     Passed,
-    Failure { message: String, detail: String },
-    Error { message: String, detail: String },
+    Failure {
+        message: String,
+        detail: String,
+    },
+    /// Could not be evaluated; `kind` (JUnit's `type` attribute) says why
+    /// in one word (`timeout`, `refused`, `tls`, ...).
+    Error {
+        message: String,
+        detail: String,
+        kind: Option<String>,
+    },
     Skipped { message: String },
 }
 
@@ -90,15 +99,26 @@ pub fn render(suites: &[Suite]) -> String {
                 CaseResult::Passed => {
                     let _ = writeln!(out, "{open}/>");
                 }
-                CaseResult::Failure { message, detail } | CaseResult::Error { message, detail } => {
-                    let tag = if matches!(c.result, CaseResult::Failure { .. }) {
-                        "failure"
-                    } else {
-                        "error"
-                    };
+                CaseResult::Failure { message, detail } => {
                     let _ = writeln!(
                         out,
-                        "{open}>\n      <{tag} message=\"{}\">{}</{tag}>\n    </testcase>",
+                        "{open}>\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
+                        escape(message),
+                        escape(detail)
+                    );
+                }
+                CaseResult::Error {
+                    message,
+                    detail,
+                    kind,
+                } => {
+                    let kind = kind
+                        .as_deref()
+                        .map(|k| format!(" type=\"{}\"", escape(k)))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "{open}>\n      <error message=\"{}\"{kind}>{}</error>\n    </testcase>",
                         escape(message),
                         escape(detail)
                     );
@@ -168,6 +188,7 @@ mod tests {
                     result: CaseResult::Error {
                         message: "timed out after 5s".into(),
                         detail: String::new(),
+                        kind: Some("timeout".into()),
                     },
                 },
             ],
@@ -182,7 +203,7 @@ mod tests {
       <failure message="expected body to contain &quot;OK&quot;">actual: &lt;h1&gt;Down &amp; out&lt;/h1&gt;</failure>
     </testcase>
     <testcase classname="checks.api" name="reachable" time="0.000">
-      <error message="timed out after 5s"></error>
+      <error message="timed out after 5s" type="timeout"></error>
     </testcase>
   </testsuite>
 </testsuites>
