@@ -67,6 +67,9 @@ mod with_test_kinds {
             .status(1)
             .json();
         assert_eq!(json["source"]["type"], "fixed");
-        assert_eq!(json["queries"][0]["canary"][0]["query"], "40 fixed values");
+        assert_eq!(
+            json["queries"][0]["canary"][0]["query"],
+            "canary_values (40 values)"
+        );
     }
 }
