@@ -40,6 +40,7 @@ registry! {
         env::Env,
         file::File,
         http::Http,
+        #[cfg(feature = "test-kinds")] always::Always,
     }
 }
 
