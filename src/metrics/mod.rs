@@ -31,6 +31,7 @@ registry! {
     pub static KINDS: [dyn MetricKind] = {
         pub prometheus::Prometheus,
         pub file::File,
+        #[cfg(feature = "test-kinds")] fixed::Fixed,
     }
 }
 
