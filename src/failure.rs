@@ -74,10 +74,25 @@ impl FailureKind {
     }
 }
 
+impl FailureKind {
+    /// The kind of an HTTP failure.
+    pub fn of(e: &HttpError) -> FailureKind {
+        match e {
+            HttpError::Timeout(_) => FailureKind::Timeout,
+            HttpError::Deadline => FailureKind::Deadline,
+            HttpError::Connect(_) | HttpError::InvalidUrl(_) | HttpError::Other(_) => {
+                FailureKind::Refused
+            }
+            HttpError::Tls(_) => FailureKind::Tls,
+            HttpError::Status { .. } => FailureKind::HttpStatus,
+        }
+    }
+}
+
 impl Failure {
     pub fn kind(&self) -> FailureKind {
         match self {
-            Failure::Http { error, .. } => error.kind(),
+            Failure::Http { error, .. } => FailureKind::of(error),
             Failure::BadAnswer(_) => FailureKind::BadAnswer,
             Failure::Rejected { .. } => FailureKind::Rejected,
             Failure::Unreadable(_) => FailureKind::Unreadable,

@@ -8,7 +8,6 @@
 
 use std::time::{Duration, Instant};
 
-use crate::failure::FailureKind;
 use crate::secret::{Secret, redact_url, scrub};
 
 /// When the whole run must be finished.
@@ -100,18 +99,6 @@ pub enum HttpError {
 }
 
 impl HttpError {
-    pub fn kind(&self) -> FailureKind {
-        match self {
-            HttpError::Timeout(_) => FailureKind::Timeout,
-            HttpError::Deadline => FailureKind::Deadline,
-            HttpError::Connect(_) | HttpError::InvalidUrl(_) | HttpError::Other(_) => {
-                FailureKind::Refused
-            }
-            HttpError::Tls(_) => FailureKind::Tls,
-            HttpError::Status { .. } => FailureKind::HttpStatus,
-        }
-    }
-
     /// The same error with every secret replaced in the text it carries
     /// (a body can echo the request).
     pub fn scrub(self, secrets: &[&Secret]) -> HttpError {

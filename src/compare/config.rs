@@ -41,11 +41,12 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_saphyr::{Location, Spanned};
+use serde_saphyr::Spanned;
 
 use super::values::{Confidence, MinSamples, Quantity, Scalar, Score, Unit, Weight};
 use crate::duration::HumanDuration;
-use crate::input::{RawKeys, visit_map};
+use crate::input::{Keyed, RawKeys, deserialize_keyed, key_list, read_kind, unset};
+use crate::metrics;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,6 +68,45 @@ pub struct CompareEntry {
 pub struct SourceEntry {
     pub kind: Spanned<String>,
     pub keys: RawKeys,
+}
+
+impl Default for SourceEntry {
+    fn default() -> Self {
+        SourceEntry {
+            kind: unset(),
+            keys: RawKeys::default(),
+        }
+    }
+}
+
+impl Keyed for SourceEntry {
+    const EXPECTING: &'static str = "a metric source: a map with `type` (prometheus, file)";
+    fn expected() -> &'static [&'static str] {
+        static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
+        key_list(&KEYS, &["type"], metrics::all_source_keys)
+    }
+    fn plugin_keys() -> Vec<&'static str> {
+        metrics::all_source_keys()
+    }
+    fn common<'de, A: MapAccess<'de>>(&mut self, key: &str, m: &mut A) -> Result<bool, A::Error> {
+        if key != "type" {
+            return Ok(false);
+        }
+        self.kind = read_kind(m, metrics::name_list())?;
+        Ok(true)
+    }
+    fn required(&self) -> (&'static str, &Spanned<String>) {
+        ("type", &self.kind)
+    }
+    fn plugin_map(&mut self) -> &mut RawKeys {
+        &mut self.keys
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_keyed(d)
+    }
 }
 
 /// One side's template variables, and for a historical baseline `offset`.
@@ -131,103 +171,63 @@ const METRIC_KEYS: &[&str] = &[
     "combine",
 ];
 
-/// Every key a metric may have: the comparison's, then every source's.
-fn expected_metric_keys() -> &'static [&'static str] {
-    static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        let mut keys = METRIC_KEYS.to_vec();
-        keys.extend(crate::metrics::all_metric_keys());
-        keys
-    })
+impl Default for MetricEntry {
+    fn default() -> Self {
+        MetricEntry {
+            name: unset(),
+            kind: None,
+            direction: None,
+            tolerance: None,
+            bound: None,
+            unit: None,
+            critical: false,
+            must_have_data: false,
+            weight: None,
+            min_samples: None,
+            combine: None,
+            keys: RawKeys::default(),
+        }
+    }
+}
+
+impl Keyed for MetricEntry {
+    const EXPECTING: &'static str = "a metric: a map with `name` and its query";
+    /// The comparison's keys, then every source's.
+    fn expected() -> &'static [&'static str] {
+        static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
+        key_list(&KEYS, METRIC_KEYS, metrics::all_metric_keys)
+    }
+    fn plugin_keys() -> Vec<&'static str> {
+        metrics::all_metric_keys()
+    }
+    fn common<'de, A: MapAccess<'de>>(&mut self, key: &str, m: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "name" => self.name = m.next_value()?,
+            "kind" => self.kind = m.next_value()?,
+            "direction" => self.direction = m.next_value()?,
+            "tolerance" => self.tolerance = m.next_value()?,
+            "bound" => self.bound = m.next_value()?,
+            "unit" => self.unit = m.next_value()?,
+            "critical" => self.critical = m.next_value()?,
+            "must_have_data" => self.must_have_data = m.next_value()?,
+            "weight" => self.weight = m.next_value()?,
+            "min_samples" => self.min_samples = m.next_value()?,
+            "combine" => self.combine = m.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn required(&self) -> (&'static str, &Spanned<String>) {
+        ("name", &self.name)
+    }
+    fn plugin_map(&mut self) -> &mut RawKeys {
+        &mut self.keys
+    }
 }
 
 impl<'de> Deserialize<'de> for MetricEntry {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = MetricEntry;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a metric: a map with `name` and its query")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<MetricEntry, A::Error> {
-                let mut name = None;
-                let mut e = MetricEntry {
-                    name: Spanned::new(String::new(), Location::UNKNOWN, Location::UNKNOWN),
-                    kind: None,
-                    direction: None,
-                    tolerance: None,
-                    bound: None,
-                    unit: None,
-                    critical: false,
-                    must_have_data: false,
-                    weight: None,
-                    min_samples: None,
-                    combine: None,
-                    keys: RawKeys::default(),
-                };
-                let plugin_keys = crate::metrics::all_metric_keys();
-                e.keys = visit_map(m, expected_metric_keys(), &plugin_keys, |key, m| {
-                    match key {
-                        "name" => name = Some(m.next_value()?),
-                        "kind" => e.kind = m.next_value()?,
-                        "direction" => e.direction = m.next_value()?,
-                        "tolerance" => e.tolerance = m.next_value()?,
-                        "bound" => e.bound = m.next_value()?,
-                        "unit" => e.unit = m.next_value()?,
-                        "critical" => e.critical = m.next_value()?,
-                        "must_have_data" => e.must_have_data = m.next_value()?,
-                        "weight" => e.weight = m.next_value()?,
-                        "min_samples" => e.min_samples = m.next_value()?,
-                        "combine" => e.combine = m.next_value()?,
-                        _ => return Ok(false),
-                    }
-                    Ok(true)
-                })?;
-                e.name = name.ok_or_else(|| de::Error::missing_field("name"))?;
-                Ok(e)
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for SourceEntry {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = SourceEntry;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a metric source: a map with `type` (prometheus, file)")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<SourceEntry, A::Error> {
-                static EXPECTED: OnceLock<Vec<&'static str>> = OnceLock::new();
-                static KINDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-                let expected = EXPECTED.get_or_init(|| {
-                    let mut keys = vec!["type"];
-                    keys.extend(crate::metrics::all_source_keys());
-                    keys
-                });
-                let kinds =
-                    KINDS.get_or_init(|| crate::metrics::KINDS.iter().map(|k| k.name()).collect());
-                let mut kind: Option<Spanned<String>> = None;
-                let keys = visit_map(m, expected, &crate::metrics::all_source_keys(), |key, m| {
-                    if key != "type" {
-                        return Ok(false);
-                    }
-                    let t: Spanned<String> = m.next_value()?;
-                    if !kinds.contains(&t.value.as_str()) {
-                        return Err(de::Error::unknown_variant(&t.value, kinds));
-                    }
-                    kind = Some(t);
-                    Ok(true)
-                })?;
-                Ok(SourceEntry {
-                    kind: kind.ok_or_else(|| de::Error::missing_field("type"))?,
-                    keys,
-                })
-            }
-        }
-        d.deserialize_map(V)
+        deserialize_keyed(d)
     }
 }
 

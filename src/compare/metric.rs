@@ -57,11 +57,9 @@ pub fn resolve(
     };
     let mut keys = Keys::new(sh.loaded, field.clone(), entry.referenced, &e.keys);
     let source_name = sh.kind.name();
-    if let Some(k) = keys.rest().find(|k| !sh.kind.metric_keys().contains(k)) {
-        return Err(here(format!(
-            "`{k}` does not apply to metrics of a `{source_name}` source"
-        )));
-    }
+    keys.only(sh.kind.metric_keys(), |k| {
+        format!("`{k}` does not apply to metrics of a `{source_name}` source")
+    })?;
     if e.combine.is_some() && sh.kind.time_series().is_none() {
         return Err(here(format!(
             "`combine` does not apply to metrics of a `{source_name}` source"

@@ -208,7 +208,7 @@ fn source(
     ctx: &Context,
 ) -> Result<(&'static dyn MetricKind, Box<dyn MetricSource>), ConfigError> {
     let e = &entry.source.value;
-    let kind = metrics::kind(&e.kind.value).ok_or_else(|| {
+    let kind = metrics::by_name(&e.kind.value).ok_or_else(|| {
         loaded.error_at(
             &e.kind.referenced,
             "compare.source.type".into(),
@@ -225,12 +225,9 @@ fn source(
         entry.source.referenced,
         &e.keys,
     );
-    if let Some(key) = keys.rest().find(|k| !kind.source_keys().contains(k)) {
-        return Err(keys.here(format!(
-            "`{key}` does not apply to a `{}` source",
-            kind.name()
-        )));
-    }
+    keys.only(kind.source_keys(), |key| {
+        format!("`{key}` does not apply to a `{}` source", kind.name())
+    })?;
     let source = kind.configure(&mut keys, ctx)?;
     Ok((kind, source))
 }

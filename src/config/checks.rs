@@ -4,23 +4,18 @@
 //! clock).
 
 use super::settings::Settings;
-use super::{ChecksConfig, Loaded};
+use super::{ChecksConfig, Inputs, Loaded};
 use crate::checks::{self, Check, CheckSpec, RunOptions, Trust};
 use crate::cli::{CheckRunArgs, ChecksArgs};
 use crate::context::Context;
 use crate::error::Error;
 use crate::input::pick;
 
-pub fn resolve(
-    args: &ChecksArgs,
-    file: Option<&Loaded>,
-    settings: &Settings,
-    ctx: &Context,
-) -> Result<ChecksConfig, Error> {
-    let specs = specs(args, file, ctx)?;
+pub fn resolve(args: &ChecksArgs, i: &Inputs<'_>) -> Result<ChecksConfig, Error> {
+    let specs = specs(args, i.file, i.ctx)?;
     Ok(ChecksConfig {
-        checks: checks::prepare(&specs, ctx)?,
-        options: options(&args.run, settings, ctx)?,
+        checks: checks::prepare(&specs, i.ctx)?,
+        options: options(&args.run, i.settings, i.ctx)?,
     })
 }
 

@@ -31,8 +31,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::duration::HumanDuration;
-use crate::input::{RawKeys, visit_map};
-use crate::lock::OnError;
+use crate::input::{Keyed, RawKeys, deserialize_keyed, key_list, read_kind, unset};
+use crate::lock::{self, OnError};
 use crate::window::{Tz, parse_timezone};
 
 #[derive(Debug, Default, Deserialize)]
@@ -181,46 +181,43 @@ pub struct LockSourceEntry {
     pub keys: RawKeys,
 }
 
+impl Default for LockSourceEntry {
+    fn default() -> Self {
+        LockSourceEntry {
+            kind: unset(),
+            name: None,
+            keys: RawKeys::default(),
+        }
+    }
+}
+
+impl Keyed for LockSourceEntry {
+    const EXPECTING: &'static str = "a lock source: a map with `type` (env, file, http)";
+    fn expected() -> &'static [&'static str] {
+        static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
+        key_list(&KEYS, &["type", "name"], lock::all_keys)
+    }
+    fn plugin_keys() -> Vec<&'static str> {
+        lock::all_keys()
+    }
+    fn common<'de, A: MapAccess<'de>>(&mut self, key: &str, m: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "type" => self.kind = read_kind(m, lock::name_list())?,
+            "name" => self.name = Some(m.next_value()?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn required(&self) -> (&'static str, &Spanned<String>) {
+        ("type", &self.kind)
+    }
+    fn plugin_map(&mut self) -> &mut RawKeys {
+        &mut self.keys
+    }
+}
+
 impl<'de> Deserialize<'de> for LockSourceEntry {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = LockSourceEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a lock source: a map with `type` (env, file, http)")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<LockSourceEntry, A::Error> {
-                static EXPECTED: OnceLock<Vec<&'static str>> = OnceLock::new();
-                static KINDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-                let expected = EXPECTED.get_or_init(|| {
-                    let mut keys = vec!["type", "name"];
-                    keys.extend(crate::lock::all_keys());
-                    keys
-                });
-                let kinds =
-                    KINDS.get_or_init(|| crate::lock::KINDS.iter().map(|k| k.name()).collect());
-                let (mut kind, mut name) = (None, None);
-                let keys = visit_map(m, expected, &crate::lock::all_keys(), |key, m| {
-                    match key {
-                        "type" => {
-                            let t: Spanned<String> = m.next_value()?;
-                            if !kinds.contains(&t.value.as_str()) {
-                                return Err(de::Error::unknown_variant(&t.value, kinds));
-                            }
-                            kind = Some(t);
-                        }
-                        "name" => name = Some(m.next_value()?),
-                        _ => return Ok(false),
-                    }
-                    Ok(true)
-                })?;
-                Ok(LockSourceEntry {
-                    kind: kind.ok_or_else(|| de::Error::missing_field("type"))?,
-                    name,
-                    keys,
-                })
-            }
-        }
-        d.deserialize_map(V)
+        deserialize_keyed(d)
     }
 }

@@ -3,19 +3,15 @@
 
 use serde_saphyr::Spanned;
 
-use super::Loaded;
 use super::file::WindowEntry;
+use super::{Inputs, Loaded};
 use crate::cli::GateArgs;
-use crate::context::Context;
 use crate::gate::GateConfig;
 use crate::input::{ConfigError, Sourced, pick, split_list};
 use crate::window::{Freeze, Schedule, Tz, WeeklyWindow, parse_timezone};
 
-pub fn resolve(
-    args: &GateArgs,
-    file: Option<&Loaded>,
-    ctx: &Context,
-) -> Result<GateConfig, ConfigError> {
+pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigError> {
+    let (file, ctx) = (i.file, i.ctx);
     let default_tz = match pick("timezone", args.timezone.as_deref(), ctx) {
         Some(s) => Some(parse_timezone(&s.value).map_err(|e| s.invalid(e.to_string()))?),
         None => file.and_then(|f| f.file.timezone).map(|t| t.0),

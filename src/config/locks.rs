@@ -6,8 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::settings::Settings;
-use super::{Loaded, LockConfig};
+use super::{Inputs, Loaded, LockConfig};
 use crate::cli::{LockArgs, SourceArgs, UnlockArgs};
 use crate::context::Context;
 use crate::http::{self, Policy};
@@ -29,7 +28,7 @@ pub fn sources(
         for (i, entry) in f.file.locks.sources.iter().enumerate() {
             let e = &entry.value;
             let field = format!("locks.sources[{i}]");
-            let kind = lock::kind(&e.kind.value).ok_or_else(|| {
+            let kind = lock::by_name(&e.kind.value).ok_or_else(|| {
                 f.text.error_at(
                     &e.kind.referenced,
                     format!("{field}.type"),
@@ -37,12 +36,12 @@ pub fn sources(
                 )
             })?;
             let keys = Keys::new(&f.text, field, entry.referenced, &e.keys);
-            if let Some(key) = keys.rest().find(|k| !kind.keys().contains(k)) {
-                return Err(keys.here(format!(
+            keys.only(kind.keys(), |key| {
+                format!(
                     "`{key}` does not apply to lock sources of type `{}`",
                     kind.name()
-                )));
-            }
+                )
+            })?;
             let mut setup = Setup {
                 name: e.name.clone(),
                 keys,
@@ -103,12 +102,8 @@ fn policy(file: Option<&Loaded>) -> Policy {
 
 /// `lock`: the record (reason, who, since the run's clock, expiry) and
 /// the sources to write it to.
-pub fn lock(
-    args: &LockArgs,
-    file: Option<&Loaded>,
-    settings: &Settings,
-    ctx: &Context,
-) -> Result<LockConfig, ConfigError> {
+pub fn lock(args: &LockArgs, i: &Inputs<'_>) -> Result<LockConfig, ConfigError> {
+    let ctx = i.ctx;
     let reason = pick("reason", args.reason.as_deref(), ctx)
         .map(|r| r.value)
         .filter(|r| !r.trim().is_empty())
@@ -120,7 +115,7 @@ pub fn lock(
     let expires = match pick("expires", args.expires.as_deref(), ctx) {
         Some(e) => {
             let d = crate::duration::parse(&e.value).map_err(|m| e.invalid(m))?;
-            Some(after(settings.at, d).ok_or_else(|| e.invalid("too long"))?)
+            Some(after(i.settings.at, d).ok_or_else(|| e.invalid("too long"))?)
         }
         None => None,
     };
@@ -128,24 +123,20 @@ pub fn lock(
         locked: true,
         reason,
         by,
-        since: Some(settings.at),
+        since: Some(i.settings.at),
         expires,
     };
     Ok(LockConfig {
         write: Write::Lock(record),
-        sources: writable(&args.sources, args.source.as_deref(), file, ctx)?,
+        sources: writable(&args.sources, args.source.as_deref(), i)?,
     })
 }
 
 /// `unlock`: the sources to lift the lock from.
-pub fn unlock(
-    args: &UnlockArgs,
-    file: Option<&Loaded>,
-    ctx: &Context,
-) -> Result<LockConfig, ConfigError> {
+pub fn unlock(args: &UnlockArgs, i: &Inputs<'_>) -> Result<LockConfig, ConfigError> {
     Ok(LockConfig {
         write: Write::Unlock,
-        sources: writable(&args.sources, args.source.as_deref(), file, ctx)?,
+        sources: writable(&args.sources, args.source.as_deref(), i)?,
     })
 }
 
@@ -158,11 +149,10 @@ fn after(at: DateTime<Utc>, d: std::time::Duration) -> Option<DateTime<Utc>> {
 fn writable(
     args: &SourceArgs,
     only: Option<&str>,
-    file: Option<&Loaded>,
-    ctx: &Context,
+    i: &Inputs<'_>,
 ) -> Result<Vec<Box<dyn LockSource>>, ConfigError> {
-    let all = sources(args, file, ctx)?;
-    let only = pick("source", only, ctx).map(|o| o.value);
+    let all = sources(args, i.file, i.ctx)?;
+    let only = pick("source", only, i.ctx).map(|o| o.value);
     if let Some(name) = &only {
         if !all.iter().any(|s| s.name() == name) {
             let known: Vec<&str> = all.iter().map(|s| s.name()).collect();

@@ -81,6 +81,13 @@ pub struct VerifyConfig {
     pub compare: Option<CompareConfig>,
 }
 
+/// What stage two reads besides a command's own arguments.
+pub struct Inputs<'a> {
+    pub file: Option<&'a Loaded>,
+    pub settings: &'a Settings,
+    pub ctx: &'a Context,
+}
+
 /// A config file as read, kept with its text for error snippets.
 #[derive(Debug)]
 pub struct Loaded {
@@ -93,26 +100,27 @@ impl Config {
     /// which [`crate::pipe`] turns into another command first).
     pub fn build(cli: &Cli, ctx: &Context, stdout_is_tty: bool) -> Result<Config, Error> {
         let (settings, loaded) = settings::resolve(&cli.global, ctx, stdout_is_tty)?;
-        let file = loaded.as_ref();
+        let i = Inputs {
+            file: loaded.as_ref(),
+            settings: &settings,
+            ctx,
+        };
         let junit = |flag: Option<&str>| Some(reports::junit_flag(flag, ctx));
         let (command, junit) = match &cli.command {
-            Command::Gate(a) => (CommandConfig::Gate(gate::resolve(a, file, ctx)?), None),
-            Command::Status(a) => (CommandConfig::Status(gate::resolve(a, file, ctx)?), None),
-            Command::Lock(a) => (
-                CommandConfig::Lock(locks::lock(a, file, &settings, ctx)?),
-                None,
-            ),
-            Command::Unlock(a) => (CommandConfig::Unlock(locks::unlock(a, file, ctx)?), None),
+            Command::Gate(a) => (CommandConfig::Gate(gate::resolve(a, &i)?), None),
+            Command::Status(a) => (CommandConfig::Status(gate::resolve(a, &i)?), None),
+            Command::Lock(a) => (CommandConfig::Lock(locks::lock(a, &i)?), None),
+            Command::Unlock(a) => (CommandConfig::Unlock(locks::unlock(a, &i)?), None),
             Command::Checks(a) => (
-                CommandConfig::Checks(checks::resolve(a, file, &settings, ctx)?),
+                CommandConfig::Checks(checks::resolve(a, &i)?),
                 junit(a.junit.as_deref()),
             ),
             Command::Compare(a) => (
-                CommandConfig::Compare(compare::compare(a, file, &settings, ctx)?),
+                CommandConfig::Compare(compare::compare(a, &i)?),
                 junit(a.junit.as_deref()),
             ),
             Command::Verify(a) => (
-                CommandConfig::Verify(compare::verify(a, file, &settings, ctx)?),
+                CommandConfig::Verify(compare::verify(a, &i)?),
                 junit(a.compare.junit.as_deref()),
             ),
             Command::Pipe => return Err(Error::Usage("`pipe` cannot run itself".into())),
@@ -262,11 +270,22 @@ mod fuzz {
                 },
                 file,
             };
-            let _ = gate::resolve(
-                &GateArgs::default(),
-                Some(&loaded),
-                &Context::from_process(),
-            );
+            let ctx = Context::from_process();
+            let settings = Settings {
+                at: ctx.now,
+                deadline: crate::http::Deadline::after(DEFAULT_DEADLINE),
+                quiet: false,
+                color: false,
+                debug: false,
+                environment: None,
+                config_file: None,
+            };
+            let i = Inputs {
+                file: Some(&loaded),
+                settings: &settings,
+                ctx: &ctx,
+            };
+            let _ = gate::resolve(&GateArgs::default(), &i);
         }
     }
 

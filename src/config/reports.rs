@@ -43,7 +43,7 @@ pub fn resolve(
     let stdout = match pick("format", g.format.as_deref(), ctx) {
         Some(s) => {
             let name = s.value.trim().to_ascii_lowercase();
-            report::kind(&name).ok_or_else(|| {
+            report::by_name(&name).ok_or_else(|| {
                 s.invalid(format!(
                     "`{}` (expected one of: {})",
                     s.value,
@@ -62,7 +62,7 @@ pub fn resolve(
                 report::names()
             ))
         })?;
-        let report = report::kind(kind.trim()).ok_or_else(|| {
+        let report = report::by_name(kind.trim()).ok_or_else(|| {
             r.invalid(format!(
                 "unknown report kind `{}` (kinds: {})",
                 kind.trim(),

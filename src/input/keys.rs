@@ -12,11 +12,12 @@
 //! ```
 //!
 //! A key no plugin knows is refused while the file is parsed, as serde
-//! refuses an unknown field ([`visit_map`]); a key that another kind knows
-//! is refused in stage two with "does not apply", at the place it was
-//! written.
+//! refuses an unknown field ([`deserialize_keyed`]); a key that another
+//! kind knows is refused in stage two with "does not apply"
+//! ([`Keys::only`]), at the map it was written in.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::de::{self, DeserializeOwned, MapAccess};
 use serde::{Deserialize, Deserializer};
@@ -57,36 +58,86 @@ impl<'de> Deserialize<'de> for RawKeys {
     }
 }
 
-/// Reads a map whose common keys the caller deserializes itself (with
-/// their own types, so a bad value is located by the YAML parser) and
-/// whose other keys are kept raw for a plugin. `common` is called for each
-/// key and returns `Ok(false)` for a key it does not own; such a key must
-/// be one of `plugin_keys` (every registered plugin's keys), else it is an
-/// unknown field, listed with every key there is.
-pub fn visit_map<'de, A: MapAccess<'de>>(
-    mut map: A,
-    expected: &'static [&'static str],
-    plugin_keys: &[&str],
-    mut common: impl FnMut(&str, &mut A) -> Result<bool, A::Error>,
-) -> Result<RawKeys, A::Error> {
-    let mut raw = RawKeys::default();
-    let mut seen: Vec<String> = Vec::new();
-    while let Some(key) = map.next_key::<Spanned<String>>()? {
-        let name = key.value.as_str();
-        if seen.iter().any(|s| s == name) {
-            return Err(de::Error::custom(format_args!("duplicate field `{name}`")));
+/// A map with keys of its own, deserialized with their own types (so a
+/// bad value is located by the YAML parser), and keys kept raw for a
+/// plugin. A key that is neither is an unknown field, listed with every
+/// key there is. Implement this and call [`deserialize_keyed`] from
+/// `Deserialize`.
+pub trait Keyed: Default {
+    /// What serde says it expected, e.g. "a lock source: a map with `type`".
+    const EXPECTING: &'static str;
+    /// Every key there is, its own first, for the "unknown field" message.
+    fn expected() -> &'static [&'static str];
+    /// The keys some plugin takes.
+    fn plugin_keys() -> Vec<&'static str>;
+    /// Reads one of its own keys; `Ok(false)` for a key it does not own.
+    fn common<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+    /// The key that must be given, and its value ([`unset`] until read).
+    fn required(&self) -> (&'static str, &Spanned<String>);
+    /// Where the plugin's keys are kept.
+    fn plugin_map(&mut self) -> &mut RawKeys;
+}
+
+pub fn deserialize_keyed<'de, D: Deserializer<'de>, T: Keyed>(d: D) -> Result<T, D::Error> {
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Keyed> de::Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(T::EXPECTING)
         }
-        seen.push(name.to_string());
-        if common(name, &mut map)? {
-            continue;
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut out = T::default();
+            let plugin_keys = T::plugin_keys();
+            while let Some(key) = map.next_key::<Spanned<String>>()? {
+                let name = key.value.as_str();
+                if out.common(name, &mut map)? {
+                    continue;
+                }
+                if !plugin_keys.contains(&name) {
+                    return Err(de::Error::unknown_field(name, T::expected()));
+                }
+                let value = map.next_value::<Spanned<Value>>()?;
+                out.plugin_map().0.push((key, value));
+            }
+            match out.required() {
+                (key, value) if is_unset(value) => Err(de::Error::missing_field(key)),
+                _ => Ok(out),
+            }
         }
-        if !plugin_keys.contains(&name) {
-            return Err(de::Error::unknown_field(name, expected));
-        }
-        let value = map.next_value::<Spanned<Value>>()?;
-        raw.0.push((key, value));
     }
-    Ok(raw)
+    d.deserialize_map(V(std::marker::PhantomData))
+}
+
+/// A map's own keys, then every plugin's, made once for the life of the
+/// program (serde's "unknown field" message wants a `'static` list).
+pub fn key_list(
+    cell: &'static OnceLock<Vec<&'static str>>,
+    own: &[&'static str],
+    plugins: fn() -> Vec<&'static str>,
+) -> &'static [&'static str] {
+    cell.get_or_init(|| own.iter().copied().chain(plugins()).collect())
+}
+
+/// Reads `type:`, which must name one of `kinds`.
+pub fn read_kind<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    kinds: &'static [&'static str],
+) -> Result<Spanned<String>, A::Error> {
+    let t: Spanned<String> = map.next_value()?;
+    if !kinds.contains(&t.value.as_str()) {
+        return Err(de::Error::unknown_variant(&t.value, kinds));
+    }
+    Ok(t)
+}
+
+/// A key that was not written: its location is unknown.
+pub fn unset() -> Spanned<String> {
+    Spanned::new(String::new(), Location::UNKNOWN, Location::UNKNOWN)
+}
+
+/// True for a value no file holds (see [`unset`]).
+pub fn is_unset(s: &Spanned<String>) -> bool {
+    s.referenced == Location::UNKNOWN
 }
 
 /// A plugin's keys in stage two: take the ones it knows; [`Keys::finish`]
@@ -169,6 +220,14 @@ impl<'a> Keys<'a> {
             .error_at(loc, format!("{}.{key}", self.field), message)
     }
 
+    /// Takes `key` as text; without it, `missing` says what is needed.
+    pub fn require(&mut self, key: &str, missing: &str) -> Result<Spanned<String>, ConfigError> {
+        match self.string(key)? {
+            Some(v) => Ok(v),
+            None => Err(self.here(missing.to_string())),
+        }
+    }
+
     /// An error at the map itself.
     pub fn here(&self, message: String) -> ConfigError {
         self.text.error_at(&self.at, self.field.clone(), message)
@@ -182,10 +241,16 @@ impl<'a> Keys<'a> {
             .map(|(k, _, _)| k.value.as_str())
     }
 
-    /// Refuses the first key not taken: `message(key)` says why (e.g.
-    /// "`query` does not apply to metrics of a `file` source").
-    pub fn finish(&self, message: impl Fn(&str) -> String) -> Result<(), ConfigError> {
-        match self.rest().next() {
+    /// Refuses the first key that is not one of `allowed` (keys of
+    /// another kind): `message(key)` says why (e.g. "`query` does not
+    /// apply to metrics of a `file` source"). Kinds call this before
+    /// reading, so that a key in the wrong place is named first.
+    pub fn only(
+        &self,
+        allowed: &[&str],
+        message: impl Fn(&str) -> String,
+    ) -> Result<(), ConfigError> {
+        match self.rest().find(|k| !allowed.contains(k)) {
             Some(key) => Err(self.here(message(key))),
             None => Ok(()),
         }
@@ -198,33 +263,45 @@ mod tests {
 
     #[derive(Debug)]
     struct Entry {
-        name: Option<String>,
+        name: Spanned<String>,
         rest: RawKeys,
+    }
+
+    impl Default for Entry {
+        fn default() -> Self {
+            Entry {
+                name: unset(),
+                rest: RawKeys::default(),
+            }
+        }
+    }
+
+    impl Keyed for Entry {
+        const EXPECTING: &'static str = "a map";
+        fn expected() -> &'static [&'static str] {
+            &["name", "url", "port"]
+        }
+        fn plugin_keys() -> Vec<&'static str> {
+            vec!["url", "port"]
+        }
+        fn common<'de, A: MapAccess<'de>>(&mut self, k: &str, m: &mut A) -> Result<bool, A::Error> {
+            if k != "name" {
+                return Ok(false);
+            }
+            self.name = m.next_value()?;
+            Ok(true)
+        }
+        fn required(&self) -> (&'static str, &Spanned<String>) {
+            ("name", &self.name)
+        }
+        fn plugin_map(&mut self) -> &mut RawKeys {
+            &mut self.rest
+        }
     }
 
     impl<'de> Deserialize<'de> for Entry {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> de::Visitor<'de> for V {
-                type Value = Entry;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("a map")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<Entry, A::Error> {
-                    let mut name = None;
-                    let rest = visit_map(m, &["name", "url", "port"], &["url", "port"], |k, m| {
-                        Ok(match k {
-                            "name" => {
-                                name = Some(m.next_value()?);
-                                true
-                            }
-                            _ => false,
-                        })
-                    })?;
-                    Ok(Entry { name, rest })
-                }
-            }
-            d.deserialize_map(V)
+            deserialize_keyed(d)
         }
     }
 
@@ -242,7 +319,7 @@ mod tests {
     #[test]
     fn common_keys_typed_plugin_keys_raw_unknown_refused() {
         let e = parse("name: a\nurl: http://x\nport: 80\n").unwrap();
-        assert_eq!(e.name.as_deref(), Some("a"));
+        assert_eq!(e.name.value, "a");
         assert_eq!(e.rest.0.len(), 2);
         let err = parse("name: a\nurll: x\n").unwrap_err();
         assert!(
@@ -250,6 +327,11 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("line 2"), "{err}");
+        assert!(
+            parse("url: x\n")
+                .unwrap_err()
+                .contains("missing field `name`")
+        );
         assert!(parse("url: a\nurl: b\n").unwrap_err().contains("duplicate"));
     }
 
@@ -272,13 +354,14 @@ mod tests {
 
     #[test]
     fn keys_left_over_are_refused() {
-        let yaml = "url: x\nport: 1\n";
+        let yaml = "name: n\nurl: x\nport: 1\n";
         let e = parse(yaml).unwrap();
         let t = text(yaml);
         let mut keys = Keys::new(&t, "src".into(), Location::UNKNOWN, &e.rest);
+        assert!(keys.only(&["url", "port"], |_| String::new()).is_ok());
         keys.string("url").unwrap();
         let err = keys
-            .finish(|k| format!("`{k}` does not apply"))
+            .only(&["url"], |k| format!("`{k}` does not apply"))
             .unwrap_err();
         assert!(
             err.to_string().contains("src: `port` does not apply"),

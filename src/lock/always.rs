@@ -21,11 +21,7 @@ impl LockKind for Always {
         &["reason"]
     }
     fn configure(&self, s: &mut Setup<'_>) -> Result<Box<dyn LockSource>, ConfigError> {
-        let reason = s
-            .keys
-            .string("reason")?
-            .ok_or_else(|| s.keys.here("an `always` source needs `reason`".into()))?
-            .value;
+        let reason = s.keys.require("reason", "an `always` source needs `reason`")?.value;
         Ok(Box::new(AlwaysLocked {
             name: s.name_or("always", &reason),
             reason,

@@ -28,14 +28,7 @@ impl LockKind for Env {
         &["variable"]
     }
     fn configure(&self, s: &mut Setup<'_>) -> Result<Box<dyn LockSource>, ConfigError> {
-        let variable = s
-            .keys
-            .string("variable")?
-            .ok_or_else(|| {
-                s.keys
-                    .here("an `env` source needs `variable` (e.g. DEPLOY_LOCK)".into())
-            })?
-            .value;
+        let variable = s.keys.require("variable", "an `env` source needs `variable` (e.g. DEPLOY_LOCK)")?.value;
         Ok(Box::new(EnvSource::new(
             s.name_or("env", &variable),
             &variable,

@@ -31,7 +31,7 @@ impl LockError {
 
     pub fn kind(&self) -> FailureKind {
         match self {
-            LockError::Api { error, .. } => error.kind(),
+            LockError::Api { error, .. } => FailureKind::of(error),
             LockError::Write { .. } => FailureKind::Unreadable,
         }
     }

@@ -27,14 +27,7 @@ impl LockKind for File {
         &["path"]
     }
     fn configure(&self, s: &mut Setup<'_>) -> Result<Box<dyn LockSource>, ConfigError> {
-        let path = s
-            .keys
-            .string("path")?
-            .ok_or_else(|| {
-                s.keys
-                    .here("a `file` source needs `path` (e.g. .greenlight/lock.json)".into())
-            })?
-            .value;
+        let path = s.keys.require("path", "a `file` source needs `path` (e.g. .greenlight/lock.json)")?.value;
         Ok(Box::new(FileSource::new(
             s.name_or("file", &path),
             &path,

@@ -44,11 +44,6 @@ registry! {
     }
 }
 
-/// The kind named `name`.
-pub fn kind(name: &str) -> Option<&'static dyn LockKind> {
-    KINDS.iter().copied().find(|k| k.name() == name)
-}
-
 /// The keys any kind takes (the config file refuses others while parsing).
 pub fn all_keys() -> Vec<&'static str> {
     let mut keys: Vec<&str> = Vec::new();
@@ -103,13 +98,5 @@ mod tests {
                 .unwrap_err()
                 .contains("expected `closed` or `open`")
         );
-    }
-
-    #[test]
-    fn kinds_have_unique_names() {
-        let mut names: Vec<&str> = KINDS.iter().map(|k| k.name()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), KINDS.len());
     }
 }

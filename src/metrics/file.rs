@@ -27,14 +27,12 @@ use serde::Deserialize;
 use super::MetricsError;
 use super::file_values::{self, FileError, Format, Selector};
 use super::source::{
-    Fetched, MetricKind, MetricSource, PlanSide, Query, Request, Series, TimeSeries,
+    Fetched, MetricKind, MetricSource, PlanSide, Query, Request, Series, TimeSeries, check_kind_keys,
 };
 use crate::context::Context;
 use crate::failure::Failure;
 use crate::http::Deadline;
 use crate::input::{ConfigError, Keys};
-use crate::judge::Kind;
-use crate::secret::Secret;
 
 /// `type: file`.
 pub struct File;
@@ -112,32 +110,14 @@ impl MetricSource for FileSource {
     fn name(&self) -> &str {
         "file"
     }
-    fn url(&self) -> Option<String> {
-        None
-    }
-    fn secrets(&self) -> Vec<Secret> {
-        Vec::new()
-    }
     fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
-        match side.kind {
-            Kind::Continuous => {
-                if let Some(k) = ["errors", "total"].into_iter().find(|k| keys.has(k)) {
-                    return Err(keys.here(format!(
-                        "`{k}` belongs to `kind: ratio` metrics; a continuous metric takes `column`"
-                    )));
-                }
-            }
-            Kind::Ratio => {
-                if keys.has("column") {
-                    return Err(keys.here(
-                        "a ratio metric takes `errors` and `total` instead of `column`".into(),
-                    ));
-                }
-                if !(keys.has("errors") && keys.has("total")) {
-                    return Err(keys.here("a ratio metric needs both `errors` and `total` (the columns holding error and request counts)".into()));
-                }
-            }
-        }
+        check_kind_keys(
+            keys,
+            side.kind,
+            "column",
+            None,
+            "the columns holding error and request counts",
+        )?;
         let which = side.side;
         let own = format!("{which}_file");
         let key = match (
@@ -182,7 +162,7 @@ impl MetricSource for FileSource {
                 )));
             }
         }
-        let mut query = |column_key: &str| -> Result<Box<dyn Query>, ConfigError> {
+        let query = |column_key: &str| -> Result<Box<dyn Query>, ConfigError> {
             let column = keys.string(column_key)?.map(|c| c.value);
             if matches!(format, Format::Csv { .. }) && column.is_none() {
                 return Err(keys.here("a CSV file needs `column` (a header of the file)".into()));
@@ -197,13 +177,7 @@ impl MetricSource for FileSource {
                 },
             }))
         };
-        Ok(match side.kind {
-            Kind::Continuous => Request::Values(query("column")?),
-            Kind::Ratio => Request::Counts {
-                errors: query("errors")?,
-                total: query("total")?,
-            },
-        })
+        Request::for_kind(side.kind, "column", query)
     }
 }
 

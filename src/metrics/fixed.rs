@@ -16,7 +16,6 @@ use crate::context::Context;
 use crate::http::Deadline;
 use crate::input::{ConfigError, Keys};
 use crate::judge::Kind;
-use crate::secret::Secret;
 
 pub struct Fixed;
 
@@ -43,12 +42,6 @@ struct FixedSource;
 impl MetricSource for FixedSource {
     fn name(&self) -> &str {
         "fixed"
-    }
-    fn url(&self) -> Option<String> {
-        None
-    }
-    fn secrets(&self) -> Vec<Secret> {
-        Vec::new()
     }
     fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
         if side.kind != Kind::Continuous {

@@ -35,20 +35,6 @@ registry! {
     }
 }
 
-/// The kind named `name`.
-pub fn kind(name: &str) -> Option<&'static dyn MetricKind> {
-    KINDS.iter().copied().find(|k| k.name() == name)
-}
-
-/// The kinds' names, for messages (`prometheus, file`).
-pub fn names() -> String {
-    KINDS
-        .iter()
-        .map(|k| k.name())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The keys a metric of any kind may take.
 pub fn all_metric_keys() -> Vec<&'static str> {
     union(KINDS.iter().flat_map(|k| k.metric_keys()))
@@ -67,17 +53,4 @@ fn union<'a>(keys: impl Iterator<Item = &'a &'static str>) -> Vec<&'static str> 
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kinds_have_unique_names() {
-        let mut names: Vec<&str> = KINDS.iter().map(|k| k.name()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), KINDS.len());
-    }
 }

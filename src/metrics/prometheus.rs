@@ -37,7 +37,7 @@ use serde_saphyr::Spanned;
 
 use super::MetricsError;
 use super::source::{
-    Fetched, MetricKind, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
+    Fetched, MetricKind, check_kind_keys, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
 };
 use crate::context::Context;
 use crate::duration::HumanDuration;
@@ -45,7 +45,6 @@ use crate::failure::Failure;
 use crate::http::{self, Deadline, HttpError, Policy};
 use crate::input::EnvTemplate as Template;
 use crate::input::{ConfigError, Keys};
-use crate::judge::Kind;
 use crate::secret::{Secret, is_secret_header, redact_url};
 
 /// Per attempt: range queries over a window can take a while.
@@ -238,29 +237,14 @@ impl MetricSource for PrometheusSource {
         let range = side
             .range
             .ok_or_else(|| keys.here("internal: a time-series side without a range".into()))?;
-        match side.kind {
-            Kind::Continuous => {
-                if let Some(k) = ["errors", "total"].into_iter().find(|k| keys.has(k)) {
-                    return Err(keys.here(format!(
-                        "`{k}` belongs to `kind: ratio` metrics; a continuous metric takes `query`"
-                    )));
-                }
-                if !keys.has("query") {
-                    return Err(keys.here("a continuous metric needs `query` (PromQL; or `kind: ratio` with `errors` and `total`)".into()));
-                }
-            }
-            Kind::Ratio => {
-                if keys.has("query") {
-                    return Err(keys.here(
-                        "a ratio metric takes `errors` and `total` instead of `query`".into(),
-                    ));
-                }
-                if !(keys.has("errors") && keys.has("total")) {
-                    return Err(keys.here("a ratio metric needs both `errors` and `total` (PromQL counting errors and requests)".into()));
-                }
-            }
-        }
-        let mut query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
+        check_kind_keys(
+            keys,
+            side.kind,
+            "query",
+            Some("PromQL"),
+            "PromQL counting errors and requests",
+        )?;
+        let query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
             let t: Spanned<String> = keys
                 .string(key)?
                 .ok_or_else(|| keys.here(format!("needs `{key}`")))?;
@@ -273,13 +257,7 @@ impl MetricSource for PrometheusSource {
                 range,
             }))
         };
-        Ok(match side.kind {
-            Kind::Continuous => Request::Values(query("query")?),
-            Kind::Ratio => Request::Counts {
-                errors: query("errors")?,
-                total: query("total")?,
-            },
-        })
+        Request::for_kind(side.kind, "query", query)
     }
 }
 

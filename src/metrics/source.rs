@@ -55,10 +55,14 @@ pub trait MetricSource: Send + Sync {
     /// Its name in reports (`prometheus`, or the `name:` given).
     fn name(&self) -> &str;
     /// Where it is, redacted, for reports.
-    fn url(&self) -> Option<String>;
+    fn url(&self) -> Option<String> {
+        None
+    }
     /// Everything that must never be printed: tokens, passwords, secret
     /// header values, in every form they travel in.
-    fn secrets(&self) -> Vec<Secret>;
+    fn secrets(&self) -> Vec<Secret> {
+        Vec::new()
+    }
     /// Stage two of one metric's own keys for one side: the queries to
     /// run. Called once per side; errors point at the key.
     fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError>;
@@ -101,6 +105,22 @@ pub enum Request {
 }
 
 impl Request {
+    /// What a metric of `kind` fetches: a continuous metric the query of
+    /// its `values` key, a ratio the queries of `errors` and `total`.
+    pub fn for_kind(
+        kind: Kind,
+        values: &str,
+        mut query: impl FnMut(&str) -> Result<Box<dyn Query>, ConfigError>,
+    ) -> Result<Request, ConfigError> {
+        Ok(match kind {
+            Kind::Continuous => Request::Values(query(values)?),
+            Kind::Ratio => Request::Counts {
+                errors: query("errors")?,
+                total: query("total")?,
+            },
+        })
+    }
+
     pub fn queries(&self) -> Vec<(Role, &dyn Query)> {
         match self {
             Request::Values(q) => vec![(Role::Values, q.as_ref())],
@@ -156,4 +176,39 @@ pub struct Series {
     pub labels: BTreeMap<String, String>,
     pub times: Vec<f64>,
     pub values: Vec<f64>,
+}
+
+/// The keys a metric of each kind takes: a continuous metric `values`
+/// (`query`, `column`), a ratio `errors` and `total`. `needs_values` says
+/// what a continuous metric without `values` lacks (`None` when it may
+/// go without); `counts` what `errors` and `total` hold.
+pub fn check_kind_keys(
+    keys: &Keys<'_>,
+    kind: Kind,
+    values: &str,
+    needs_values: Option<&str>,
+    counts: &str,
+) -> Result<(), ConfigError> {
+    match kind {
+        Kind::Continuous => {
+            if let Some(k) = ["errors", "total"].into_iter().find(|k| keys.has(k)) {
+                return Err(keys.here(format!(
+                    "`{k}` belongs to `kind: ratio` metrics; a continuous metric takes `{values}`"
+                )));
+            }
+            match needs_values {
+                Some(what) if !keys.has(values) => Err(keys.here(format!(
+                    "a continuous metric needs `{values}` ({what}; or `kind: ratio` with `errors` and `total`)"
+                ))),
+                _ => Ok(()),
+            }
+        }
+        Kind::Ratio if keys.has(values) => Err(keys.here(format!(
+            "a ratio metric takes `errors` and `total` instead of `{values}`"
+        ))),
+        Kind::Ratio if !(keys.has("errors") && keys.has("total")) => Err(keys.here(format!(
+            "a ratio metric needs both `errors` and `total` ({counts})"
+        ))),
+        Kind::Ratio => Ok(()),
+    }
 }

@@ -37,20 +37,6 @@ registry! {
     }
 }
 
-/// The kind named `name`.
-pub fn kind(name: &str) -> Option<&'static dyn Report> {
-    REPORTS.iter().copied().find(|r| r.name() == name)
-}
-
-/// The kinds' names, for messages (`text, json, junit`).
-pub fn names() -> String {
-    REPORTS
-        .iter()
-        .map(|r| r.name())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// How reports look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Style {
@@ -171,13 +157,5 @@ mod tests {
             "\x1b[32m✔ fine\x1b[0m"
         );
         assert_eq!(Painter { color: false }.line(Mark::Fail, "bad"), "✖ bad");
-    }
-
-    #[test]
-    fn kinds_have_unique_names() {
-        let mut names: Vec<&str> = REPORTS.iter().map(|r| r.name()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), REPORTS.len());
     }
 }

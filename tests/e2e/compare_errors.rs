@@ -29,9 +29,12 @@ fn metric_error(metrics: &str) -> String {
 
 #[test]
 fn unknown_key_in_a_metric() {
-    assert_eq!(
-        metric_error("    - name: latency\n      qurey: x\n"),
-        "✖ error: greenlight.yml:7:7: unknown field `qurey`, expected one of name, kind, direction, tolerance, bound, unit, critical, must_have_data, weight, min_samples, combine, query, errors, total, file, baseline_file, canary_file, column, pointer, format"
+    // The comparison's own keys, then each registered source's (the
+    // test-only kinds, when built in, come last).
+    let e = metric_error("    - name: latency\n      qurey: x\n");
+    assert!(
+        e.starts_with("✖ error: greenlight.yml:7:7: unknown field `qurey`, expected one of name, kind, direction, tolerance, bound, unit, critical, must_have_data, weight, min_samples, combine, query, errors, total, file, baseline_file, canary_file, column, pointer, format"),
+        "{e}"
     );
 }
 

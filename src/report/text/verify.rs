@@ -15,7 +15,7 @@
 //! ```
 
 use super::checks::check_lines;
-use super::compare as compare_text;
+use super::compare;
 use crate::report::{Painter, outcome_word};
 use crate::verify::VerifyResult;
 
@@ -26,7 +26,7 @@ pub fn verify(r: &VerifyResult, p: Painter, quiet: bool) -> String {
             lines.extend(check_lines(c, p));
         }
         if let Some(c) = &r.compare {
-            lines.extend(compare_text::body(c, p));
+            lines.extend(compare::body(c, p));
         }
     }
     lines.push(p.line(
