@@ -141,6 +141,9 @@ pub struct LockArgs {
     /// Lock expires after this long, e.g. 2h [env: GREENLIGHT_LOCK_EXPIRES]
     #[arg(long, value_name = "DURATION")]
     pub expires: Option<String>,
+    /// Replace a lock held by someone else (the output says whose) [env: GREENLIGHT_LOCK_FORCE]
+    #[arg(long)]
+    pub force: bool,
     /// Only this lock source (by name) [env: GREENLIGHT_LOCK_SOURCE]
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
@@ -302,6 +305,10 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "expires",
         env: "GREENLIGHT_LOCK_EXPIRES",
+    },
+    EnvOption {
+        flag: "force",
+        env: "GREENLIGHT_LOCK_FORCE",
     },
     EnvOption {
         flag: "source",

@@ -22,7 +22,7 @@ impl HumanDuration {
 impl std::str::FromStr for HumanDuration {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        parse(s).map(HumanDuration)
+        parse_positive(s).map(HumanDuration)
     }
 }
 
@@ -45,7 +45,7 @@ impl TryFrom<DurationText> for HumanDuration {
     fn try_from(t: DurationText) -> Result<Self, String> {
         match t {
             DurationText::Text(s) => s.parse(),
-            DurationText::Seconds(n) => Ok(HumanDuration(Duration::from_secs(n))),
+            DurationText::Seconds(n) => parse_positive(&n.to_string()).map(HumanDuration),
         }
     }
 }
@@ -59,7 +59,25 @@ const UNITS: &[(&str, u64)] = &[
     ("w", 604_800_000),
 ];
 
-/// Parses `1h30m`-style text. A bare number means seconds.
+/// The longest duration accepted anywhere: ten years. Longer ones are
+/// mistakes, and would overflow the clocks they are added to.
+pub const MAX: Duration = Duration::from_secs(3650 * 86_400);
+
+/// A duration that must be more than zero: every timeout, deadline,
+/// window, step, retry budget and expiry (one rule everywhere).
+pub fn parse_positive(text: &str) -> Result<Duration, String> {
+    let d = parse(text)?;
+    if d.is_zero() {
+        return Err(format!(
+            "invalid duration `{}`: must be more than 0s",
+            text.trim()
+        ));
+    }
+    Ok(d)
+}
+
+/// Parses `1h30m`-style text. A bare number means seconds. At most
+/// [`MAX`].
 pub fn parse(text: &str) -> Result<Duration, String> {
     let s = text.trim();
     let bad = || format!("invalid duration `{text}` (expected e.g. 500ms, 30s, 5m, 2h, 1h30m, 7d)");
@@ -67,7 +85,13 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         return Err(bad());
     }
     if let Ok(secs) = s.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
+        return match secs.checked_mul(1000) {
+            Some(ms) if Duration::from_millis(ms) <= MAX => Ok(Duration::from_secs(secs)),
+            _ => Err(format!(
+                "invalid duration `{text}`: longer than {}",
+                format(MAX)
+            )),
+        };
     }
     let mut total: u64 = 0;
     let mut rest = s;
@@ -94,7 +118,14 @@ pub fn parse(text: &str) -> Result<Duration, String> {
             .ok_or_else(bad)?;
         rest = &rest[unit_len..];
     }
-    Ok(Duration::from_millis(total))
+    let d = Duration::from_millis(total);
+    if d > MAX {
+        return Err(format!(
+            "invalid duration `{text}`: longer than {}",
+            format(MAX)
+        ));
+    }
+    Ok(d)
 }
 
 /// Formats a duration compactly for people: `2h 15m`, `45s`, `3d 4h`.
@@ -137,18 +168,33 @@ mod tests {
 
     #[test]
     fn rejects_garbage_with_the_accepted_forms() {
-        for bad in [
-            "",
-            "h",
-            "2x",
-            "-1s",
-            "1.5h",
-            "99999999999999999999d",
-            "1h 30m",
-        ] {
+        for bad in ["", "h", "2x", "-1s", "1.5h", "1h 30m"] {
             let err = parse(bad).unwrap_err();
             assert!(err.contains("expected e.g. 500ms"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn durations_past_ten_years_and_zero_are_refused_without_overflow() {
+        for long in [
+            "99999999999999999999d",
+            "18446744073709551615",
+            "99999999d",
+            "3651d",
+        ] {
+            let err = parse(long).unwrap_err();
+            assert!(
+                err.contains("longer than 3650d") || err.contains("expected e.g."),
+                "{long}: {err}"
+            );
+        }
+        assert_eq!(parse("3650d"), Ok(MAX));
+        assert_eq!(parse("0s"), Ok(Duration::ZERO));
+        assert_eq!(
+            parse_positive("0s").unwrap_err(),
+            "invalid duration `0s`: must be more than 0s"
+        );
+        assert!("0".parse::<HumanDuration>().is_err());
     }
 
     #[test]

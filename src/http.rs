@@ -16,7 +16,18 @@ pub struct Deadline(pub Instant);
 
 impl Deadline {
     pub fn after(d: Duration) -> Self {
-        Deadline(Instant::now() + d)
+        Deadline::from(Instant::now(), d)
+    }
+    /// `d` after `start` (far in the future when that is past what the
+    /// clock can count).
+    pub fn from(start: Instant, d: Duration) -> Self {
+        let far = Duration::from_secs(100 * 365 * 86_400);
+        Deadline(
+            start
+                .checked_add(d)
+                .or_else(|| start.checked_add(far))
+                .unwrap_or(start),
+        )
     }
     pub fn remaining(&self) -> Duration {
         self.0.saturating_duration_since(Instant::now())
@@ -74,6 +85,10 @@ impl<'a> Request<'a> {
 pub struct Response {
     pub status: u16,
     pub body: String,
+    /// The `ETag` header, for conditional writes (RFC 9110 §8.8.3).
+    pub etag: Option<String>,
+    /// The `Retry-After` header, as sent.
+    pub retry_after: Option<String>,
     pub attempts: u32,
 }
 
@@ -218,6 +233,13 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
         .run(request)
         .map_err(|e| classify(e, timeout, started))?;
     let status = resp.status().as_u16();
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (etag, retry_after) = (header("etag"), header("retry-after"));
     let body = resp
         .body_mut()
         .with_config()
@@ -227,6 +249,8 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
     Ok(Response {
         status,
         body,
+        etag,
+        retry_after,
         attempts: 1,
     })
 }

@@ -68,12 +68,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
     if let Command::Pipe = cli.command {
         return match pipe::prepare(ctx) {
             Ok((args, pipe_ctx)) => run(args, &pipe_ctx),
-            Err(e) => fail(&Error::Usage(e), ctx),
+            Err(e) => fail(&Error::Usage(e), None, ctx),
         };
     }
     let config = match Config::build(&cli, ctx, std::io::stdout().is_terminal()) {
         Ok(c) => c,
-        Err(e) => return fail(&e, ctx),
+        Err(e) => return fail(&e, cli.global.color, ctx),
     };
     init_logging(config.settings.debug, ctx);
     let result = commands::execute(&config.command, &config.settings);
@@ -101,9 +101,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
     result.exit_code()
 }
 
-fn fail(e: &Error, ctx: &Context) -> u8 {
-    let color = ctx.var("NO_COLOR").is_none()
-        && (ctx.var("CI").is_some() || std::io::stderr().is_terminal());
+/// Prints bad input on stderr, coloured as the user asked (an unreadable
+/// colour setting falls back to auto), and returns its exit code.
+fn fail(e: &Error, color: Option<cli::ColorChoice>, ctx: &Context) -> u8 {
+    let tty = std::io::stderr().is_terminal();
+    let auto = ctx.var("NO_COLOR").is_none() && (tty || ctx.var("CI").is_some());
+    let color = config::settings::color(color, ctx, tty).unwrap_or(auto)
+        && ctx
+            .var("COLOR")
+            .is_none_or(|c| !c.eq_ignore_ascii_case("never"));
     let painter = Painter { color };
     report::emit_err(&painter.line(Mark::Fail, &format!("error: {e}")));
     e.code()

@@ -1,6 +1,8 @@
-//! What a run produced, as one value: the command's result, for the
-//! reports to render and for [`RunResult::exit_code`], the one place the
-//! exit code is decided.
+//! What a run produced, as one value: what it ran with ([`RunInfo`]) and
+//! the command's result ([`Body`]), for the reports to render and for
+//! [`RunResult::exit_code`], the one place the exit code is decided.
+
+use serde::Serialize;
 
 use crate::checks::CheckRun;
 use crate::compare::CompareResult;
@@ -8,9 +10,37 @@ use crate::gate::GateResult;
 use crate::lock::LockRun;
 use crate::verify::VerifyResult;
 
+/// A run: what it ran with, and what the command found.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub info: RunInfo,
+    pub body: Body,
+}
+
+/// What a run ran with, shown in every report's header.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RunInfo {
+    /// The config file, as the user wrote its path.
+    pub config_file: Option<String>,
+    pub environment: Option<Environment>,
+    /// What the user should see even when nothing fails.
+    pub warnings: Vec<String>,
+}
+
+/// The deployment environment a run is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Environment {
+    pub name: String,
+    /// The flag or variable that named it (`bamboo_deploy_environment`).
+    pub from: String,
+    /// The `environments:` block that applies; `None` when none does and
+    /// the top-level settings apply.
+    pub block: Option<String>,
+}
+
 /// A command's result.
 #[derive(Debug, Clone)]
-pub enum RunResult {
+pub enum Body {
     Gate(GateResult),
     /// The gate's result; `status` never fails the build.
     Status(GateResult),
@@ -24,14 +54,14 @@ pub enum RunResult {
 impl RunResult {
     /// The command's name, as typed.
     pub fn command(&self) -> &'static str {
-        match self {
-            RunResult::Gate(_) => "gate",
-            RunResult::Status(_) => "status",
-            RunResult::Lock(_) => "lock",
-            RunResult::Unlock(_) => "unlock",
-            RunResult::Checks(_) => "checks",
-            RunResult::Compare(_) => "compare",
-            RunResult::Verify(_) => "verify",
+        match self.body {
+            Body::Gate(_) => "gate",
+            Body::Status(_) => "status",
+            Body::Lock(_) => "lock",
+            Body::Unlock(_) => "unlock",
+            Body::Checks(_) => "checks",
+            Body::Compare(_) => "compare",
+            Body::Verify(_) => "verify",
         }
     }
 
@@ -40,13 +70,13 @@ impl RunResult {
     /// of their sources (2 for a file that cannot be written, 3 for an API
     /// that did not do it).
     pub fn exit_code(&self) -> u8 {
-        match self {
-            RunResult::Gate(r) => r.outcome.code(),
-            RunResult::Status(_) => 0,
-            RunResult::Lock(r) | RunResult::Unlock(r) => r.code(),
-            RunResult::Checks(r) => r.outcome.code(),
-            RunResult::Compare(r) => r.outcome.code(),
-            RunResult::Verify(r) => r.outcome.code(),
+        match &self.body {
+            Body::Gate(r) => r.outcome.code(),
+            Body::Status(_) => 0,
+            Body::Lock(r) | Body::Unlock(r) => r.code(),
+            Body::Checks(r) => r.outcome.code(),
+            Body::Compare(r) => r.outcome.code(),
+            Body::Verify(r) => r.outcome.code(),
         }
     }
 }

@@ -34,14 +34,13 @@ pub(super) enum DurText {
 impl TryFrom<DurText> for Dur {
     type Error = String;
     fn try_from(text: DurText) -> Result<Self, String> {
-        let d = match text {
-            DurText::Seconds(n) => Duration::from_secs(n),
-            DurText::Text(t) => duration::parse(&t).map_err(scope::message)?,
+        let text = match text {
+            DurText::Seconds(n) => n.to_string(),
+            DurText::Text(t) => t,
         };
-        if d.is_zero() {
-            return Err(scope::message("must be more than 0s"));
-        }
-        Ok(Dur(d))
+        duration::parse_positive(&text)
+            .map(Dur)
+            .map_err(scope::message)
     }
 }
 

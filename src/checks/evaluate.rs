@@ -175,10 +175,10 @@ fn status(check: &Check, x: &Exchange) -> AssertResult {
         None => (StatusSet::success(), "status is 2xx (default)".to_string()),
     };
     let mut actual = x.status.to_string();
-    if (300..400).contains(&x.status) {
-        if let Some(location) = x.header("location") {
-            actual = format!("{actual} (redirect to {})", excerpt::text(&location));
-        }
+    if (300..400).contains(&x.status)
+        && let Some(location) = x.header("location")
+    {
+        actual = format!("{actual} (redirect to {})", excerpt::text(&location));
     }
     assert(
         AssertKind::Status,

@@ -114,7 +114,7 @@ fn other_bad_fields_name_check_and_field() {
         ),
         (
             "url: https://x/\n    connect_timeout: 0s",
-            "check `c`: connect_timeout: must be more than 0s",
+            "check `c`: connect_timeout: invalid duration `0s`: must be more than 0s",
         ),
         (
             "url: https://x/\n    retry: { within: 1m, every: 2s }",

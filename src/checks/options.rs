@@ -72,7 +72,10 @@ impl Trust {
             path: path.to_path_buf(),
             message,
         };
-        let pem = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+        // A CA bundle is far below 4 MiB; a minute is plenty to read it.
+        let until = std::time::Instant::now() + Duration::from_secs(60);
+        let pem = crate::input::read::read_bytes(path, 4 << 20, "CA file", until)
+            .map_err(|e| fail(e.to_string()))?;
         Trust::from_pem(&pem).map_err(fail)
     }
 

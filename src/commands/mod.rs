@@ -9,17 +9,21 @@ mod lock;
 mod verify;
 
 use crate::config::{CommandConfig, Settings};
-use crate::result::RunResult;
+use crate::result::{Body, RunResult};
 
 /// Runs the command `cfg` configures.
 pub fn execute(cfg: &CommandConfig, s: &Settings) -> RunResult {
-    match cfg {
-        CommandConfig::Gate(c) => RunResult::Gate(gate::gate(c, s)),
-        CommandConfig::Status(c) => RunResult::Status(gate::gate(c, s)),
-        CommandConfig::Lock(c) => RunResult::Lock(lock::write(c, s)),
-        CommandConfig::Unlock(c) => RunResult::Unlock(lock::write(c, s)),
-        CommandConfig::Checks(c) => RunResult::Checks(checks::checks(c, s)),
-        CommandConfig::Compare(c) => RunResult::Compare(compare::compare(c, s)),
-        CommandConfig::Verify(c) => RunResult::Verify(verify::verify(c, s)),
+    let body = match cfg {
+        CommandConfig::Gate(c) => Body::Gate(gate::gate(c, s)),
+        CommandConfig::Status(c) => Body::Status(gate::gate(c, s)),
+        CommandConfig::Lock(c) => Body::Lock(lock::write(c, s)),
+        CommandConfig::Unlock(c) => Body::Unlock(lock::write(c, s)),
+        CommandConfig::Checks(c) => Body::Checks(checks::checks(c, s)),
+        CommandConfig::Compare(c) => Body::Compare(compare::compare(c, s)),
+        CommandConfig::Verify(c) => Body::Verify(verify::verify(c, s)),
+    };
+    RunResult {
+        info: s.info(),
+        body,
     }
 }

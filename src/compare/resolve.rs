@@ -72,14 +72,14 @@ pub fn resolve(
                 promql_duration(window)
             )));
         }
-        if let Some((max, whose)) = time_series.and_then(|t| t.max_points) {
-            if window.as_millis() / step.as_millis() > max {
-                return Err(step_err(format!(
-                    "{} over {} is more than {whose}'s {max} points per series: use a longer step",
-                    promql_duration(step),
-                    promql_duration(window)
-                )));
-            }
+        if let Some((max, whose)) = time_series.and_then(|t| t.max_points)
+            && window.as_millis() / step.as_millis() > max
+        {
+            return Err(step_err(format!(
+                "{} over {} is more than {whose}'s {max} points per series: use a longer step",
+                promql_duration(step),
+                promql_duration(window)
+            )));
         }
         (Some(window), Some(step))
     };

@@ -60,10 +60,10 @@ impl Template {
     pub fn variables(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for p in &self.parts {
-            if let Part::Var(name) = p {
-                if !out.contains(&name.as_str()) {
-                    out.push(name);
-                }
+            if let Part::Var(name) = p
+                && !out.contains(&name.as_str())
+            {
+                out.push(name);
             }
         }
         out

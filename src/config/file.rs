@@ -75,16 +75,47 @@ pub struct EnvironmentEntry {
 impl FileConfig {
     /// Applies environment `name`'s overrides. Returns false when the file
     /// has no such environment (the top-level settings then apply as they are).
-    pub fn select_environment(&mut self, name: &str) -> bool {
-        let Some(env) = self.environments.remove(name) else {
-            return false;
+    ///
+    /// Names match the way Bitbucket and Bamboo write them: without regard
+    /// to case, and with spaces, `-` and `_` alike (`Production` selects
+    /// `production`, `Pre Prod` selects `pre-prod`). Returns the block's
+    /// key, or an error when two blocks match the same name.
+    pub fn select_environment(&mut self, name: &str) -> Result<Option<String>, String> {
+        let wanted = environment_key(name);
+        let matching: Vec<String> = self
+            .environments
+            .keys()
+            .filter(|k| environment_key(k) == wanted)
+            .cloned()
+            .collect();
+        let key = match matching.as_slice() {
+            [] => return Ok(None),
+            [one] => one.clone(),
+            many => {
+                return Err(format!(
+                    "environment `{name}` matches several blocks ({}): names are compared without case, and spaces, `-` and `_` are alike",
+                    many.join(", ")
+                ));
+            }
+        };
+        let Some(env) = self.environments.remove(&key) else {
+            return Ok(None);
         };
         macro_rules! take {
             ($($field:ident),*) => { $( if let Some(v) = env.$field { self.$field = v.into(); } )* };
         }
         take!(timezone, windows, freezes, locks, deadline, checks, compare);
-        true
+        Ok(Some(key))
     }
+}
+
+/// `Pre Prod`, `pre-prod`, `PRE_PROD` → `pre-prod`.
+pub fn environment_key(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// An IANA time zone name, checked while parsing.

@@ -10,10 +10,10 @@ use super::{Inputs, Loaded, LockConfig};
 use crate::cli::{LockArgs, SourceArgs, UnlockArgs};
 use crate::context::Context;
 use crate::http::{self, Policy};
-use crate::input::{ConfigError, Keys, pick};
+use crate::input::{ConfigError, Keys, pick, pick_bool};
 use crate::lock::{
     self, EnvSource, FileSource, HttpSource, HttpSpec, LockRecord, LockSource, Pointers, Setup,
-    Write, default_name,
+    Write, default_name, token_from,
 };
 
 /// Every configured lock source: the file's, then the flags'.
@@ -67,14 +67,17 @@ pub fn sources(
     }
     if let Some(s) = pick("lock-url", args.lock_url.as_deref(), ctx) {
         http::check_url(&s.value).map_err(|m| s.invalid(m))?;
+        let token = match pick("lock-token-env", args.lock_token_env.as_deref(), ctx) {
+            Some(var) => Some(token_from(&var.value, ctx).map_err(|m| var.invalid(m))?),
+            None => None,
+        };
         let spec = HttpSpec {
             name: default_name("http", &http::authority(&s.value)),
             url: s.value,
-            token_env: pick("lock-token-env", args.lock_token_env.as_deref(), ctx).map(|t| t.value),
             headers: Vec::new(),
             pointers: Pointers::default(),
         };
-        out.push(Box::new(HttpSource::new(spec, ctx, policy)));
+        out.push(Box::new(HttpSource::new(spec, token, policy)));
     }
     for (i, s) in out.iter().enumerate() {
         if out[..i].iter().any(|o| o.name() == s.name()) {
@@ -114,7 +117,7 @@ pub fn lock(args: &LockArgs, i: &Inputs<'_>) -> Result<LockConfig, ConfigError> 
         .or_else(|| ctx.var("BITBUCKET_STEP_TRIGGERER_UUID").map(str::to_string));
     let expires = match pick("expires", args.expires.as_deref(), ctx) {
         Some(e) => {
-            let d = crate::duration::parse(&e.value).map_err(|m| e.invalid(m))?;
+            let d = crate::duration::parse_positive(&e.value).map_err(|m| e.invalid(m))?;
             Some(after(i.settings.at, d).ok_or_else(|| e.invalid("too long"))?)
         }
         None => None,
@@ -127,7 +130,10 @@ pub fn lock(args: &LockArgs, i: &Inputs<'_>) -> Result<LockConfig, ConfigError> 
         expires,
     };
     Ok(LockConfig {
-        write: Write::Lock(record),
+        write: Write::Lock {
+            record,
+            force: pick_bool("force", args.force, ctx),
+        },
         sources: writable(&args.sources, args.source.as_deref(), i)?,
     })
 }
@@ -153,14 +159,14 @@ fn writable(
 ) -> Result<Vec<Box<dyn LockSource>>, ConfigError> {
     let all = sources(args, i.file, i.ctx)?;
     let only = pick("source", only, i.ctx).map(|o| o.value);
-    if let Some(name) = &only {
-        if !all.iter().any(|s| s.name() == name) {
-            let known: Vec<&str> = all.iter().map(|s| s.name()).collect();
-            return Err(ConfigError::Usage(format!(
-                "no lock source named `{name}` (known: {})",
-                known.join(", ")
-            )));
-        }
+    if let Some(name) = &only
+        && !all.iter().any(|s| s.name() == name)
+    {
+        let known: Vec<&str> = all.iter().map(|s| s.name()).collect();
+        return Err(ConfigError::Usage(format!(
+            "no lock source named `{name}` (known: {})",
+            known.join(", ")
+        )));
     }
     let chosen: Vec<Box<dyn LockSource>> = all
         .into_iter()

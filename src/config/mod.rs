@@ -24,7 +24,7 @@ pub mod reports;
 pub mod settings;
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use file::FileConfig;
 pub use reports::{FileReport, Reports};
@@ -36,6 +36,7 @@ use crate::compare::CompareConfig;
 use crate::context::Context;
 use crate::error::Error;
 use crate::gate::GateConfig;
+use crate::input::read::read_text;
 use crate::input::{ConfigError, ConfigText, Located};
 use crate::lock::{LockSource, Write};
 
@@ -135,11 +136,16 @@ impl Config {
     }
 }
 
-/// Reads and parses a config file (stage one).
-pub fn load_file(path: &Path, shown_as: &Path) -> Result<Loaded, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: shown_as.display().to_string(),
-        source,
+/// The largest config file read: a config is a page or two of YAML.
+pub const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
+/// Reads and parses a config file (stage one), within `deadline`.
+pub fn load_file(path: &Path, shown_as: &Path, deadline: Instant) -> Result<Loaded, ConfigError> {
+    let text = read_text(path, MAX_CONFIG_BYTES, "config file", deadline).map_err(|cause| {
+        ConfigError::Read {
+            path: shown_as.display().to_string(),
+            cause,
+        }
     })?;
     parse(&text, shown_as).map(|file| Loaded {
         text: ConfigText {
@@ -279,6 +285,7 @@ mod fuzz {
                 debug: false,
                 environment: None,
                 config_file: None,
+                warnings: Vec::new(),
             };
             let i = Inputs {
                 file: Some(&loaded),

@@ -3,7 +3,6 @@
 //! colour, quiet and debug.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -12,6 +11,7 @@ use crate::cli::{ColorChoice, Global};
 use crate::context::Context;
 use crate::http::Deadline;
 use crate::input::{ConfigError, Sourced, pick, pick_bool};
+use crate::result::{Environment, RunInfo};
 
 /// Settings every command shares.
 #[derive(Debug, Clone)]
@@ -25,10 +25,25 @@ pub struct Settings {
     pub quiet: bool,
     pub color: bool,
     pub debug: bool,
-    /// The deployment environment, and where its name came from.
-    pub environment: Option<Sourced>,
+    /// The deployment environment: its name, where the name came from,
+    /// and the `environments:` block it selected.
+    pub environment: Option<Environment>,
     /// The config file read, as the user wrote its path.
     pub config_file: Option<PathBuf>,
+    /// What the user should see even when nothing fails (an environment
+    /// that selects no block).
+    pub warnings: Vec<String>,
+}
+
+impl Settings {
+    /// What reports show of the settings.
+    pub fn info(&self) -> RunInfo {
+        RunInfo {
+            config_file: self.config_file.as_ref().map(|p| p.display().to_string()),
+            environment: self.environment.clone(),
+            warnings: self.warnings.clone(),
+        }
+    }
 }
 
 /// The settings, and the config file they read.
@@ -37,15 +52,22 @@ pub fn resolve(
     ctx: &Context,
     stdout_is_tty: bool,
 ) -> Result<(Settings, Option<Loaded>), ConfigError> {
+    // The deadline before the file is read: the flag's or variable's, or
+    // the default (the file's own `deadline:` applies after it is read).
+    let early = match pick("deadline", g.deadline.as_deref(), ctx) {
+        Some(s) => crate::duration::parse_positive(&s.value).map_err(|e| s.invalid(e))?,
+        None => DEFAULT_DEADLINE,
+    };
+    let read_by = Deadline::from(ctx.started, early).0;
     let mut file = match pick("config", g.config.as_deref(), ctx) {
         Some(s) => {
             let shown = PathBuf::from(&s.value);
-            Some(load_file(&ctx.cwd.join(&shown), &shown)?)
+            Some(load_file(&ctx.cwd.join(&shown), &shown, read_by)?)
         }
         None => {
             let default = ctx.cwd.join(DEFAULT_FILE);
             if default.exists() {
-                Some(load_file(&default, Path::new(DEFAULT_FILE))?)
+                Some(load_file(&default, Path::new(DEFAULT_FILE), read_by)?)
             } else {
                 None
             }
@@ -64,21 +86,52 @@ pub fn resolve(
             })
         })
     });
-    if let (Some(env), Some(f)) = (&environment, file.as_mut()) {
-        let explicit =
-            env.origin == "--environment" || env.origin.ends_with("GREENLIGHT_ENVIRONMENT");
-        if f.file.select_environment(&env.value) {
-            log::debug!("environment `{}` (from {}) applies", env.value, env.origin);
-        } else if explicit && !f.file.environments.is_empty() {
-            let known: Vec<&str> = f.file.environments.keys().map(String::as_str).collect();
-            return Err(env.invalid(format!(
-                "no environment `{}` in {} (known: {})",
+    let mut warnings = Vec::new();
+    let environment = match environment {
+        None => None,
+        Some(env) => {
+            let explicit =
+                env.origin == "--environment" || env.origin.ends_with("GREENLIGHT_ENVIRONMENT");
+            let mut block = None;
+            if let Some(f) = file.as_mut() {
+                let known: Vec<String> = f.file.environments.keys().cloned().collect();
+                block = f
+                    .file
+                    .select_environment(&env.value)
+                    .map_err(|m| env.invalid(m))?;
+                if block.is_none() && !known.is_empty() {
+                    let message = format!(
+                        "no environment `{}` in {} (known: {})",
+                        env.value,
+                        f.text.path.display(),
+                        known.join(", ")
+                    );
+                    if explicit {
+                        return Err(env.invalid(message));
+                    }
+                    warnings.push(format!(
+                        "{message}; {} named it, so the top-level settings apply",
+                        env.origin
+                    ));
+                }
+            }
+            log::debug!(
+                "environment `{}` (from {}): {}",
                 env.value,
-                f.text.path.display(),
-                known.join(", ")
-            )));
+                env.origin,
+                block
+                    .as_deref()
+                    .map_or("no block applies".to_string(), |b| format!(
+                        "block `{b}` applies"
+                    ))
+            );
+            Some(Environment {
+                name: env.value,
+                from: env.origin,
+                block,
+            })
         }
-    }
+    };
     let at = match pick("at", g.at.as_deref(), ctx) {
         Some(s) => DateTime::parse_from_rfc3339(s.value.trim())
             .map(|t| t.to_utc())
@@ -91,16 +144,41 @@ pub fn resolve(
         None => ctx.now,
     };
     let deadline = match pick("deadline", g.deadline.as_deref(), ctx) {
-        Some(s) => crate::duration::parse(&s.value).map_err(|e| s.invalid(e))?,
+        Some(s) => crate::duration::parse_positive(&s.value).map_err(|e| s.invalid(e))?,
         None => file
             .as_ref()
             .and_then(|f| f.file.deadline)
             .map_or(DEFAULT_DEADLINE, |d| d.get()),
     };
-    let color_choice = match g.color {
+    let color = color(g.color, ctx, stdout_is_tty)?;
+    let settings = Settings {
+        at,
+        deadline: Deadline::from(ctx.started, deadline),
+        quiet: pick_bool("quiet", g.quiet, ctx),
+        color,
+        debug: pick_bool("debug", g.debug, ctx) || ctx.flag("DEBUG"),
+        environment,
+        config_file: file.as_ref().map(|f| f.text.path.clone()),
+        warnings,
+    };
+    log::debug!(
+        "config file: {}",
+        settings
+            .config_file
+            .as_ref()
+            .map_or("none".to_string(), |p| p.display().to_string())
+    );
+    Ok((settings, file))
+}
+
+/// Whether text is coloured: `--color`, else `GREENLIGHT_COLOR` (the pipe's
+/// `COLOR`), else auto: on for a terminal or in CI (Bitbucket renders it in
+/// logs), off with `NO_COLOR`.
+pub fn color(flag: Option<ColorChoice>, ctx: &Context, is_tty: bool) -> Result<bool, ConfigError> {
+    let choice = match flag {
         Some(c) => c,
         None => match pick("color", None, ctx) {
-            Some(s) => match s.value.to_ascii_lowercase().as_str() {
+            Some(s) => match s.value.trim().to_ascii_lowercase().as_str() {
                 "auto" => ColorChoice::Auto,
                 "always" | "true" => ColorChoice::Always,
                 "never" | "false" => ColorChoice::Never,
@@ -113,22 +191,9 @@ pub fn resolve(
             None => ColorChoice::Auto,
         },
     };
-    // Bitbucket pipes print colour without a TTY: CI logs render it.
-    let color = match color_choice {
+    Ok(match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            ctx.var("NO_COLOR").is_none() && (stdout_is_tty || ctx.var("CI").is_some())
-        }
-    };
-    let settings = Settings {
-        at,
-        deadline: Deadline(ctx.started + deadline.max(Duration::from_millis(1))),
-        quiet: pick_bool("quiet", g.quiet, ctx),
-        color,
-        debug: pick_bool("debug", g.debug, ctx) || ctx.flag("DEBUG"),
-        environment,
-        config_file: file.as_ref().map(|f| f.text.path.clone()),
-    };
-    Ok((settings, file))
+        ColorChoice::Auto => ctx.var("NO_COLOR").is_none() && (is_tty || ctx.var("CI").is_some()),
+    })
 }

@@ -105,10 +105,10 @@ impl fmt::Display for Located {
 /// raised inside a nested value also end with ` at line 2, column 1`.
 fn strip_position(msg: &str) -> &str {
     let mut msg = msg.strip_prefix("error: ").unwrap_or(msg);
-    if msg.starts_with("line ") {
-        if let Some((_, rest)) = msg.split_once(": ") {
-            msg = rest;
-        }
+    if msg.starts_with("line ")
+        && let Some((_, rest)) = msg.split_once(": ")
+    {
+        msg = rest;
     }
     if let Some((head, tail)) = msg.rsplit_once(" at line ") {
         let is_position = tail.split_once(", column ").is_some_and(|(l, c)| {

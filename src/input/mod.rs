@@ -9,6 +9,8 @@
 //!   from the environment, knowing which values are secrets.
 //! - [`Keys`]: the keys of one YAML map that a plugin (a metric source, a
 //!   lock source) reads for itself, each with its location.
+//! - [`read`]: reading a local file safely (regular files only, a size
+//!   limit, the run's deadline).
 //! - [`ConfigError`]: bad input (exit 2), rendered by [`Located`] with the
 //!   offending line and a caret.
 //!
@@ -20,6 +22,7 @@ mod error;
 mod keys;
 mod located;
 mod origin;
+pub mod read;
 mod text;
 
 pub use env_template::{Expanded, Template as EnvTemplate, valid_name};

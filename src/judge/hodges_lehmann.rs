@@ -113,10 +113,10 @@ pub(crate) fn kth_difference(x: &[f64], y: &[f64], k: u64) -> f64 {
 /// The interval's order-statistic index k (0 = unbounded).
 fn critical_k(ranked: &Ranked, confidence: f64) -> (u64, Method) {
     let tail = (1.0 - confidence) / 2.0;
-    if mann_whitney::use_exact(Method::Auto, ranked) {
-        if let Some(k) = mwu_exact::lower_critical(ranked.n1, ranked.n2, tail) {
-            return (k, Method::Exact);
-        }
+    if mann_whitney::use_exact(Method::Auto, ranked)
+        && let Some(k) = mwu_exact::lower_critical(ranked.n1, ranked.n2, tail)
+    {
+        return (k, Method::Exact);
     }
     let mu = ranked.n1 as f64 * ranked.n2 as f64 / 2.0;
     let k = (mu - 0.5 - normal::isf(tail) * ranked.sigma()).ceil();

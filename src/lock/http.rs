@@ -27,7 +27,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::source::{LockKind, LockSource, LockWriter, Reading, Setup};
+use chrono::{DateTime, Utc};
+
+use super::source::{Done, LockKind, LockSource, LockWriter, Reading, Setup};
 use super::{LockError, LockInfo, LockRecord, LockState};
 use crate::context::Context;
 use crate::failure::Failure;
@@ -62,7 +64,13 @@ impl LockKind for Http {
             .string("url")?
             .ok_or_else(|| s.keys.here("an `http` source needs `url`".into()))?;
         http::check_url(&url.value).map_err(|m| s.keys.here(m))?;
-        let token_env = s.keys.string("token_env")?.map(|t| t.value);
+        let token_env = s.keys.string("token_env")?;
+        let token = match &token_env {
+            Some(var) => Some(
+                token_from(&var.value, s.ctx).map_err(|m| s.keys.error(&var.referenced, "token_env", m))?,
+            ),
+            None => None,
+        };
         let headers = s
             .keys
             .take::<BTreeMap<String, String>>("headers")?
@@ -91,11 +99,10 @@ impl LockKind for Http {
         let spec = HttpSpec {
             name: s.name_or("http", &http::authority(&url.value)),
             url: url.value,
-            token_env,
             headers,
             pointers,
         };
-        Ok(Box::new(HttpSource::new(spec, s.ctx, s.policy)))
+        Ok(Box::new(HttpSource::new(spec, token, s.policy)))
     }
 }
 
@@ -103,8 +110,6 @@ impl LockKind for Http {
 pub struct HttpSpec {
     pub name: String,
     pub url: String,
-    /// The environment variable that holds the bearer token.
-    pub token_env: Option<String>,
     pub headers: Vec<(String, String)>,
     pub pointers: Pointers,
 }
@@ -136,14 +141,16 @@ pub struct HttpSource {
     policy: Policy,
 }
 
+/// The bearer token in variable `var`; an unset variable is bad input
+/// (the API would only say 401).
+pub fn token_from(var: &str, ctx: &Context) -> Result<Secret, String> {
+    ctx.var(var)
+        .map(Secret::new)
+        .ok_or_else(|| format!("variable `{var}` is not set (it should hold the lock API's token)"))
+}
+
 impl HttpSource {
-    /// The token is read from the context here, once.
-    pub fn new(spec: HttpSpec, ctx: &Context, policy: Policy) -> Self {
-        let token = spec
-            .token_env
-            .as_deref()
-            .and_then(|v| ctx.var(v))
-            .map(Secret::new);
+    pub fn new(spec: HttpSpec, token: Option<Secret>, policy: Policy) -> Self {
         HttpSource {
             spec,
             token,
@@ -224,15 +231,92 @@ impl LockSource for HttpSource {
     }
 }
 
+/// Writes are conditional (RFC 9110 §13.1), so that two writers cannot
+/// both win: greenlight reads the lock first, decides, and sends its
+/// `PUT`/`DELETE` with `If-Match: <the ETag read>`, or, when nothing was
+/// locked and the API sent no ETag, `If-None-Match: *`. An API that honours
+/// these answers `412 Precondition Failed` to the loser, which is then
+/// told who holds the lock. An API that ignores them gives no guarantee
+/// beyond its own.
 impl LockWriter for HttpSource {
-    fn lock(&self, record: &LockRecord, deadline: Deadline) -> Result<String, LockError> {
+    fn lock(
+        &self,
+        record: &LockRecord,
+        force: bool,
+        at: DateTime<Utc>,
+        deadline: Deadline,
+    ) -> Result<Done, LockError> {
+        let (current, etag) = self.current(deadline)?;
+        let locked = current.is_some();
+        let replaced = record.may_replace(current, force, at).map_err(|holder| LockError::Held {
+            source_name: self.spec.name.clone(),
+            holder,
+        })?;
         let mut req = self.request("PUT");
         req.json_body = serde_json::to_string(record).ok();
-        self.write(&req, deadline, false)
+        condition(&mut req, etag.as_deref(), locked);
+        let message = self.write(&req, deadline, false).map_err(|e| self.lost(e, deadline))?;
+        Ok(Done { message, replaced })
     }
 
-    fn unlock(&self, deadline: Deadline) -> Result<String, LockError> {
-        self.write(&self.request("DELETE"), deadline, true)
+    fn unlock(&self, deadline: Deadline) -> Result<Done, LockError> {
+        let (lifted, etag) = self.current(deadline)?;
+        let mut req = self.request("DELETE");
+        if let Some(tag) = &etag {
+            req.headers.push(("If-Match".into(), tag.clone()));
+        }
+        let message = self.write(&req, deadline, true).map_err(|e| self.lost(e, deadline))?;
+        Ok(Done {
+            message,
+            replaced: lifted,
+        })
+    }
+}
+
+/// `If-Match` the version read, or `If-None-Match: *` to create only.
+fn condition(req: &mut Request<'_>, etag: Option<&str>, locked: bool) {
+    match etag {
+        Some(tag) => req.headers.push(("If-Match".into(), tag.to_string())),
+        None if !locked => req.headers.push(("If-None-Match".into(), "*".into())),
+        None => {}
+    }
+}
+
+impl HttpSource {
+    /// The lock there now and its ETag. An API that does not answer `GET`
+    /// with a lock (404 for none, 405 for an API that only takes writes)
+    /// is taken as unlocked: the write that follows is then create-only
+    /// (`If-None-Match: *`), so a conforming API still refuses it when a
+    /// lock exists. An API that cannot be reached cannot be written.
+    fn current(&self, deadline: Deadline) -> Result<(Option<LockInfo>, Option<String>), LockError> {
+        let resp = http::send(&self.request("GET"), self.policy, deadline)
+            .map_err(|(e, _)| self.fail(e))?;
+        let etag = resp.etag.clone();
+        match interpret(resp.status, &resp.body, &self.spec.pointers, resp.attempts) {
+            LockState::Locked(info) => Ok((Some(info.scrub(&self.secrets())), etag)),
+            LockState::Unlocked | LockState::Expired(_) => Ok((None, etag)),
+            LockState::Unavailable { .. } => Ok((None, None)),
+        }
+    }
+
+    /// A `412` means another writer got there first: say who holds it now.
+    fn lost(&self, e: LockError, deadline: Deadline) -> LockError {
+        match &e {
+            LockError::Api {
+                error: HttpError::Status { status: 412, .. },
+                ..
+            } => match self.current(deadline) {
+                Ok((Some(holder), _)) => LockError::Held {
+                    source_name: self.spec.name.clone(),
+                    holder,
+                },
+                _ => LockError::Changed {
+                    source_name: self.spec.name.clone(),
+                    detail: "HTTP 412 Precondition Failed".into(),
+                },
+            },
+            _ => e,
+        }
     }
 }
 

@@ -26,9 +26,9 @@ pub use check::check_all;
 pub use env::EnvSource;
 pub use error::LockError;
 pub use file::FileSource;
-pub use http::{HttpSource, HttpSpec, Pointers};
+pub use http::{HttpSource, HttpSpec, Pointers, token_from};
 pub use record::LockRecord;
-pub use source::{LockKind, LockSource, LockWriter, Reading, Setup};
+pub use source::{Done, LockKind, LockSource, LockWriter, Reading, Setup};
 pub use state::{LockInfo, LockReading, LockState};
 pub use write::{LockRun, Write, Written, write_all};
 

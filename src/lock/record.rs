@@ -51,6 +51,29 @@ impl LockRecord {
         })
     }
 
+    /// Whether this record may replace `current` (a source's lock now):
+    /// nothing there, a lock lifted or expired at `at`, or the same holder
+    /// updating its own lock is `Ok(None)`; another holder's live lock is
+    /// `Ok(Some(it))` with `force` (it is replaced, and the caller says
+    /// so) and `Err(it)` without.
+    pub fn may_replace(
+        &self,
+        current: Option<LockInfo>,
+        force: bool,
+        at: DateTime<Utc>,
+    ) -> Result<Option<LockInfo>, LockInfo> {
+        let Some(current) = current else {
+            return Ok(None);
+        };
+        let expired = current.expires.is_some_and(|e| e <= at);
+        let same_holder = current.by.is_some() && current.by == self.by;
+        match () {
+            () if expired || same_holder => Ok(None),
+            () if force => Ok(Some(current)),
+            () => Err(current),
+        }
+    }
+
     /// Parses a lock document, with a message that says what is wrong.
     pub fn parse(text: &str) -> Result<Self, String> {
         serde_json::from_str(text).map_err(|e| format!("invalid lock JSON: {e}"))
@@ -71,6 +94,36 @@ mod tests {
     fn locked_false_is_unlocked() {
         let r = LockRecord::parse(r#"{"locked":false}"#).unwrap();
         assert_eq!(r.state(), LockState::Unlocked);
+    }
+
+    #[test]
+    fn only_the_holder_or_force_replaces_a_live_lock() {
+        let at: DateTime<Utc> = "2026-03-04T10:00:00Z".parse().unwrap();
+        let alice = LockInfo {
+            reason: "INC-1".into(),
+            by: Some("alice".into()),
+            ..Default::default()
+        };
+        let bob = LockRecord::parse(r#"{"reason":"release","by":"bob"}"#).unwrap();
+        assert_eq!(bob.may_replace(None, false, at), Ok(None));
+        assert_eq!(
+            bob.may_replace(Some(alice.clone()), false, at),
+            Err(alice.clone())
+        );
+        assert_eq!(
+            bob.may_replace(Some(alice.clone()), true, at),
+            Ok(Some(alice.clone()))
+        );
+        let alice_again = LockRecord::parse(r#"{"reason":"still INC-1","by":"alice"}"#).unwrap();
+        assert_eq!(
+            alice_again.may_replace(Some(alice.clone()), false, at),
+            Ok(None)
+        );
+        let expired = LockInfo {
+            expires: Some(at),
+            ..alice
+        };
+        assert_eq!(bob.may_replace(Some(expired), false, at), Ok(None));
     }
 
     #[test]

@@ -7,13 +7,13 @@
 //! |---|---|---|
 //! | read | [`LockSource::read`] | `gate`, `status` |
 //! | write | [`LockWriter`] | `lock`, `unlock` |
-//! | lease | [`LeaseStore`] | `gate --lease`, `release` (a shared store such as etcd) |
+//! | lease | [`LeaseStore`] | planned: `gate --lease`, `release` on a shared store (etcd, issue #11) |
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{LockError, LockRecord, LockState};
+use super::{LockError, LockInfo, LockRecord, LockState};
 use crate::context::Context;
 use crate::http::{Deadline, Policy};
 use crate::input::{ConfigError, Keys};
@@ -79,11 +79,30 @@ impl Reading {
     }
 }
 
-/// The write capability: set and lift a lock. Each returns one line
-/// saying what was done (`wrote .greenlight/lock.json`).
+/// The write capability: set and lift a lock.
+///
+/// A lock held by someone else is never silently replaced: `lock` refuses
+/// it ([`LockError::Held`]) unless `force`, and then says whose it
+/// replaced; the same holder may update its own lock; an expired lock is
+/// free. `unlock` lifts any manual lock and says whose. Sources decide
+/// this atomically against concurrent writers (see each kind).
 pub trait LockWriter {
-    fn lock(&self, record: &LockRecord, deadline: Deadline) -> Result<String, LockError>;
-    fn unlock(&self, deadline: Deadline) -> Result<String, LockError>;
+    fn lock(
+        &self,
+        record: &LockRecord,
+        force: bool,
+        at: DateTime<Utc>,
+        deadline: Deadline,
+    ) -> Result<Done, LockError>;
+    fn unlock(&self, deadline: Deadline) -> Result<Done, LockError>;
+}
+
+/// What a write did: one line (`wrote .greenlight/lock.json`), and the lock
+/// it replaced or lifted, if it was someone's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Done {
+    pub message: String,
+    pub replaced: Option<LockInfo>,
 }
 
 /// A lease to ask for: at most `slots` holders of `name` at once.

@@ -2,15 +2,21 @@
 
 use serde::Serialize;
 
-use super::source::LockSource;
-use super::{LockError, LockRecord};
+use chrono::{DateTime, Utc};
+
+use super::source::{Done, LockSource};
+use super::{LockError, LockInfo, LockRecord};
 use crate::failure::FailureKind;
 use crate::http::Deadline;
 
 /// What is written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
-    Lock(LockRecord),
+    /// Set this lock; `force` replaces another holder's.
+    Lock {
+        record: LockRecord,
+        force: bool,
+    },
     Unlock,
 }
 
@@ -18,8 +24,8 @@ pub enum Write {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Written {
     pub source: String,
-    /// One line saying what was done, or why not.
-    pub result: Result<String, LockError>,
+    /// What was done, or why not.
+    pub result: Result<Done, LockError>,
 }
 
 impl Serialize for Written {
@@ -29,17 +35,22 @@ impl Serialize for Written {
             source: &'a str,
             ok: bool,
             message: String,
+            /// The lock this replaced or lifted, or the one that is held.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            holder: Option<&'a LockInfo>,
             #[serde(skip_serializing_if = "Option::is_none")]
             error_kind: Option<FailureKind>,
         }
-        let (ok, message, error_kind) = match &self.result {
-            Ok(m) => (true, m.clone(), None),
-            Err(e) => (false, e.to_string(), Some(e.kind())),
+        let (ok, message, holder, error_kind) = match &self.result {
+            Ok(d) => (true, d.message.clone(), d.replaced.as_ref(), None),
+            Err(e @ LockError::Held { holder, .. }) => (false, e.to_string(), Some(holder), None),
+            Err(e) => (false, e.to_string(), None, e.kind()),
         };
         Row {
             source: &self.source,
             ok,
             message,
+            holder,
             error_kind,
         }
         .serialize(s)
@@ -66,14 +77,20 @@ impl LockRun {
 }
 
 /// Writes to every source, one after the other (each bounded by the
-/// deadline). Sources without the write capability are skipped.
-pub fn write_all(sources: &[Box<dyn LockSource>], write: Write, deadline: Deadline) -> LockRun {
+/// deadline), deciding at the run's clock `at`. Sources without the write
+/// capability are skipped.
+pub fn write_all(
+    sources: &[Box<dyn LockSource>],
+    write: Write,
+    at: DateTime<Utc>,
+    deadline: Deadline,
+) -> LockRun {
     let results = sources
         .iter()
         .filter_map(|s| {
             let w = s.writer()?;
             let result = match &write {
-                Write::Lock(record) => w.lock(record, deadline),
+                Write::Lock { record, force } => w.lock(record, *force, at, deadline),
                 Write::Unlock => w.unlock(deadline),
             };
             Some(Written {

@@ -92,12 +92,12 @@ struct Files {
 }
 
 impl Files {
-    fn text(&self, path: &str) -> Result<String, FileError> {
+    fn text(&self, path: &str, deadline: Deadline) -> Result<String, FileError> {
         let cell = {
             let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
             Arc::clone(read.entry(path.to_string()).or_default())
         };
-        cell.get_or_init(|| file_values::load(&self.cwd.join(path), path))
+        cell.get_or_init(|| file_values::load(&self.cwd.join(path), path, deadline.0))
             .clone()
     }
 }
@@ -202,10 +202,10 @@ impl Query for FileQuery {
         out
     }
 
-    fn fetch(&self, _: Deadline) -> Result<Fetched, MetricsError> {
+    fn fetch(&self, deadline: Deadline) -> Result<Fetched, MetricsError> {
         let values = self
             .files
-            .text(&self.path)
+            .text(&self.path, deadline)
             .and_then(|text| file_values::select(&text, &self.path, self.format, &self.selector))
             .map_err(|e| MetricsError {
                 source_name: "file".into(),

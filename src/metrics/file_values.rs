@@ -36,6 +36,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::input::read::{ReadError, read_bytes};
+
 /// Larger files are refused rather than read into memory.
 const MAX_BYTES: u64 = 1 << 30;
 
@@ -92,31 +94,16 @@ pub struct FileError {
     pub message: String,
 }
 
-/// Reads the selected values of `path`; `shown` names it in messages.
-pub fn read(
-    path: &Path,
-    shown: &str,
-    format: Format,
-    selector: &Selector,
-) -> Result<Values, FileError> {
-    select(&load(path, shown)?, shown, format, selector)
-}
-
-/// The text of `path` (without a BOM), refused past [`MAX_BYTES`].
-pub fn load(path: &Path, shown: &str) -> Result<String, FileError> {
-    let fail = |message: String| FileError {
+/// The text of `path` (without a BOM), refused past [`MAX_BYTES`] or
+/// past the deadline, and when it is not a regular file.
+pub fn load(path: &Path, shown: &str, deadline: std::time::Instant) -> Result<String, FileError> {
+    let bytes = read_bytes(path, MAX_BYTES, "data file", deadline).map_err(|e| FileError {
         path: shown.to_string(),
-        message,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| fail(io_message(&e)))?
-        .len();
-    if size > MAX_BYTES {
-        return Err(fail(format!(
-            "{size} bytes is more than the {MAX_BYTES} read"
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(io_message(&e)))?;
+        message: match e {
+            ReadError::NotFound => "no such file".into(),
+            other => other.to_string(),
+        },
+    })?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
 }
@@ -139,14 +126,6 @@ pub fn select(
     }
     .map_err(fail)?;
     Ok(tally.finish(shown, &selector.describe()))
-}
-
-fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 /// Values and the first place of each kind of unusable one.

@@ -106,12 +106,12 @@ pub(crate) fn offset_changes(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> 
             break;
         };
         let off_b = offset_secs(tz, at_b);
-        if off_b != off_a {
-            if let Some(change) = bisect_change(tz, a, b, off_a) {
-                if change >= from && change < to {
-                    changes.push(change);
-                }
-            }
+        if off_b != off_a
+            && let Some(change) = bisect_change(tz, a, b, off_a)
+            && change >= from
+            && change < to
+        {
+            changes.push(change);
         }
         (a, off_a) = (b, off_b);
     }

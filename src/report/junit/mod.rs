@@ -6,7 +6,7 @@ pub mod compare;
 pub mod xml;
 
 use super::{Report, Style};
-use crate::result::RunResult;
+use crate::result::{Body, RunResult};
 
 pub struct Junit;
 
@@ -16,20 +16,15 @@ impl Report for Junit {
     }
 
     fn render(&self, run: &RunResult, _: &Style) -> Option<String> {
-        let suites = match run {
-            RunResult::Checks(r) => vec![checks::suite(r)],
-            RunResult::Compare(r) => vec![compare::compare_suite(r)],
-            RunResult::Verify(r) => {
+        let suites = match &run.body {
+            Body::Checks(r) => vec![checks::suite(r)],
+            Body::Compare(r) => vec![compare::compare_suite(r)],
+            Body::Verify(r) => {
                 let mut suites = vec![checks::suite(&r.checks)];
                 suites.extend(r.compare.as_ref().map(compare::compare_suite));
                 suites
             }
-            RunResult::Gate(_)
-            | RunResult::Status(_)
-            | RunResult::Lock(_)
-            | RunResult::Unlock(_) => {
-                return None;
-            }
+            Body::Gate(_) | Body::Status(_) | Body::Lock(_) | Body::Unlock(_) => return None,
         };
         Some(xml::render(&suites))
     }

@@ -8,8 +8,8 @@ pub mod gate;
 pub mod lock;
 pub mod verify;
 
-use super::{Report, Style};
-use crate::result::RunResult;
+use super::{Mark, Painter, Report, Style};
+use crate::result::{Body, RunInfo, RunResult};
 
 pub struct Text;
 
@@ -21,13 +21,51 @@ impl Report for Text {
     fn render(&self, run: &RunResult, style: &Style) -> Option<String> {
         let p = style.painter();
         let q = style.quiet;
-        Some(match run {
-            RunResult::Gate(r) => gate::gate(r, p, q, ""),
-            RunResult::Status(r) => gate::gate(r, p, q, "gate would say "),
-            RunResult::Lock(r) | RunResult::Unlock(r) => lock::lock(r, p),
-            RunResult::Checks(r) => checks::text(r, p, q),
-            RunResult::Compare(r) => compare::compare(r, p, q),
-            RunResult::Verify(r) => verify::verify(r, p, q),
-        })
+        let body = match &run.body {
+            Body::Gate(r) => gate::gate(r, p, q, ""),
+            Body::Status(r) => gate::gate(r, p, q, "gate would say "),
+            Body::Lock(r) | Body::Unlock(r) => lock::lock(r, p),
+            Body::Checks(r) => checks::text(r, p, q),
+            Body::Compare(r) => compare::compare(r, p, q),
+            Body::Verify(r) => verify::verify(r, p, q),
+        };
+        if q {
+            return Some(body);
+        }
+        let mut lines = header(&run.info, p);
+        lines.push(body);
+        Some(lines.join("\n"))
     }
+}
+
+/// What the run ran with, and the warnings about it:
+///
+/// ```text
+/// • Config greenlight.yml, environment Production (block `production`, named by bamboo_deploy_environment)
+/// ```
+fn header(info: &RunInfo, p: Painter) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(file) = &info.config_file {
+        parts.push(format!("Config {file}"));
+    }
+    if let Some(env) = &info.environment {
+        let block = env
+            .block
+            .as_deref()
+            .map_or("no block".to_string(), |b| format!("block `{b}`"));
+        parts.push(format!(
+            "environment {} ({block}, named by {})",
+            env.name, env.from
+        ));
+    }
+    let mut lines = Vec::new();
+    if !parts.is_empty() {
+        let mut line = parts.join(", ");
+        if let Some(first) = line.get(..1) {
+            line = first.to_uppercase() + &line[1..];
+        }
+        lines.push(p.line(Mark::Info, &line));
+    }
+    lines.extend(info.warnings.iter().map(|w| p.line(Mark::Warn, w)));
+    lines
 }
