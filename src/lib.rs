@@ -71,11 +71,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
             Err(e) => fail(&Error::Usage(e), None, ctx),
         };
     }
+    // Before the config is built, so that building it can say what it
+    // chose (which file, which environment).
+    init_logging(config::settings::debug(&cli.global, ctx), ctx);
     let config = match Config::build(&cli, ctx, std::io::stdout().is_terminal()) {
         Ok(c) => c,
         Err(e) => return fail(&e, cli.global.color, ctx),
     };
-    init_logging(config.settings.debug, ctx);
     let result = commands::execute(&config.command, &config.settings);
     log::debug!(
         "{} evaluated in {:?}",

@@ -89,7 +89,8 @@ pub fn resolve(
     let mut warnings = Vec::new();
     let environment = match environment {
         None => None,
-        Some(env) => {
+        Some(mut env) => {
+            env.value = env.value.trim().to_string();
             let explicit =
                 env.origin == "--environment" || env.origin.ends_with("GREENLIGHT_ENVIRONMENT");
             let mut block = None;
@@ -156,7 +157,7 @@ pub fn resolve(
         deadline: Deadline::from(ctx.started, deadline),
         quiet: pick_bool("quiet", g.quiet, ctx),
         color,
-        debug: pick_bool("debug", g.debug, ctx) || ctx.flag("DEBUG"),
+        debug: debug(g, ctx),
         environment,
         config_file: file.as_ref().map(|f| f.text.path.clone()),
         warnings,
@@ -169,6 +170,11 @@ pub fn resolve(
             .map_or("none".to_string(), |p| p.display().to_string())
     );
     Ok((settings, file))
+}
+
+/// Debug logging: `--debug`, `GREENLIGHT_DEBUG`, or the pipe's `DEBUG`.
+pub fn debug(g: &Global, ctx: &Context) -> bool {
+    pick_bool("debug", g.debug, ctx) || ctx.flag("DEBUG")
 }
 
 /// Whether text is coloured: `--color`, else `GREENLIGHT_COLOR` (the pipe's
