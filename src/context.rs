@@ -1,6 +1,8 @@
-//! The outside world, read once at start: the clock, the environment, the
-//! working directory and whether to colour output. Everything below `run`
-//! takes a `&Context`, so every evaluation is deterministic in tests.
+//! The outside world, read once at start: the wall clock, the environment
+//! and the working directory. Only configuration ([`crate::config`],
+//! [`crate::input`]) reads it; it turns it into the run's settings (its one
+//! clock is `Settings::at`: `--at`, else [`Context::now`]), so every
+//! evaluation is deterministic in tests.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -10,7 +12,8 @@ use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone)]
 pub struct Context {
-    /// The instant the run evaluates at (replaced by `--at`).
+    /// The wall clock when the process started; the run's clock is
+    /// `--at` when given, else this.
     pub now: DateTime<Utc>,
     /// When the process started, for the global deadline.
     pub started: Instant,

@@ -88,17 +88,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
     if let Some(text) = reports.stdout.render(&result, &reports.style) {
         report::emit(&text);
     }
-    let plain = report::Style {
-        color: false,
-        ..reports.style
-    };
     for f in &reports.files {
-        match f.report.render(&result, &plain) {
-            Some(text) => {
-                report::write_file(&f.path, f.report.name(), &text, reports.style.painter())
-            }
-            None => log::debug!("no {} report for `{}`", f.report.name(), result.command()),
-        }
+        report::write_file(f.report, &result, &reports.style, &f.path);
     }
     result.exit_code()
 }

@@ -80,7 +80,7 @@ impl Default for SourceEntry {
 }
 
 impl Keyed for SourceEntry {
-    const EXPECTING: &'static str = "a metric source: a map with `type` (prometheus, file)";
+    const EXPECTING: &'static str = "a metric source: a map with `type`";
     fn expected() -> &'static [&'static str] {
         static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
         key_list(&KEYS, &["type"], metrics::all_source_keys)

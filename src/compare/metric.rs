@@ -139,6 +139,19 @@ pub fn resolve(
             )));
         }
     };
+    // Every key given must have been read: a key the source declares but
+    // this metric does not use is a mistake worth naming.
+    if let Some(k) = keys.rest().next() {
+        let why = if bound.is_some() {
+            format!("`{name}` has a `bound`, so only the canary is queried")
+        } else {
+            format!(
+                "a `{}` metric of a `{source_name}` source does not read it",
+                kind_name(kind)
+            )
+        };
+        return Err(here(format!("`{k}` is not used: {why}")));
+    }
     Ok(MetricPlan {
         spec,
         bound,
@@ -207,4 +220,11 @@ fn fill(
             BUILT_IN.join(", ")
         )
     })
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Continuous => "continuous",
+        Kind::Ratio => "ratio",
+    }
 }

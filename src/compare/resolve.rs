@@ -33,22 +33,23 @@ pub fn resolve(
 ) -> Result<CompareConfig, ConfigError> {
     let (kind, source) = source(loaded, entry, ctx)?;
     let time_series = kind.time_series();
-    let file_source = time_series.is_none();
+    // A source without time series gives samples (files): no window.
+    let samples_source = time_series.is_none();
+    let source_name = kind.name();
 
-    let (window, step) = if file_source {
+    let (window, step) = if samples_source {
         if let Some(w) = &entry.window {
             return Err(loaded.error_at(
                 &w.referenced,
                 "compare.window".into(),
-                "`window` does not apply to a `file` source: every value in the files is a sample"
-                    .into(),
+                format!("`window` does not apply to a `{source_name}` source: every value it gives is a sample"),
             ));
         }
         if let Some(s) = &entry.step {
             return Err(loaded.error_at(
                 &s.referenced,
                 "compare.step".into(),
-                "`step` does not apply to a `file` source".into(),
+                format!("`step` does not apply to a `{source_name}` source"),
             ));
         }
         (None, None)
@@ -115,9 +116,11 @@ pub fn resolve(
             range: range(Duration::ZERO)?,
         }),
         BaselineVars::Historical { vars, offset } => {
-            if file_source {
+            if samples_source {
                 let loc = entry.baseline.as_ref().map(|b| b.referenced);
-                let msg = "`offset` needs a time-series source (prometheus); for files give each side its own file (`file: results/{{group}}.csv`, or `baseline_file`)".to_string();
+                let msg = format!(
+                    "`offset` needs a time-series source, and `{source_name}` is not one: give each side its own data instead (for files: `file: results/{{{{group}}}}.csv`, or `baseline_file`)"
+                );
                 return Err(match loc {
                     Some(loc) => loaded.error_at(&loc, "compare.baseline.offset".into(), msg),
                     None => ConfigError::Usage(msg),
@@ -132,7 +135,7 @@ pub fn resolve(
             }
         }
         // Files name each side's file (`baseline_file`): no variables needed.
-        BaselineVars::None if file_source => Baseline::Concurrent(Side {
+        BaselineVars::None if samples_source => Baseline::Concurrent(Side {
             variables: Vars::new(),
             range: None,
         }),

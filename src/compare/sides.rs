@@ -49,17 +49,14 @@ pub fn resolve(
     for o in &overrides.canary {
         let (k, v) = split(o)?;
         if k == "offset" {
-            return Err(invalid(
-                o,
-                "`offset` belongs to the baseline (--baseline offset=7d)",
-            ));
+            return Err(o.invalid("`offset` belongs to the baseline (--baseline offset=7d)"));
         }
         canary_vars.insert(k, v);
     }
     for o in &overrides.baseline {
         let (k, v) = split(o)?;
         if k == "offset" {
-            offset = Some(parse_offset(&v).map_err(|m| invalid(o, &m))?);
+            offset = Some(parse_offset(&v).map_err(|m| o.invalid(&m))?);
         } else {
             base_vars.insert(k, v);
         }
@@ -133,21 +130,15 @@ fn parse_offset(text: &str) -> Result<Duration, String> {
 }
 
 fn split(o: &Sourced) -> Result<(String, String), ConfigError> {
-    let (k, v) = o.value.split_once('=').ok_or_else(|| {
-        invalid(
-            o,
-            &format!("`{}` is not KEY=VALUE, e.g. group=green", o.value),
-        )
-    })?;
+    let (k, v) = o
+        .value
+        .split_once('=')
+        .ok_or_else(|| o.invalid(format!("`{}` is not KEY=VALUE, e.g. group=green", o.value)))?;
     let k = k.trim();
     if k != "offset" {
-        check_name(k).map_err(|m| invalid(o, &m))?;
+        check_name(k).map_err(|m| o.invalid(&m))?;
     }
     Ok((k.to_string(), v.trim().to_string()))
-}
-
-fn invalid(o: &Sourced, message: &str) -> ConfigError {
-    o.invalid(message)
 }
 
 /// `{group=green, region=eu}` for messages.

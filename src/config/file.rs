@@ -2,7 +2,9 @@
 //! and leaf values that can be checked alone (time zones, durations) are
 //! checked while parsing, so the YAML parser reports their line and column.
 //! Values that need context (a window needs its zone) keep their location
-//! (`Spanned`) for stage two, [`super::settings`].
+//! (`Spanned`) for stage two ([`super::gate`], [`super::locks`]...); the
+//! keys of lock sources and metric sources are their kinds' own, kept raw
+//! ([`crate::input::RawKeys`]).
 //!
 //! ```yaml
 //! timezone: Australia/Sydney
@@ -223,7 +225,7 @@ impl Default for LockSourceEntry {
 }
 
 impl Keyed for LockSourceEntry {
-    const EXPECTING: &'static str = "a lock source: a map with `type` (env, file, http)";
+    const EXPECTING: &'static str = "a lock source: a map with `type`";
     fn expected() -> &'static [&'static str] {
         static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
         key_list(&KEYS, &["type", "name"], lock::all_keys)

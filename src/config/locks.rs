@@ -48,7 +48,14 @@ pub fn sources(
                 ctx,
                 policy,
             };
-            out.push(kind.configure(&mut setup)?);
+            let source = kind.configure(&mut setup)?;
+            if let Some(key) = setup.keys.rest().next() {
+                return Err(setup.keys.here(format!(
+                    "`{key}` is not used by lock sources of type `{}`",
+                    kind.name()
+                )));
+            }
+            out.push(source);
         }
     }
     if let Some(s) = pick("lock-env", args.lock_env.as_deref(), ctx) {

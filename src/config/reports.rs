@@ -43,13 +43,15 @@ pub fn resolve(
     let stdout = match pick("format", g.format.as_deref(), ctx) {
         Some(s) => {
             let name = s.value.trim().to_ascii_lowercase();
-            report::by_name(&name).ok_or_else(|| {
-                s.invalid(format!(
-                    "`{}` (expected one of: {})",
-                    s.value,
-                    report::names()
-                ))
-            })?
+            report::by_name(&name)
+                .filter(|r| r.for_stdout())
+                .ok_or_else(|| {
+                    s.invalid(format!(
+                        "`{}` (expected {})",
+                        s.value,
+                        report::stdout_names()
+                    ))
+                })?
         }
         None => &report::text::Text,
     };

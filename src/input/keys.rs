@@ -108,6 +108,28 @@ pub fn deserialize_keyed<'de, D: Deserializer<'de>, T: Keyed>(d: D) -> Result<T,
     d.deserialize_map(V(std::marker::PhantomData))
 }
 
+/// Every key of `lists`, once each, in order of first appearance.
+pub fn union<'a>(lists: impl Iterator<Item = &'a [&'static str]>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for k in lists.flatten() {
+        if !out.contains(k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// `""` or a JSON Pointer (RFC 6901: it starts with `/`).
+pub fn check_pointer(p: &str, example: &str) -> Result<(), String> {
+    if p.is_empty() || p.starts_with('/') {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{p}` is not a JSON Pointer (it starts with `/`, e.g. {example})"
+        ))
+    }
+}
+
 /// A map's own keys, then every plugin's, made once for the life of the
 /// program (serde's "unknown field" message wants a `'static` list).
 pub fn key_list(
@@ -140,8 +162,8 @@ pub fn is_unset(s: &Spanned<String>) -> bool {
     s.referenced == Location::UNKNOWN
 }
 
-/// A plugin's keys in stage two: take the ones it knows; [`Keys::finish`]
-/// refuses the rest.
+/// A plugin's keys in stage two: take the ones it knows; the caller refuses
+/// the rest.
 pub struct Keys<'a> {
     text: &'a ConfigText,
     /// Where the map is, e.g. `compare.metrics[2]` at line 7.

@@ -27,7 +27,10 @@ mod text;
 
 pub use env_template::{Expanded, Template as EnvTemplate, valid_name};
 pub use error::ConfigError;
-pub use keys::{Keyed, Keys, RawKeys, deserialize_keyed, is_unset, key_list, read_kind, unset};
+pub use keys::{
+    Keyed, Keys, RawKeys, check_pointer, deserialize_keyed, is_unset, key_list, read_kind, union,
+    unset,
+};
 pub use located::Located;
 pub use origin::{Sourced, pick, pick_bool, split_list};
 pub use text::ConfigText;

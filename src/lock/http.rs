@@ -34,7 +34,7 @@ use super::{LockError, LockInfo, LockRecord, LockState};
 use crate::context::Context;
 use crate::failure::Failure;
 use crate::http::{self, Deadline, HttpError, Policy, Request};
-use crate::input::ConfigError;
+use crate::input::{ConfigError, check_pointer};
 use crate::secret::{Secret, redact_url, scrub};
 
 /// `type: http`.
@@ -87,11 +87,8 @@ impl LockKind for Http {
                 (&mut pointers.expires, p.expires, "expires"),
             ] {
                 if let Some(v) = value {
-                    if !(v.is_empty() || v.starts_with('/')) {
-                        return Err(s.keys.here(format!(
-                            "pointers.{key}: `{v}` is not a JSON Pointer (it starts with `/`, e.g. /data/locked)"
-                        )));
-                    }
+                    check_pointer(&v, "/data/locked")
+                        .map_err(|m| s.keys.here(format!("pointers.{key}: {m}")))?;
                     *slot = v;
                 }
             }

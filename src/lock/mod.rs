@@ -46,13 +46,7 @@ registry! {
 
 /// The keys any kind takes (the config file refuses others while parsing).
 pub fn all_keys() -> Vec<&'static str> {
-    let mut keys: Vec<&str> = Vec::new();
-    for k in KINDS.iter().flat_map(|k| k.keys()) {
-        if !keys.contains(k) {
-            keys.push(k);
-        }
-    }
-    keys
+    crate::input::union(KINDS.iter().map(|k| k.keys()))
 }
 
 /// What to decide when a source cannot be read.

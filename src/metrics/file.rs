@@ -32,7 +32,7 @@ use super::source::{
 use crate::context::Context;
 use crate::failure::Failure;
 use crate::http::Deadline;
-use crate::input::{ConfigError, Keys};
+use crate::input::{ConfigError, Keys, check_pointer};
 
 /// `type: file`.
 pub struct File;
@@ -156,11 +156,7 @@ impl MetricSource for FileSource {
                     keys.here("`pointer` applies to JSON files; a CSV file takes `column`".into())
                 );
             }
-            if !(p.is_empty() || p.starts_with('/')) {
-                return Err(keys.here(format!(
-                    "pointer `{p}` is not a JSON Pointer (it starts with `/`, e.g. /results/latency)"
-                )));
-            }
+            check_pointer(p, "/results/latency").map_err(|m| keys.here(format!("pointer {m}")))?;
         }
         let query = |column_key: &str| -> Result<Box<dyn Query>, ConfigError> {
             let column = keys.string(column_key)?.map(|c| c.value);

@@ -37,20 +37,10 @@ registry! {
 
 /// The keys a metric of any kind may take.
 pub fn all_metric_keys() -> Vec<&'static str> {
-    union(KINDS.iter().flat_map(|k| k.metric_keys()))
+    crate::input::union(KINDS.iter().map(|k| k.metric_keys()))
 }
 
 /// The keys `compare.source` of any kind may take.
 pub fn all_source_keys() -> Vec<&'static str> {
-    union(KINDS.iter().flat_map(|k| k.source_keys()))
-}
-
-fn union<'a>(keys: impl Iterator<Item = &'a &'static str>) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for k in keys {
-        if !out.contains(k) {
-            out.push(k);
-        }
-    }
-    out
+    crate::input::union(KINDS.iter().map(|k| k.source_keys()))
 }

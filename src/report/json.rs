@@ -21,6 +21,9 @@ impl Report for Json {
     fn name(&self) -> &'static str {
         "json"
     }
+    fn title(&self) -> &'static str {
+        "JSON"
+    }
 
     fn render(&self, run: &RunResult, _: &Style) -> Option<String> {
         let (command, code, info) = (run.command(), run.exit_code(), Some(&run.info));

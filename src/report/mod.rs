@@ -23,6 +23,15 @@ use crate::result::RunResult;
 pub trait Report: Sync {
     /// Its name in `--format NAME` and `--report NAME=PATH`.
     fn name(&self) -> &'static str;
+    /// Its name in messages (`JUnit`).
+    fn title(&self) -> &'static str {
+        self.name()
+    }
+    /// Whether it may go to stdout (`--format NAME`); every kind may go to
+    /// a file.
+    fn for_stdout(&self) -> bool {
+        true
+    }
     /// The report of `run`, or `None` when this kind has nothing to say
     /// about this command (JUnit has no test cases for `gate`).
     fn render(&self, run: &RunResult, style: &Style) -> Option<String>;
@@ -68,33 +77,54 @@ pub fn emit_err(text: &str) {
 }
 
 /// Writes a report file, creating its folder. A report that cannot be
-/// written is a warning on stderr: the verdict, and so the exit code,
-/// stands.
-pub fn write_file(path: &Path, kind: &str, text: &str, painter: Painter) {
+/// written, or has nothing to say about this command, is a warning on
+/// stderr: the verdict, and so the exit code, stands.
+pub fn write_file(report: &dyn Report, run: &RunResult, style: &Style, path: &Path) {
+    let painter = style.painter();
+    let plain = Style {
+        color: false,
+        ..*style
+    };
+    let Some(text) = report.render(run, &plain) else {
+        emit_err(&painter.line(
+            Mark::Warn,
+            &format!(
+                "no {} report for `{}`: {} not written",
+                report.title(),
+                run.command(),
+                path.display()
+            ),
+        ));
+        return;
+    };
     let result = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .map_or(Ok(()), std::fs::create_dir_all)
         .and_then(|()| std::fs::write(path, text));
     match result {
-        Ok(()) => log::debug!("{kind} report written to {}", path.display()),
+        Ok(()) => log::debug!("{} report written to {}", report.title(), path.display()),
         Err(e) => emit_err(&painter.line(
             Mark::Warn,
             &format!(
                 "could not write the {} report {}: {e}",
-                label(kind),
+                report.title(),
                 path.display()
             ),
         )),
     }
 }
 
-/// `JUnit` for `junit`, the name otherwise.
-fn label(kind: &str) -> String {
-    match kind {
-        "junit" => "JUnit".into(),
-        "json" => "JSON".into(),
-        other => other.to_string(),
+/// The kinds that may go to stdout: `` `text` or `json` ``.
+pub fn stdout_names() -> String {
+    let names: Vec<String> = REPORTS
+        .iter()
+        .filter(|r| r.for_stdout())
+        .map(|r| format!("`{}`", r.name()))
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
     }
 }
 

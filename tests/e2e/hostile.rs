@@ -16,7 +16,7 @@ environments:
     windows: [Mon-Fri 09:00-17:00]
 ";
 
-/// 1. `bamboo_deploy_environment=Production` said GO inside the
+/// Item 1: `bamboo_deploy_environment=Production` said GO inside the
 /// `production` block's holiday freeze: names are matched the way the
 /// tools write them, and the header says which block applied.
 #[test]
@@ -68,7 +68,7 @@ fn an_environment_without_a_block_is_a_visible_warning() {
         .stderr_has("environment `Staging` (from bamboo_deploy_environment): no block applies");
 }
 
-/// 2. bob's `lock --expires 1h` replaced alice's open-ended incident lock;
+/// Item 2: bob's `lock --expires 1h` replaced alice's open-ended incident lock;
 /// when it expired deploys resumed during the incident.
 #[test]
 fn another_holders_lock_is_never_silently_replaced() {
@@ -102,7 +102,7 @@ fn another_holders_lock_is_never_silently_replaced() {
         .stdout_has("✔ Unlocked file:lock.json: removed lock.json (lifted the lock of bob: release, since 2026-03-04T10:00:00Z)");
 }
 
-/// 3. 500 concurrent `lock` runs shared one temporary file: 134 exited 2
+/// Item 3: 500 concurrent `lock` runs shared one temporary file: 134 exited 2
 /// and readers saw an empty lock file. Here: rounds of 20 lockers with
 /// different holders racing for a free lock file while gates read it.
 #[test]
@@ -194,7 +194,7 @@ fn concurrent_locks_never_tear_never_fail_never_lose_a_lock() {
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 
-/// 4. A FIFO given as lock file or config blocked forever, past `--deadline`.
+/// Item 4: A FIFO given as lock file or config blocked forever, past `--deadline`.
 #[test]
 fn a_fifo_is_refused_at_once() {
     let t = Test::new();
@@ -226,7 +226,7 @@ fn a_fifo_is_refused_at_once() {
     );
 }
 
-/// 5. `--lock-file /dev/zero` or a 300 MB lock file grew without bound.
+/// Item 5: `--lock-file /dev/zero` or a 300 MB lock file grew without bound.
 #[test]
 fn huge_config_and_lock_files_are_refused_with_the_limit() {
     let t = Test::new()
@@ -246,7 +246,7 @@ fn huge_config_and_lock_files_are_refused_with_the_limit() {
         .stderr_has("it is not a regular file (it is a device)");
 }
 
-/// 7. Panics (exit 134) on huge durations and on a closed stderr.
+/// Item 7: Panics (exit 134) on huge durations and on a closed stderr.
 #[test]
 fn huge_durations_and_a_closed_stderr_never_panic() {
     let t = Test::new().file("d.yml", "deadline: 18446744073709551615\nwindows: []\n");
@@ -285,7 +285,7 @@ fn huge_durations_and_a_closed_stderr_never_panic() {
     assert_eq!(child.wait().unwrap().code(), Some(2));
 }
 
-/// 13. A `token_env` naming an unset variable sent no token, and the user
+/// Item 13: A `token_env` naming an unset variable sent no token, and the user
 /// saw only `HTTP 401`.
 #[test]
 fn an_unset_token_variable_is_named() {
@@ -306,7 +306,7 @@ fn an_unset_token_variable_is_named() {
         .stderr_has("greenlight.yml:3:60: locks.sources[0].token_env: variable `LOCK_TOKEN` is not set");
 }
 
-/// 17. `locks.timeout: 0s` was accepted and failed as "deadline reached
+/// Item 17: `locks.timeout: 0s` was accepted and failed as "deadline reached
 /// (0 attempts)"; durations are now checked the same way everywhere.
 #[test]
 fn zero_durations_are_refused_everywhere() {
@@ -349,7 +349,7 @@ fn zero_durations_are_refused_everywhere() {
     }
 }
 
-/// 18. `--color never` and `GREENLIGHT_COLOR=never` were ignored for error
+/// Item 18: `--color never` and `GREENLIGHT_COLOR=never` were ignored for error
 /// lines when `CI` was set.
 #[test]
 fn color_never_is_honoured_for_error_lines() {

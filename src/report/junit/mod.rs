@@ -14,6 +14,12 @@ impl Report for Junit {
     fn name(&self) -> &'static str {
         "junit"
     }
+    fn title(&self) -> &'static str {
+        "JUnit"
+    }
+    fn for_stdout(&self) -> bool {
+        false
+    }
 
     fn render(&self, run: &RunResult, _: &Style) -> Option<String> {
         let suites = match &run.body {
