@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use crate::http::HttpError;
-use crate::secret::{Secret, scrub};
+use crate::secret::Secrets;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Failure {
@@ -24,10 +24,15 @@ pub enum Failure {
     /// that is not a number.
     #[error("{0}")]
     BadAnswer(String),
-    /// The dependency refused what it was asked (e.g. a query it cannot
-    /// parse): `kind` is its own word for it (`bad_data`).
+    /// The dependency refused what it was asked because what was asked is
+    /// wrong (a query it cannot parse): bad input, exit 2. `kind` is its own
+    /// word for it (`bad_data`).
     #[error("{kind}: {message}")]
     Rejected { kind: String, message: String },
+    /// The dependency declined what it was asked, for reasons of its own
+    /// (a query too heavy, its own timeout): not the input's fault.
+    #[error("{kind}: {message}")]
+    Declined { kind: String, message: String },
     /// A local file or variable could not be read.
     #[error("{0}")]
     Unreadable(String),
@@ -54,6 +59,7 @@ pub enum FailureKind {
     HttpStatus,
     BadAnswer,
     Rejected,
+    Declined,
     Unreadable,
     Internal,
 }
@@ -68,6 +74,7 @@ impl FailureKind {
             FailureKind::HttpStatus => "http_status",
             FailureKind::BadAnswer => "bad_answer",
             FailureKind::Rejected => "rejected",
+            FailureKind::Declined => "declined",
             FailureKind::Unreadable => "unreadable",
             FailureKind::Internal => "internal",
         }
@@ -84,7 +91,8 @@ impl FailureKind {
                 FailureKind::Refused
             }
             HttpError::Tls(_) => FailureKind::Tls,
-            HttpError::Status { .. } => FailureKind::HttpStatus,
+            HttpError::Status { .. } | HttpError::RetryAfter { .. } => FailureKind::HttpStatus,
+            HttpError::TooLarge(_) | HttpError::NotText => FailureKind::BadAnswer,
         }
     }
 }
@@ -95,6 +103,7 @@ impl Failure {
             Failure::Http { error, .. } => FailureKind::of(error),
             Failure::BadAnswer(_) => FailureKind::BadAnswer,
             Failure::Rejected { .. } => FailureKind::Rejected,
+            Failure::Declined { .. } => FailureKind::Declined,
             Failure::Unreadable(_) => FailureKind::Unreadable,
             Failure::NotRun(_) => FailureKind::Deadline,
             Failure::Internal(_) => FailureKind::Internal,
@@ -102,8 +111,8 @@ impl Failure {
     }
 
     /// The same failure with every secret replaced in the text it carries.
-    pub fn scrub(self, secrets: &[&Secret]) -> Failure {
-        let s = |t: String| scrub(&t, secrets);
+    pub fn scrub(self, secrets: &Secrets) -> Failure {
+        let s = |t: String| secrets.clean(&t);
         match self {
             Failure::Http { error, attempts } => Failure::Http {
                 error: error.scrub(secrets),
@@ -111,6 +120,10 @@ impl Failure {
             },
             Failure::BadAnswer(t) => Failure::BadAnswer(s(t)),
             Failure::Rejected { kind, message } => Failure::Rejected {
+                kind: s(kind),
+                message: s(message),
+            },
+            Failure::Declined { kind, message } => Failure::Declined {
                 kind: s(kind),
                 message: s(message),
             },
@@ -158,7 +171,8 @@ mod tests {
 
     #[test]
     fn scrub_reaches_every_text() {
-        let t = Secret::new("tok-123456");
+        let mut t = Secrets::new();
+        t.add("tok-123456");
         let f = Failure::Http {
             error: HttpError::Status {
                 status: 500,
@@ -166,6 +180,6 @@ mod tests {
             },
             attempts: 1,
         };
-        assert_eq!(f.scrub(&[&t]).to_string(), "HTTP 500: echo *** (1 attempt)");
+        assert_eq!(f.scrub(&t).to_string(), "HTTP 500: echo *** (1 attempt)");
     }
 }

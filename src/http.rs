@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::secret::{Secret, redact_url, scrub};
+use crate::secret::{Secret, Secrets, redact_url};
 
 /// When the whole run must be finished.
 #[derive(Debug, Clone, Copy)]
@@ -100,9 +100,19 @@ pub enum HttpError {
     Deadline,
     #[error("connection failed: {0}")]
     Connect(String),
-    /// The TLS handshake or the server's certificate failed.
-    #[error("connection failed: TLS: {0}")]
+    /// The TLS handshake or the server's certificate failed: the same on
+    /// every attempt, so not retried.
+    #[error("TLS: {0}")]
     Tls(String),
+    /// The answer was larger than greenlight reads.
+    #[error("the answer is larger than {} MiB", .0 >> 20)]
+    TooLarge(u64),
+    /// The answer was not UTF-8 text.
+    #[error("the answer is not UTF-8 text")]
+    NotText,
+    /// Asked to come back later than the run's deadline allows.
+    #[error("HTTP {status}: asked to retry after {}, past the run's deadline", crate::duration::format(*.after))]
+    RetryAfter { status: u16, after: Duration },
     /// `body` is the whole answer (callers may parse it: Prometheus puts
     /// its error JSON in a 503); messages show a short excerpt of it.
     #[error("HTTP {status}{}", if .body.trim().is_empty() { String::new() } else { format!(": {}", excerpt(.body)) })]
@@ -116,13 +126,13 @@ pub enum HttpError {
 impl HttpError {
     /// The same error with every secret replaced in the text it carries
     /// (a body can echo the request).
-    pub fn scrub(self, secrets: &[&Secret]) -> HttpError {
+    pub fn scrub(self, secrets: &Secrets) -> HttpError {
         match self {
             HttpError::Status { status, body } => HttpError::Status {
                 status,
-                body: scrub(&body, secrets),
+                body: secrets.clean(&body),
             },
-            HttpError::Other(t) => HttpError::Other(scrub(&t, secrets)),
+            HttpError::Other(t) => HttpError::Other(secrets.clean(&t)),
             other => other,
         }
     }
@@ -148,14 +158,11 @@ pub fn send(
         }
         log::debug!("{} {} (attempt {attempt})", req.method, redact_url(req.url));
         let result = once(req, timeout);
+        // What can change on another attempt: a connection, an overloaded
+        // server. Not a certificate, a size, an encoding, a URL.
         let retryable = match &result {
             Ok(r) => r.status >= 500 || r.status == 429,
-            Err(
-                HttpError::Timeout(_)
-                | HttpError::Connect(_)
-                | HttpError::Tls(_)
-                | HttpError::Other(_),
-            ) => true,
+            Err(HttpError::Timeout(_) | HttpError::Connect(_) | HttpError::Other(_)) => true,
             Err(_) => false,
         };
         if !retryable || attempt > policy.retries {
@@ -174,13 +181,29 @@ pub fn send(
                 Err(e) => Err((e, attempt)),
             };
         }
-        let pause = jitter(backoff);
+        // A server that says when to come back (429, 503) is believed,
+        // within the run's deadline.
+        let asked = match &result {
+            Ok(r) => r.retry_after.as_deref().and_then(retry_after),
+            Err(_) => None,
+        };
+        let pause = jitter(backoff).max(asked.unwrap_or_default());
         log::debug!(
             "retrying in {pause:?} after {:?}",
             result.as_ref().map(|r| r.status)
         );
         if pause >= deadline.remaining() {
-            let err = result.err().unwrap_or(HttpError::Deadline);
+            let err = match (result, asked) {
+                (Ok(r), Some(after)) if after >= deadline.remaining() => HttpError::RetryAfter {
+                    status: r.status,
+                    after,
+                },
+                (Ok(r), _) => HttpError::Status {
+                    status: r.status,
+                    body: r.body,
+                },
+                (Err(e), _) => e,
+            };
             return Err((err, attempt));
         }
         std::thread::sleep(pause);
@@ -215,7 +238,10 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
     }
     if let Some((user, password)) = req.basic {
         let raw = format!("{user}:{}", password.expose());
-        builder = builder.header("Authorization", format!("Basic {}", base64(raw.as_bytes())));
+        builder = builder.header(
+            "Authorization",
+            format!("Basic {}", crate::encode::base64(raw.as_bytes())),
+        );
     }
     let body = req.json_body.clone().unwrap_or_default();
     if req.json_body.is_some() {
@@ -240,12 +266,13 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
             .map(str::to_string)
     };
     let (etag, retry_after) = (header("etag"), header("retry-after"));
-    let body = resp
+    let bytes = resp
         .body_mut()
         .with_config()
         .limit(BODY_LIMIT)
-        .read_to_string()
+        .read_to_vec()
         .map_err(|e| classify(e, timeout, started))?;
+    let body = String::from_utf8(bytes).map_err(|_| HttpError::NotText)?;
     Ok(Response {
         status,
         body,
@@ -264,15 +291,57 @@ fn classify(e: ureq::Error, timeout: Duration, started: Instant) -> HttpError {
             let _ = io;
             HttpError::Timeout(timeout)
         }
-        E::Io(io) => HttpError::Connect(io.kind().to_string().replace('_', " ")),
+        E::Io(io) => match io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            Some(tls) => HttpError::Tls(tls_message(tls)),
+            None => HttpError::Connect(io.kind().to_string().replace('_', " ")),
+        },
         E::HostNotFound => HttpError::Connect("host not found".into()),
         E::ConnectionFailed => HttpError::Connect("connection refused or unreachable".into()),
         E::BadUri(_) | E::Http(_) => HttpError::InvalidUrl("(redacted)".into()),
         E::Tls(msg) => HttpError::Tls(msg.to_string()),
-        E::Rustls(err) => HttpError::Tls(err.to_string()),
-        E::BodyExceedsLimit(n) => HttpError::Other(format!("response larger than {n} bytes")),
+        E::Rustls(err) => HttpError::Tls(tls_message(&err)),
+        E::BodyExceedsLimit(n) => HttpError::TooLarge(n),
         other => HttpError::Other(other.to_string()),
     }
+}
+
+/// What went wrong in TLS, in words: the certificate problems a user can
+/// act on are named.
+fn tls_message(e: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(c) => {
+            let why = match c {
+                C::Expired | C::ExpiredContext { .. } => "it has expired".to_string(),
+                C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".to_string(),
+                C::UnknownIssuer => {
+                    "it is signed by an authority that is not trusted (give the CA with `ca_file`)"
+                        .to_string()
+                }
+                C::NotValidForName | C::NotValidForNameContext { .. } => {
+                    "it is not valid for this host name".to_string()
+                }
+                C::Revoked => "it has been revoked".to_string(),
+                C::BadSignature => "its signature is invalid".to_string(),
+                other => format!("{other:?}"),
+            };
+            format!("the server's certificate was refused: {why}")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `Retry-After`: seconds, or an HTTP date (RFC 9110 §10.2.3).
+fn retry_after(value: &str) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    (at.to_utc() - chrono::Utc::now()).to_std().ok()
 }
 
 /// A short, single-line excerpt of a response body for error messages.
@@ -294,44 +363,9 @@ fn jitter(d: Duration) -> Duration {
     d.mul_f64(factor)
 }
 
-/// RFC 4648 base64, for basic auth.
-pub fn base64(input: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(T[(n >> (18 - 6 * i) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_rfc4648_vectors() {
-        for (i, o) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(i.as_bytes()), o);
-        }
-    }
 
     #[test]
     fn excerpt_is_one_short_line() {
@@ -340,35 +374,22 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_takes_seconds_and_dates() {
+        assert_eq!(retry_after(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        let later = (chrono::Utc::now() + chrono::Duration::seconds(90)).to_rfc2822();
+        let d = retry_after(&later).unwrap();
+        assert!(
+            d > Duration::from_secs(85) && d <= Duration::from_secs(90),
+            "{d:?}"
+        );
+        assert_eq!(retry_after("soon"), None);
+    }
+
+    #[test]
     fn jitter_stays_within_a_quarter() {
         let d = jitter(Duration::from_millis(1000));
         assert!(d >= Duration::from_millis(750) && d <= Duration::from_millis(1250));
-    }
-}
-
-/// Percent-encodes a query-string value (RFC 3986 unreserved characters
-/// stay as they are).
-pub fn encode_query_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b))
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod encode_tests {
-    #[test]
-    fn encodes_promql() {
-        assert_eq!(
-            super::encode_query_value(r#"sum(rate(x{group="blue"}[1m]))"#),
-            "sum%28rate%28x%7Bgroup%3D%22blue%22%7D%5B1m%5D%29%29"
-        );
     }
 }
 
@@ -449,37 +470,5 @@ mod url_tests {
             check_url("ftp://u:pw@x").unwrap_err(),
             "`ftp://u:***@x` is not an http(s) URL"
         );
-    }
-}
-
-/// `p%40ss` → `p@ss`: user information in a URL is percent-encoded.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod decode_tests {
-    #[test]
-    fn percent_decoding_leaves_broken_escapes() {
-        assert_eq!(super::percent_decode("p%40ss%2"), "p@ss%2");
     }
 }

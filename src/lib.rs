@@ -20,6 +20,7 @@ pub mod compare;
 pub mod config;
 pub mod context;
 pub mod duration;
+pub mod encode;
 pub mod error;
 pub mod failure;
 pub mod gate;

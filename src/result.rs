@@ -67,14 +67,23 @@ impl RunResult {
 
     /// The process exit code (see [`crate::outcome`]): 0 go, 1 no-go,
     /// 3 inconclusive; `status` is always 0; `lock`/`unlock` give the worst
-    /// of their sources (2 for a file that cannot be written, 3 for an API
-    /// that did not do it).
+    /// of their sources (1 for someone else's lock, 2 for a file that
+    /// cannot be written, 3 for an API that did not do it); a comparison
+    /// whose source refused a query as wrong is bad input (2).
     pub fn exit_code(&self) -> u8 {
         match &self.body {
             Body::Gate(r) => r.outcome.code(),
             Body::Status(_) => 0,
             Body::Lock(r) | Body::Unlock(r) => r.code(),
             Body::Checks(r) => r.outcome.code(),
+            Body::Compare(r) if !r.bad_queries.is_empty() => 2,
+            Body::Verify(r)
+                if r.compare
+                    .as_ref()
+                    .is_some_and(|c| !c.bad_queries.is_empty()) =>
+            {
+                2
+            }
             Body::Compare(r) => r.outcome.code(),
             Body::Verify(r) => r.outcome.code(),
         }

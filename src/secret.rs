@@ -115,13 +115,115 @@ fn redact_query(tail: &str) -> String {
     format!("{path}{}{fragment}", pairs.join("&"))
 }
 
-/// Replaces every occurrence of each secret in `text` with `***`: the last
-/// line of defence for messages that quote a server's answer.
-pub fn scrub(text: &str, secrets: &[&Secret]) -> String {
-    secrets
-        .iter()
-        .filter(|s| s.expose().len() >= 4)
-        .fold(text.to_string(), |acc, s| acc.replace(s.expose(), MASK))
+/// Every secret a source (or a check) knows, in every form it may come
+/// back in: as it is, percent-encoded (a server that echoes the query
+/// string), and base64 (a server that echoes an `Authorization: Basic`
+/// header); a header value also without its scheme (`Bearer abc` → `abc`).
+/// [`Secrets::clean`] masks them all: the last line of defence for every
+/// text that comes from a server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Secrets {
+    /// Longest first, so that a secret holding another is masked whole.
+    forms: Vec<String>,
+}
+
+/// Shorter values are not masked: they would mask ordinary words.
+const MIN_SECRET: usize = 3;
+
+impl Secrets {
+    pub fn new() -> Self {
+        Secrets::default()
+    }
+
+    /// Adds a secret value, in all its forms.
+    pub fn add(&mut self, value: &str) {
+        let value = value.trim();
+        if value.len() < MIN_SECRET {
+            return;
+        }
+        for form in [
+            value.to_string(),
+            crate::encode::encode_query_value(value),
+            crate::encode::base64(value.as_bytes()),
+        ] {
+            if !self.forms.contains(&form) {
+                self.forms.push(form);
+            }
+        }
+        self.forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    }
+
+    pub fn add_secret(&mut self, secret: &Secret) {
+        self.add(secret.expose());
+    }
+
+    /// Adds a header value, and its credential alone when it has a scheme
+    /// (`Bearer abc` → also `abc`), since servers echo either.
+    pub fn add_header_value(&mut self, value: &str) {
+        self.add(value);
+        if let Some((_, credential)) = value.trim().split_once(' ') {
+            self.add(credential);
+        }
+    }
+
+    /// Adds basic-auth credentials: the password, and `user:password` as it
+    /// travels (base64).
+    pub fn add_basic(&mut self, user: &str, password: &Secret) {
+        self.add(password.expose());
+        self.add(&format!("{user}:{}", password.expose()));
+    }
+
+    /// Adds the secrets a URL carries: its password and the values of
+    /// secret-looking query parameters (`?token=...`).
+    pub fn add_url(&mut self, url: &str) {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if let Some((userinfo, _)) = authority.rsplit_once('@') {
+            self.add(userinfo);
+            if let Some((_, password)) = userinfo.split_once(':') {
+                self.add(password);
+                self.add(&crate::encode::percent_decode(password));
+            }
+        }
+        if let Some((_, query)) = url.split_once('?') {
+            let query = query.split('#').next().unwrap_or_default();
+            for (name, value) in query.split('&').filter_map(|p| p.split_once('=')) {
+                if is_sensitive_name(name) {
+                    self.add(value);
+                    self.add(&crate::encode::percent_decode(value));
+                }
+            }
+        }
+    }
+
+    pub fn extend(&mut self, other: &Secrets) {
+        for f in &other.forms {
+            if !self.forms.contains(f) {
+                self.forms.push(f.clone());
+            }
+        }
+        self.forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+
+    /// The text with every form of every secret replaced by `***`.
+    pub fn clean(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for form in &self.forms {
+            if out.contains(form.as_str()) {
+                out = out.replace(form.as_str(), MASK);
+            }
+        }
+        out
+    }
+}
+
+/// Replaces every secret in `text` with `***`.
+pub fn scrub(text: &str, secrets: &Secrets) -> String {
+    secrets.clean(text)
 }
 
 #[cfg(test)]
@@ -146,11 +248,27 @@ mod tests {
     }
 
     #[test]
-    fn scrub_replaces_known_secrets() {
-        let s = Secret::new("s3cr3t-token");
-        assert_eq!(
-            scrub("echo: Bearer s3cr3t-token", &[&s]),
-            "echo: Bearer ***"
-        );
+    fn secrets_are_masked_in_every_form_they_travel_in() {
+        let mut s = Secrets::new();
+        s.add_header_value("Bearer s3cr3t/t0ken+x");
+        s.add_url("https://u:p%40ssw0rd@h/x?api_key=k3y-123&page=2");
+        s.add_basic("reader", &Secret::new("hunter22"));
+        for text in [
+            "echo: Bearer s3cr3t/t0ken+x",
+            "query: s3cr3t%2Ft0ken%2Bx",
+            "b64: czNjcjN0L3Qwa2VuK3g=",
+            "password p@ssw0rd and p%40ssw0rd",
+            "key k3y-123",
+            "basic cmVhZGVyOmh1bnRlcjIy",
+        ] {
+            let cleaned = s.clean(text);
+            for leak in ["s3cr3t", "czNjcjN0", "ssw0rd", "k3y-123", "cmVhZGVy"] {
+                assert!(!cleaned.contains(leak), "{text} → {cleaned}");
+            }
+        }
+        assert_eq!(s.clean("page=2"), "page=2");
+        let mut tiny = Secrets::new();
+        tiny.add("ab");
+        assert_eq!(tiny.clean("ab"), "ab");
     }
 }

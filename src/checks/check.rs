@@ -37,6 +37,9 @@ pub struct Check {
     /// variables masked.
     pub shown_url: String,
     pub(crate) headers: Vec<(String, String)>,
+    /// The names (lower case) of headers that carry secrets: never sent
+    /// to another origin on a redirect.
+    pub(crate) secret_headers: Vec<String>,
     pub body: Option<RequestBody>,
     pub timeout: Option<Duration>,
     pub connect_timeout: Option<Duration>,
@@ -78,6 +81,11 @@ impl Check {
     pub(crate) fn host_port(&self) -> (&str, u16) {
         // `prepare` refused URLs without a host or an http(s) scheme.
         resolver::host_port(&self.uri).unwrap_or_default()
+    }
+
+    /// Whether a header carries a secret (see `secret_headers`).
+    pub(crate) fn is_secret_header(&self, name: &str) -> bool {
+        self.secret_headers.contains(&name.to_ascii_lowercase())
     }
 
     pub fn is_https(&self) -> bool {
@@ -128,27 +136,24 @@ pub fn prepare_one(spec: &CheckSpec, ctx: &Context) -> Result<Check, CheckError>
             format!("`{shown}` is not an http:// or https:// URL with a host"),
         ));
     }
-    if let Some(userinfo) = uri
-        .authority()
-        .and_then(|a| a.as_str().rsplit_once('@'))
-        .map(|(u, _)| u)
-    {
-        redactor.add(userinfo);
-        if let Some((_, password)) = userinfo.split_once(':') {
-            redactor.add(password);
-        }
-    }
+    // Its password and `?token=`-like values: shown masked in the URL,
+    // and masked wherever a server echoes them.
+    redactor.add_url(&url.text);
     if spec.expect.tls_days_left.is_some() && uri.scheme_str() != Some("https") {
         return Err(fail("expect.tls_days_left", "needs an https:// URL".into()));
     }
 
     let mut headers = Vec::with_capacity(spec.headers.0.len());
+    let mut secret_headers = Vec::new();
     for h in &spec.headers.0 {
         let field = format!("headers `{}`", h.name);
         let value = h.value.expand(ctx).map_err(|m| fail(&field, m))?;
         check_header_value(&value.text).map_err(|m| fail(&field, m))?;
         if h.secret || !value.secrets.is_empty() {
             redactor.add_header_value(&value.text);
+        }
+        if h.secret || !value.secrets.is_empty() || redact::is_secret_header(&h.name) {
+            secret_headers.push(h.name.to_ascii_lowercase());
         }
         value.secrets.iter().for_each(|s| redactor.add(s));
         headers.push((h.name.clone(), value.text));
@@ -172,6 +177,7 @@ pub fn prepare_one(spec: &CheckSpec, ctx: &Context) -> Result<Check, CheckError>
         uri,
         shown_url,
         headers,
+        secret_headers,
         body: spec.body.clone(),
         timeout: spec.timeout,
         connect_timeout: spec.connect_timeout,

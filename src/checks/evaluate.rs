@@ -247,6 +247,7 @@ mod tests {
             truncated: false,
             latency: Duration::from_millis(120),
             final_url: None,
+            connected: None,
         }
     }
 

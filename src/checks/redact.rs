@@ -15,50 +15,14 @@
 //! Limit: a secret is found by exact text, so a server that re-encodes it
 //! (base64, URL-encoding) is not caught.
 
-use crate::secret::MASK;
-
 pub use crate::secret::is_secret_header;
 
 /// A URL fit to show: one implementation for the whole crate.
 pub use crate::secret::redact_url as url;
 
-/// Masks every known secret value in a text. Cheap to clone; one per check.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Redactor {
-    /// Longest first, so a secret containing another is masked whole.
-    secrets: Vec<String>,
-}
-
-impl Redactor {
-    pub fn add(&mut self, secret: &str) {
-        let secret = secret.trim();
-        if secret.is_empty() || self.secrets.iter().any(|s| s == secret) {
-            return;
-        }
-        self.secrets.push(secret.to_string());
-        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    }
-
-    /// Adds a header value, and its credential alone when it has a scheme
-    /// (`Bearer abc` → also `abc`), since servers echo either.
-    pub fn add_header_value(&mut self, value: &str) {
-        self.add(value);
-        if let Some((_, credential)) = value.trim().split_once(' ') {
-            self.add(credential);
-        }
-    }
-
-    /// The text with every secret replaced by `***`.
-    pub fn clean(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for secret in &self.secrets {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), MASK);
-            }
-        }
-        out
-    }
-}
+/// Masks every known secret value in a text, in every form
+/// ([`crate::secret::Secrets`]). Cheap to clone; one per check.
+pub type Redactor = crate::secret::Secrets;
 
 #[cfg(test)]
 mod tests {

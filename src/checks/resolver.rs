@@ -17,6 +17,7 @@
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 
 use ureq::config::Config;
 use ureq::http::Uri;
@@ -98,6 +99,25 @@ pub struct PinnedResolver {
     port: u16,
     to: ConnectTo,
     fallback: DefaultResolver,
+    pinned: Pinned,
+}
+
+/// The addresses the pin resolved to, for reports (`via 10.0.3.17:443`).
+#[derive(Debug, Clone, Default)]
+pub struct Pinned(Arc<Mutex<Vec<SocketAddr>>>);
+
+impl Pinned {
+    /// The first address the pinned host resolved to, if it was asked.
+    pub fn address(&self) -> Option<String> {
+        let addrs = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        addrs.first().map(ToString::to_string)
+    }
+
+    fn record(&self, addrs: &[SocketAddr]) {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        seen.clear();
+        seen.extend_from_slice(addrs);
+    }
 }
 
 impl PinnedResolver {
@@ -108,7 +128,13 @@ impl PinnedResolver {
             port,
             to,
             fallback: DefaultResolver::default(),
+            pinned: Pinned::default(),
         }
+    }
+
+    /// Where the pinned host was resolved to, once the agent has asked.
+    pub fn pinned(&self) -> Pinned {
+        self.pinned.clone()
     }
 }
 
@@ -143,12 +169,15 @@ impl Resolver for PinnedResolver {
         if let Ok(ip) = self.to.host.parse::<IpAddr>() {
             let mut addrs = self.empty();
             addrs.push(SocketAddr::new(ip, port));
+            self.pinned.record(&addrs);
             return Ok(addrs);
         }
         let target: Uri = format!("http://{}:{port}/", self.to.host)
             .parse()
             .map_err(|_| ureq::Error::BadUri(self.to.to_string()))?;
-        self.fallback.resolve(&target, config, timeout)
+        let addrs = self.fallback.resolve(&target, config, timeout)?;
+        self.pinned.record(&addrs);
+        Ok(addrs)
     }
 }
 

@@ -64,6 +64,10 @@ pub struct CheckResult {
     pub latency_ms: Option<u64>,
     /// Where redirects led, when they were followed.
     pub final_url: Option<String>,
+    /// The address `resolve` connected to (`10.0.3.17:443`); absent
+    /// without `resolve`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connected_to: Option<String>,
     /// Bytes of body read (at most the cap) and whether there was more.
     pub body_bytes: Option<usize>,
     pub body_truncated: bool,
@@ -87,6 +91,7 @@ impl CheckResult {
             status: None,
             latency_ms: None,
             final_url: None,
+            connected_to: None,
             body_bytes: None,
             body_truncated: false,
             tls_days_left: None,

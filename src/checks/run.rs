@@ -21,7 +21,7 @@ use super::evaluate;
 use super::options::RunOptions;
 use super::redact;
 use super::resolver::ConnectTo;
-use super::result::{CheckOutcome, CheckResult, CheckRun};
+use super::result::{AssertKind, CheckOutcome, CheckResult, CheckRun};
 use super::retry::Backoff;
 use super::tls_probe::{self, CertInfo};
 use super::transport::{self, Failure};
@@ -112,19 +112,40 @@ fn run_one(check: &Check, opts: &RunOptions) -> CheckResult {
             result.outcome.as_str()
         );
         let pause = match backoff.as_mut() {
-            Some(b) if result.outcome != CheckOutcome::Passed => b.next_pause(),
+            Some(b) if result.outcome != CheckOutcome::Passed && can_change(&result) => {
+                b.next_pause()
+            }
+            Some(_) if result.outcome != CheckOutcome::Passed => {
+                result
+                    .warnings
+                    .push("not retried: a certificate does not change while a deploy waits".into());
+                return finish(check, result, attempts, started);
+            }
             _ => return finish(check, result, attempts, started),
         };
-        // Another attempt only if it would have time to answer.
-        let resume = Instant::now().checked_add(pause);
-        let short = |s: Instant| {
-            resume.is_none_or(|r| s.saturating_duration_since(r) < MIN_ATTEMPT.min(timeout))
+        // The last attempt gets at least this long; a pause that would eat
+        // into it is shortened, so the whole retry window is used.
+        let last = MIN_ATTEMPT.min(timeout);
+        let pause = match stop {
+            None => pause,
+            Some(s) => match s
+                .saturating_duration_since(Instant::now())
+                .checked_sub(last)
+            {
+                Some(room) => pause.min(room),
+                None => return finish(check, result, attempts, started),
+            },
         };
-        if stop.is_some_and(short) {
-            return finish(check, result, attempts, started);
-        }
         thread::sleep(pause);
     }
+}
+
+/// Whether another attempt could see something else: not when every
+/// failure is the certificate's (untrusted, expiring), which no fresh stack
+/// fixes within a retry window.
+fn can_change(r: &CheckResult) -> bool {
+    let mut failures = r.failures().peekable();
+    failures.peek().is_none() || failures.any(|a| a.kind != AssertKind::Tls)
 }
 
 /// One request and its judgement.
@@ -171,6 +192,7 @@ fn attempt(check: &Check, opts: &RunOptions, budget: Duration, started: Instant)
     r.status = Some(x.status);
     r.latency_ms = Some(millis(x.latency));
     r.final_url = x.final_url.as_deref().map(redact::url);
+    r.connected_to = x.connected.clone();
     r.body_bytes = Some(x.body.len());
     r.body_truncated = x.truncated;
     r.tls_days_left = cert

@@ -1,6 +1,14 @@
-//! One HTTP exchange of a check: build a ureq agent for it (timeouts,
-//! redirects, TLS roots or `insecure`, the `resolve` pin), send, and read
-//! at most `max_body_bytes` of the body. Times the whole exchange.
+//! One HTTP exchange of a check: build a ureq agent for it (timeouts, TLS
+//! roots or `insecure`, the `resolve` pin), send, follow redirects when
+//! asked, and read at most `max_body_bytes` of the body. Times the whole
+//! exchange.
+//!
+//! Redirects are followed here, not by ureq, so that a redirect to another
+//! origin (scheme, host or port) never carries the check's secret headers
+//! (`Authorization`, `X-Api-Key`, any `secret: true` header, any header
+//! filled from a secret variable) to it. `303`, and `301`/`302` after a
+//! `POST`, continue as a `GET` without a body (as browsers do); `307` and
+//! `308` repeat the request.
 //!
 //! Failures are sorted by what they mean for the deploy (see `result.rs`):
 //! no answer in time, could not connect (inconclusive), a certificate that
@@ -13,13 +21,15 @@
 use std::io::{ErrorKind, Read};
 use std::time::{Duration, Instant};
 
+use ureq::Agent;
 use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
 use ureq::unversioned::transport::DefaultConnector;
-use ureq::{Agent, ResponseExt};
+
+use ureq::http::Uri;
 
 use super::check::Check;
 use super::options::{RunOptions, Trust};
-use super::resolver::PinnedResolver;
+use super::resolver::{Pinned, PinnedResolver};
 use super::spec::RequestBody;
 
 /// What came back.
@@ -34,6 +44,8 @@ pub struct Exchange {
     pub latency: Duration,
     /// The URL of the last response when redirects were followed (raw).
     pub final_url: Option<String>,
+    /// The address `resolve` sent the connection to (`10.0.3.17:443`).
+    pub connected: Option<String>,
 }
 
 impl Exchange {
@@ -61,21 +73,75 @@ pub enum Failure {
     Broken(String),
 }
 
-/// Sends the check's request once, within `budget`.
+/// Sends the check's request, following up to `follow_redirects`
+/// redirects, all within `budget`.
 pub fn send(check: &Check, opts: &RunOptions, budget: Duration) -> Result<Exchange, Failure> {
-    let agent = agent(check, opts, budget);
-    let mut request = ureq::http::Request::builder()
-        .method(check.method.as_str())
-        .uri(&check.url);
-    for (name, value) in &check.headers {
+    let (agent, pinned) = agent(check, opts, budget);
+    let started = Instant::now();
+    let mut url = check.uri.clone();
+    let mut method = check.method.as_str().to_string();
+    let mut body = check.body.clone();
+    let mut headers = check.headers.clone();
+    let mut hops = 0;
+    loop {
+        let mut response = once(&agent, &url, &method, &headers, body.as_ref())?;
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let next = match location {
+            Some(loc) if hops < check.follow_redirects && (300..400).contains(&status) => {
+                join(&url, &loc)
+            }
+            _ => None,
+        };
+        let Some(next) = next else {
+            let final_url = (hops > 0).then(|| url.to_string());
+            return read(
+                &mut response,
+                status,
+                opts,
+                started,
+                final_url,
+                pinned.address(),
+            );
+        };
+        if origin(&next) != origin(&url) {
+            headers.retain(|(name, _)| !check.is_secret_header(name));
+        }
+        if status == 303 || (matches!(status, 301 | 302) && method == "POST") {
+            method = "GET".into();
+            body = None;
+            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+        }
+        log::debug!(
+            "check `{}`: {status}, following the redirect to {}",
+            check.name,
+            check.redact(&crate::secret::redact_url(&next.to_string()))
+        );
+        url = next;
+        hops += 1;
+    }
+}
+
+/// One request, without following a redirect.
+fn once(
+    agent: &Agent,
+    url: &Uri,
+    method: &str,
+    headers: &[(String, String)],
+    body: Option<&RequestBody>,
+) -> Result<ureq::http::Response<ureq::Body>, Failure> {
+    let mut request = ureq::http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
         request = request.header(name, value);
     }
-    let has_type = check
-        .headers
+    let has_type = headers
         .iter()
         .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
-    let started = Instant::now();
-    let sent = match &check.body {
+    let sent = match body {
         None => request.body(()).map(|r| agent.run(r)),
         Some(body) => {
             let (bytes, content_type) = match body {
@@ -88,11 +154,19 @@ pub fn send(check: &Check, opts: &RunOptions, budget: Duration) -> Result<Exchan
             request.body(bytes).map(|r| agent.run(r))
         }
     };
-    let mut response = sent
-        .map_err(|e| Failure::Broken(format!("cannot build the request: {e}")))?
-        .map_err(classify)?;
+    sent.map_err(|e| Failure::Broken(format!("cannot build the request: {e}")))?
+        .map_err(classify)
+}
 
-    let status = response.status().as_u16();
+/// Reads the answer: headers and at most `max_body_bytes` of the body.
+fn read(
+    response: &mut ureq::http::Response<ureq::Body>,
+    status: u16,
+    opts: &RunOptions,
+    started: Instant,
+    final_url: Option<String>,
+    connected: Option<String>,
+) -> Result<Exchange, Failure> {
     let headers = response
         .headers()
         .iter()
@@ -103,9 +177,6 @@ pub fn send(check: &Check, opts: &RunOptions, budget: Duration) -> Result<Exchan
             )
         })
         .collect();
-    let final_uri = response.get_uri().to_string();
-    let final_url = (final_uri != check.uri.to_string()).then_some(final_uri);
-
     let cap = opts.max_body_bytes;
     let mut body = Vec::with_capacity(cap.min(64 * 1024));
     let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
@@ -127,10 +198,39 @@ pub fn send(check: &Check, opts: &RunOptions, budget: Duration) -> Result<Exchan
         truncated,
         latency: started.elapsed(),
         final_url,
+        connected,
     })
 }
 
-fn agent(check: &Check, opts: &RunOptions, budget: Duration) -> Agent {
+/// Scheme, host and port: what a redirect must keep for secrets to follow.
+fn origin(uri: &Uri) -> (Option<&str>, Option<(&str, u16)>) {
+    (uri.scheme_str(), super::resolver::host_port(uri))
+}
+
+/// A `Location` resolved against the URL it came from (RFC 3986 §5.2,
+/// for the forms servers send: absolute, `//host/...`, `/path`, `path`).
+fn join(base: &Uri, location: &str) -> Option<Uri> {
+    let loc = location.trim();
+    if loc.contains("://") {
+        return loc.parse().ok();
+    }
+    let scheme = base.scheme_str()?;
+    if let Some(rest) = loc.strip_prefix("//") {
+        return format!("{scheme}://{rest}").parse().ok();
+    }
+    let authority = base.authority()?.as_str();
+    let path = if loc.starts_with('/') {
+        loc.to_string()
+    } else {
+        let dir = base.path().rsplit_once('/').map_or("", |(d, _)| d);
+        format!("{dir}/{loc}")
+    };
+    format!("{scheme}://{authority}{path}").parse().ok()
+}
+
+/// The agent for one check, and the address its `resolve` pin connected
+/// to (when it has one).
+fn agent(check: &Check, opts: &RunOptions, budget: Duration) -> (Agent, Pinned) {
     let roots = match &opts.trust {
         Trust::WebPki => RootCerts::WebPki,
         Trust::Roots(roots) => roots.clone(),
@@ -146,8 +246,7 @@ fn agent(check: &Check, opts: &RunOptions, budget: Duration) -> Agent {
         .min(budget);
     let config = Agent::config_builder()
         .http_status_as_error(false)
-        .max_redirects(check.follow_redirects)
-        .max_redirects_will_error(false)
+        .max_redirects(0)
         .timeout_global(Some(budget))
         .timeout_connect(Some(connect))
         .proxy(None)
@@ -155,11 +254,15 @@ fn agent(check: &Check, opts: &RunOptions, budget: Duration) -> Agent {
         .tls_config(tls)
         .build();
     match &check.connect_to {
-        None => Agent::new_with_config(config),
+        None => (Agent::new_with_config(config), Pinned::default()),
         Some(to) => {
             let (host, port) = check.host_port();
             let resolver = PinnedResolver::new(host, port, to.clone());
-            Agent::with_parts(config, DefaultConnector::new(), resolver)
+            let pinned = resolver.pinned();
+            (
+                Agent::with_parts(config, DefaultConnector::new(), resolver),
+                pinned,
+            )
         }
     }
 }

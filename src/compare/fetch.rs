@@ -17,7 +17,7 @@ use super::result::{MetricQueries, QueryOutcome};
 use crate::failure::Failure;
 use crate::http::Deadline;
 use crate::metrics::{MetricsError, Query, Role};
-use crate::secret::{Secret, scrub};
+use crate::secret::Secrets;
 
 /// At most this many queries run at once (Prometheus servers are shared).
 const CONCURRENCY: usize = 8;
@@ -121,12 +121,11 @@ fn run(
     task: &Task<'_>,
     combine: &combine::Combine,
     deadline: Deadline,
-    secrets: &[Secret],
+    secrets: &Secrets,
     labelled: bool,
 ) -> QueryOutcome {
     let started = Instant::now();
     let mut out = blank(task);
-    let secrets: Vec<&Secret> = secrets.iter().collect();
     if deadline.passed() {
         out.fail(MetricsError {
             source_name: String::new(),
@@ -144,10 +143,10 @@ fn run(
             warnings.extend(no_match);
             out.values = data.len();
             out.non_finite = data.iter().filter(|v| !v.is_finite()).count();
-            out.warnings = warnings.iter().map(|w| scrub(w, &secrets)).collect();
+            out.warnings = warnings.iter().map(|w| secrets.clean(w)).collect();
             out.data = data;
         }
-        Err(e) => out.fail(e.scrub(&secrets)),
+        Err(e) => out.fail(e.scrub(secrets)),
     }
     out.duration_ms = millis(started.elapsed());
     out

@@ -46,6 +46,9 @@ pub struct CompareResult {
     pub warnings: Vec<String>,
     pub verdict: Verdict,
     pub queries: Vec<MetricQueries>,
+    /// Queries the source refused as wrong (bad PromQL): bad input, so the
+    /// run exits 2 whatever the verdict.
+    pub bad_queries: Vec<String>,
     pub duration_ms: u64,
 }
 
@@ -222,6 +225,7 @@ pub(crate) fn sample() -> CompareResult {
         },
         warnings: vec!["latency_p95 (canary): prometheus warned: partial response".into()],
         verdict,
+        bad_queries: Vec::new(),
         queries: vec![
             MetricQueries {
                 metric: "latency_p95".into(),

@@ -17,6 +17,7 @@ use super::result::{
     BaselineInfo, BaselineKind, CompareResult, QueryOutcome, SideInfo, SourceInfo,
 };
 use super::template::promql_duration;
+use crate::failure::FailureKind;
 use crate::http::Deadline;
 use crate::judge::{Counts, Data, Judgeable, MetricInput, judge_all};
 use crate::metrics::Role;
@@ -58,6 +59,16 @@ pub fn run(cfg: &CompareConfig, deadline: Deadline) -> CompareResult {
         .map(|(plan, (b, c))| judgeable(plan, b.as_ref(), c))
         .collect();
     let verdict = judge_all(&items, cfg.thresholds);
+    let bad_queries = queries
+        .iter()
+        .flat_map(|m| m.sides().map(move |(side, q)| (m, side, q)))
+        .filter_map(|(m, side, q)| match &q.error {
+            Some(e) if e.kind() == FailureKind::Rejected => {
+                Some(format!("{} ({side}): {e}", m.metric))
+            }
+            _ => None,
+        })
+        .collect();
     CompareResult {
         outcome: verdict.outcome,
         at: cfg.at,
@@ -67,6 +78,7 @@ pub fn run(cfg: &CompareConfig, deadline: Deadline) -> CompareResult {
         warnings,
         verdict,
         queries,
+        bad_queries,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }
 }

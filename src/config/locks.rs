@@ -15,6 +15,7 @@ use crate::lock::{
     self, EnvSource, FileSource, HttpSource, HttpSpec, LockRecord, LockSource, Pointers, Setup,
     Write, default_name, token_from,
 };
+use crate::secret::Secrets;
 
 /// Every configured lock source: the file's, then the flags'.
 pub fn sources(
@@ -84,7 +85,12 @@ pub fn sources(
             headers: Vec::new(),
             pointers: Pointers::default(),
         };
-        out.push(Box::new(HttpSource::new(spec, token, policy)));
+        out.push(Box::new(HttpSource::new(
+            spec,
+            token,
+            Secrets::new(),
+            policy,
+        )));
     }
     for (i, s) in out.iter().enumerate() {
         if out[..i].iter().any(|o| o.name() == s.name()) {

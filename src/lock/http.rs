@@ -35,7 +35,8 @@ use crate::context::Context;
 use crate::failure::Failure;
 use crate::http::{self, Deadline, HttpError, Policy, Request};
 use crate::input::{ConfigError, check_pointer};
-use crate::secret::{Secret, redact_url, scrub};
+use crate::input::EnvTemplate;
+use crate::secret::{Secret, Secrets, is_secret_header, redact_url};
 
 /// `type: http`.
 pub struct Http;
@@ -59,11 +60,11 @@ impl LockKind for Http {
         &["url", "token_env", "headers", "pointers"]
     }
     fn configure(&self, s: &mut Setup<'_>) -> Result<Box<dyn LockSource>, ConfigError> {
-        let url = s
-            .keys
-            .string("url")?
-            .ok_or_else(|| s.keys.here("an `http` source needs `url`".into()))?;
-        http::check_url(&url.value).map_err(|m| s.keys.here(m))?;
+        let url = s.keys.require("url", "an `http` source needs `url`")?;
+        let mut secrets = Secrets::new();
+        let filled = fill(&url.value, s.ctx, &mut secrets)
+            .map_err(|m| s.keys.error(&url.referenced, "url", m))?;
+        http::check_url(&filled).map_err(|m| s.keys.here(m))?;
         let token_env = s.keys.string("token_env")?;
         let token = match &token_env {
             Some(var) => Some(
@@ -71,11 +72,17 @@ impl LockKind for Http {
             ),
             None => None,
         };
-        let headers = s
-            .keys
-            .take::<BTreeMap<String, String>>("headers")?
-            .map(|h| h.value.into_iter().collect())
-            .unwrap_or_default();
+        let mut headers = Vec::new();
+        if let Some(h) = s.keys.take::<BTreeMap<String, String>>("headers")? {
+            for (name, value) in h.value {
+                let value = fill(&value, s.ctx, &mut secrets)
+                    .map_err(|m| s.keys.error(&h.referenced, &format!("headers.{name}"), m))?;
+                if is_secret_header(&name) {
+                    secrets.add_header_value(&value);
+                }
+                headers.push((name, value));
+            }
+        }
         let mut pointers = Pointers::default();
         if let Some(p) = s.keys.take::<PointersEntry>("pointers")? {
             let p = p.value;
@@ -94,13 +101,20 @@ impl LockKind for Http {
             }
         }
         let spec = HttpSpec {
-            name: s.name_or("http", &http::authority(&url.value)),
-            url: url.value,
+            name: s.name_or("http", &http::authority(&filled)),
+            url: filled,
             headers,
             pointers,
         };
-        Ok(Box::new(HttpSource::new(spec, token, s.policy)))
+        Ok(Box::new(HttpSource::new(spec, token, secrets, s.policy)))
     }
+}
+
+/// Fills `${VAR}`s from the environment, keeping secret-looking ones.
+fn fill(raw: &str, ctx: &Context, secrets: &mut Secrets) -> Result<String, String> {
+    let e = EnvTemplate::parse(raw)?.expand(ctx)?;
+    e.secrets.iter().for_each(|v| secrets.add(v));
+    Ok(e.text)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +149,9 @@ impl Default for Pointers {
 pub struct HttpSource {
     spec: HttpSpec,
     token: Option<Secret>,
+    /// The token, secret header values, the URL's password and secret
+    /// query values, in every form: masked in everything the API says.
+    secrets: Secrets,
     policy: Policy,
 }
 
@@ -147,10 +164,20 @@ pub fn token_from(var: &str, ctx: &Context) -> Result<Secret, String> {
 }
 
 impl HttpSource {
-    pub fn new(spec: HttpSpec, token: Option<Secret>, policy: Policy) -> Self {
+    pub fn new(spec: HttpSpec, token: Option<Secret>, mut secrets: Secrets, policy: Policy) -> Self {
+        secrets.add_url(&spec.url);
+        if let Some(t) = &token {
+            secrets.add_secret(t);
+        }
+        for (name, value) in &spec.headers {
+            if is_secret_header(name) {
+                secrets.add_header_value(value);
+            }
+        }
         HttpSource {
             spec,
             token,
+            secrets,
             policy,
         }
     }
@@ -164,14 +191,14 @@ impl HttpSource {
         req
     }
 
-    fn secrets(&self) -> Vec<&Secret> {
-        self.token.iter().collect()
+    fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     fn fail(&self, e: HttpError) -> LockError {
         LockError::Api {
             source_name: self.spec.name.clone(),
-            error: e.scrub(&self.secrets()),
+            error: e.scrub(self.secrets()),
         }
     }
 
@@ -215,9 +242,9 @@ impl LockSource for HttpSource {
         };
         let state = match state {
             LockState::Unavailable { cause, .. } => {
-                LockState::unavailable(cause.scrub(&self.secrets()))
+                LockState::unavailable(cause.scrub(self.secrets()))
             }
-            LockState::Locked(info) => LockState::Locked(info.scrub(&self.secrets())),
+            LockState::Locked(info) => LockState::Locked(info.scrub(self.secrets())),
             other => other,
         };
         Reading { state, attempts }
@@ -290,7 +317,7 @@ impl HttpSource {
             .map_err(|(e, _)| self.fail(e))?;
         let etag = resp.etag.clone();
         match interpret(resp.status, &resp.body, &self.spec.pointers, resp.attempts) {
-            LockState::Locked(info) => Ok((Some(info.scrub(&self.secrets())), etag)),
+            LockState::Locked(info) => Ok((Some(info.scrub(self.secrets())), etag)),
             LockState::Unlocked | LockState::Expired(_) => Ok((None, etag)),
             LockState::Unavailable { .. } => Ok((None, None)),
         }
@@ -318,8 +345,8 @@ impl HttpSource {
 }
 
 impl LockInfo {
-    fn scrub(self, secrets: &[&Secret]) -> LockInfo {
-        let s = |t: String| scrub(&t, secrets);
+    fn scrub(self, secrets: &Secrets) -> LockInfo {
+        let s = |t: String| secrets.clean(&t);
         LockInfo {
             reason: s(self.reason),
             by: self.by.map(s),

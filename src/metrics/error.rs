@@ -1,7 +1,7 @@
 //! Why a query gave no values: which source, and the typed [`Failure`].
 
 use crate::failure::{Failure, FailureKind};
-use crate::secret::Secret;
+use crate::secret::Secrets;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricsError {
@@ -17,7 +17,9 @@ impl std::fmt::Display for MetricsError {
         match &self.failure {
             Failure::Http { .. } => write!(f, "{name} could not be reached: {}", self.failure),
             Failure::BadAnswer(cause) => write!(f, "{name} answered something unexpected: {cause}"),
-            Failure::Rejected { .. } => write!(f, "{name} rejected the query: {}", self.failure),
+            Failure::Rejected { .. } | Failure::Declined { .. } => {
+                write!(f, "{name} rejected the query: {}", self.failure)
+            }
             Failure::Unreadable(_) | Failure::NotRun(_) | Failure::Internal(_) => {
                 write!(f, "{}", self.failure)
             }
@@ -32,7 +34,7 @@ impl MetricsError {
         self.failure.kind()
     }
 
-    pub fn scrub(self, secrets: &[&Secret]) -> MetricsError {
+    pub fn scrub(self, secrets: &Secrets) -> MetricsError {
         MetricsError {
             source_name: self.source_name,
             failure: self.failure.scrub(secrets),

@@ -45,7 +45,7 @@ use crate::failure::Failure;
 use crate::http::{self, Deadline, HttpError, Policy};
 use crate::input::EnvTemplate as Template;
 use crate::input::{ConfigError, Keys};
-use crate::secret::{Secret, is_secret_header, redact_url};
+use crate::secret::{Secret, Secrets, is_secret_header, redact_url};
 
 /// Per attempt: range queries over a window can take a while.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -96,7 +96,9 @@ fn configure(keys: &mut Keys<'_>, ctx: &Context) -> Result<Client, ConfigError> 
     })?;
     let (expanded, url_secrets) =
         fill_env(&url.value, ctx).map_err(|m| keys.error(&url.referenced, "url", m))?;
-    let mut secrets: Vec<Secret> = url_secrets.into_iter().map(Secret::new).collect();
+    let mut secrets = Secrets::new();
+    url_secrets.iter().for_each(|s| secrets.add(s));
+    secrets.add_url(&expanded);
     let (base, userinfo) = http::split_userinfo(&expanded);
     http::check_url(&base).map_err(|_| {
         keys.error(
@@ -132,8 +134,8 @@ fn configure(keys: &mut Keys<'_>, ctx: &Context) -> Result<Client, ConfigError> 
             );
         }
         (None, None, Some((user, pw))) => Some((
-            http::percent_decode(&user),
-            Secret::new(http::percent_decode(&pw)),
+            crate::encode::percent_decode(&user),
+            Secret::new(crate::encode::percent_decode(&pw)),
         )),
         (None, None, None) => None,
     };
@@ -153,7 +155,7 @@ fn configure(keys: &mut Keys<'_>, ctx: &Context) -> Result<Client, ConfigError> 
                     format!("`{name}` is not a header name"),
                 ));
             }
-            let (filled, mut found) =
+            let (filled, found) =
                 fill_env(value, ctx).map_err(|m| keys.error(&h.referenced, &field, m))?;
             if filled.contains(['\r', '\n']) {
                 return Err(keys.error(
@@ -163,9 +165,9 @@ fn configure(keys: &mut Keys<'_>, ctx: &Context) -> Result<Client, ConfigError> 
                 ));
             }
             if is_secret_header(name) {
-                found.push(filled.clone());
+                secrets.add_header_value(&filled);
             }
-            secrets.extend(found.into_iter().map(Secret::new));
+            found.iter().for_each(|s| secrets.add(s));
             headers.push((name.clone(), filled));
         }
     }
@@ -182,12 +184,9 @@ fn configure(keys: &mut Keys<'_>, ctx: &Context) -> Result<Client, ConfigError> 
     // Basic auth as it travels (`Basic dXNlcjpwYXNz`), in case a server
     // echoes the header.
     if let Some((user, password)) = &basic {
-        secrets.push(password.clone());
-        secrets.push(Secret::new(http::base64(
-            format!("{user}:{}", password.expose()).as_bytes(),
-        )));
+        secrets.add_basic(user, password);
     }
-    secrets.extend(bearer.iter().cloned());
+    bearer.iter().for_each(|b| secrets.add_secret(b));
     Ok(Client {
         name: keys
             .string("name")?
@@ -218,7 +217,7 @@ pub struct Client {
     pub headers: Vec<(String, String)>,
     pub policy: Policy,
     /// Every secret, in every form it travels in.
-    pub secrets: Vec<Secret>,
+    pub secrets: Secrets,
 }
 
 struct PrometheusSource(Arc<Client>);
@@ -230,7 +229,7 @@ impl MetricSource for PrometheusSource {
     fn url(&self) -> Option<String> {
         Some(redact_url(&self.0.url))
     }
-    fn secrets(&self) -> Vec<Secret> {
+    fn secrets(&self) -> Secrets {
         self.0.secrets.clone()
     }
     fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
@@ -311,7 +310,61 @@ struct Data {
 struct RawSeries {
     metric: BTreeMap<String, String>,
     #[serde(default)]
-    values: Vec<(f64, String)>,
+    values: Points,
+}
+
+/// `[[1767225600, "0.1"], ...]` read straight into two columns of
+/// numbers: no string is kept per sample, so an answer takes about the
+/// memory of its numbers (16 bytes a point), not several times its text.
+#[derive(Default)]
+struct Points {
+    times: Vec<f64>,
+    values: Vec<f64>,
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Points;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of [time, \"value\"] pairs")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Points, A::Error> {
+                let mut p = Points {
+                    times: Vec::with_capacity(seq.size_hint().unwrap_or(0)),
+                    values: Vec::with_capacity(seq.size_hint().unwrap_or(0)),
+                };
+                while let Some((t, v)) = seq.next_element::<(f64, Sample)>()? {
+                    p.times.push(t);
+                    p.values.push(v.0);
+                }
+                Ok(p)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// A sample's value: Prometheus sends it as a string.
+struct Sample(f64);
+
+impl<'de> Deserialize<'de> for Sample {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Sample;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sample value as a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Sample, E> {
+                parse_value(v)
+                    .map(Sample)
+                    .ok_or_else(|| E::custom(format!("sample value `{v}` is not a number")))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 impl Client {
@@ -325,7 +378,7 @@ impl Client {
         let url = format!(
             "{}/api/v1/query_range?query={}&start={}&end={}&step={}",
             self.url.trim_end_matches('/'),
-            http::encode_query_value(query),
+            crate::encode::encode_query_value(query),
             range.start.timestamp(),
             range.end.timestamp(),
             range.step.as_secs_f64().max(0.001),
@@ -338,21 +391,23 @@ impl Client {
             source_name: self.name.clone(),
             failure,
         };
-        // 4xx/5xx bodies still carry Prometheus's error JSON: read them.
-        let resp = match http::send(&req, self.policy, deadline) {
-            Ok(r) => r,
-            Err((HttpError::Status { status, body }, attempts)) if status >= 500 => {
-                return match parse(&body) {
-                    Err(f @ Failure::Rejected { .. }) => Err(named(f)),
-                    _ => Err(named(Failure::Http {
-                        error: HttpError::Status { status, body },
-                        attempts,
-                    })),
-                };
-            }
+        // 4xx/5xx bodies may carry Prometheus's error JSON: read it, else
+        // say the status (a proxy's HTML page, a redirect to a login).
+        let (status, body, attempts) = match http::send(&req, self.policy, deadline) {
+            Ok(r) => (r.status, r.body, r.attempts),
+            Err((HttpError::Status { status, body }, attempts)) => (status, body, attempts),
             Err((error, attempts)) => return Err(named(Failure::Http { error, attempts })),
         };
-        let mut fetched = parse(&resp.body).map_err(named)?;
+        if !(200..300).contains(&status) {
+            return Err(named(match parse(&body) {
+                Err(f @ (Failure::Rejected { .. } | Failure::Declined { .. })) => f,
+                _ => Failure::Http {
+                    error: HttpError::Status { status, body },
+                    attempts,
+                },
+            }));
+        }
+        let mut fetched = parse(&body).map_err(named)?;
         for w in &mut fetched.warnings {
             *w = format!("{} warned: {w}", self.name);
         }
@@ -370,9 +425,14 @@ pub fn parse(body: &str) -> Result<Fetched, Failure> {
         ))
     })?;
     if env.status != "success" {
-        return Err(Failure::Rejected {
-            kind: env.error_type.unwrap_or_else(|| "error".into()),
-            message: env.error.unwrap_or_else(|| "no error message".into()),
+        let kind = env.error_type.unwrap_or_else(|| "error".into());
+        let message = env.error.unwrap_or_else(|| "no error message".into());
+        // `bad_data` is the query's fault (bad input); `timeout`,
+        // `execution`, `internal`, `unavailable`... are Prometheus's.
+        return Err(if kind == "bad_data" {
+            Failure::Rejected { kind, message }
+        } else {
+            Failure::Declined { kind, message }
         });
     }
     let data = env
@@ -384,22 +444,15 @@ pub fn parse(body: &str) -> Result<Fetched, Failure> {
             data.result_type
         )));
     }
-    let mut series = Vec::with_capacity(data.result.len());
-    for raw in data.result {
-        let mut times = Vec::with_capacity(raw.values.len());
-        let mut values = Vec::with_capacity(raw.values.len());
-        for (t, v) in raw.values {
-            let value = parse_value(&v)
-                .ok_or_else(|| bad(format!("sample value `{v}` is not a number")))?;
-            times.push(t);
-            values.push(value);
-        }
-        series.push(Series {
+    let series = data
+        .result
+        .into_iter()
+        .map(|raw| Series {
             labels: raw.metric,
-            times,
-            values,
-        });
-    }
+            times: raw.values.times,
+            values: raw.values.values,
+        })
+        .collect();
     Ok(Fetched {
         series,
         warnings: env.warnings,

@@ -18,7 +18,7 @@ use crate::context::Context;
 use crate::http::Deadline;
 use crate::input::{ConfigError, Keys};
 use crate::judge::Kind;
-use crate::secret::Secret;
+use crate::secret::Secrets;
 
 /// A kind of metric source, as named by `compare.source.type`.
 pub trait MetricKind: Sync {
@@ -60,8 +60,8 @@ pub trait MetricSource: Send + Sync {
     }
     /// Everything that must never be printed: tokens, passwords, secret
     /// header values, in every form they travel in.
-    fn secrets(&self) -> Vec<Secret> {
-        Vec::new()
+    fn secrets(&self) -> Secrets {
+        Secrets::new()
     }
     /// Stage two of one metric's own keys for one side: the queries to
     /// run. Called once per side; errors point at the key.

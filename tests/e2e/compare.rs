@@ -226,19 +226,22 @@ fn a_hanging_prometheus_is_cut_off_by_the_deadline() {
     );
 }
 
+/// Issue #9 item 16: a PromQL syntax error (`bad_data`) was inconclusive
+/// (exit 3); it is bad input (exit 2), with Prometheus's message and the
+/// metric's name.
 #[test]
-fn bad_promql_is_an_error_with_prometheus_message() {
+fn bad_promql_is_bad_input_with_prometheus_message() {
     let prom = prometheus();
     let yaml = config(&prom.url(), "{group: blue}", "{group: green}").replace(
         r#"query: latency_seconds{group="{{group}}"}"#,
         r#"query: 'sum(rate(latency_seconds{group="{{group}}"}[1m]'"#,
     );
     compare(&yaml)
-        .status(3)
+        .status(2)
         .stdout_has("⚠ [error] latency_p95 could not be fetched: baseline: prometheus rejected the query: bad_data: ")
         .stdout_has("parse error: unclosed left parenthesis")
         .stdout_has("✔ [pass] errors")
-        .stdout_has("⚠ INCONCLUSIVE: 1 metric(s) could not be judged; score 100");
+        .stdout_has("✖ BAD INPUT: latency_p95 (baseline): prometheus rejected the query: bad_data: 1:43: parse error: unclosed left parenthesis");
 }
 
 #[test]

@@ -94,7 +94,7 @@ fn a_token_echoed_back_by_the_server_is_masked() {
         .config(&latency(&server.url(""), ", token_env: PROM_TOKEN"))
         .args(["compare", "--debug"])
         .env("PROM_TOKEN", TOKEN)
-        .status(3)
+        .status(2) // bad_data is bad input (issue #9 item 16)
         .stdout_has("⚠ [error] latency_p95 could not be fetched: prometheus rejected the query: bad_data: refused Bearer ***")
         .nowhere(TOKEN);
 }

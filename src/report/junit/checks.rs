@@ -13,7 +13,8 @@ pub fn suite(run: &CheckRun) -> Suite {
     let mut cases = Vec::new();
     for r in &run.results {
         let classname = format!("checks.{}", r.name);
-        let time = Duration::from_millis(r.latency_ms.unwrap_or(r.duration_ms));
+        // The check's whole time, retries included.
+        let time = Duration::from_millis(r.duration_ms);
         if matches!(r.outcome, CheckOutcome::Error | CheckOutcome::TimedOut) {
             cases.push(Case {
                 classname: classname.clone(),
@@ -24,7 +25,13 @@ pub fn suite(run: &CheckRun) -> Suite {
                         .error
                         .clone()
                         .unwrap_or_else(|| "could not be evaluated".into()),
-                    detail: format!("{} {} ({} attempts)", r.method, r.url, r.attempts),
+                    detail: format!(
+                        "{} {} ({} attempt{})",
+                        r.method,
+                        r.url,
+                        r.attempts,
+                        if r.attempts == 1 { "" } else { "s" }
+                    ),
                     kind: Some(r.outcome.as_str().to_string()),
                 },
             });
@@ -60,5 +67,7 @@ pub fn suite(run: &CheckRun) -> Suite {
     Suite {
         name: "greenlight checks".into(),
         cases,
+        // Checks run at once: the run's wall time, not the sum.
+        time: Some(Duration::from_millis(run.duration_ms)),
     }
 }

@@ -76,6 +76,7 @@ pub fn compare_suite(r: &CompareResult) -> Suite {
     Suite {
         name: "greenlight compare".into(),
         cases,
+        time: Some(Duration::from_millis(r.duration_ms)),
     }
 }
 
@@ -90,8 +91,8 @@ mod tests {
         assert_eq!(
             xml,
             r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="greenlight" tests="3" failures="1" errors="1" time="0.021">
-  <testsuite name="greenlight compare" tests="3" failures="1" errors="1" skipped="1" time="0.021">
+<testsuites name="greenlight" tests="3" failures="1" errors="1" time="0.009">
+  <testsuite name="greenlight compare" tests="3" failures="1" errors="1" skipped="1" time="0.009">
     <testcase classname="compare" name="latency_p95" time="0.007">
       <failure message="latency_p95: high">latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10%, p=6.2e-15 (Holm-adjusted 6.2e-15); median 0.103 → 0.1339, n=40/40
 baseline: lat{group=&quot;blue&quot;}

@@ -33,10 +33,15 @@ pub fn check_lines(r: &CheckResult, p: Painter) -> Vec<String> {
     } else {
         String::new()
     };
+    let via = r
+        .connected_to
+        .as_deref()
+        .map(|a| format!(" via {a}"))
+        .unwrap_or_default();
     let answer = match (r.status, r.latency_ms) {
-        (Some(s), Some(ms)) => format!(" → {s} in {ms}ms"),
-        (Some(s), None) => format!(" → {s}"),
-        _ => String::new(),
+        (Some(s), Some(ms)) => format!(" → {s} in {ms}ms{via}"),
+        (Some(s), None) => format!(" → {s}{via}"),
+        _ => via,
     };
     // A check made from --url is named by its URL: do not say it twice.
     let head = if r.name == r.url {

@@ -36,6 +36,15 @@ pub fn body(r: &CompareResult, p: Painter) -> Vec<String> {
 
 /// `✖ NO-GO: critical latency_p95 high; score 50 (...); 1 pass, 1 high (latency_p95)`.
 pub fn verdict(r: &CompareResult, p: Painter) -> String {
+    if !r.bad_queries.is_empty() {
+        return p.line(
+            Mark::Fail,
+            &format!(
+                "BAD INPUT: {}; fix the query (exit 2)",
+                r.bad_queries.join("; ")
+            ),
+        );
+    }
     p.line(
         Painter::outcome_mark(r.outcome),
         &format!("{}: {}", outcome_word(r.outcome), summary(r)),

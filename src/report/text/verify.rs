@@ -29,9 +29,12 @@ pub fn verify(r: &VerifyResult, p: Painter, quiet: bool) -> String {
             lines.extend(compare::body(c, p));
         }
     }
-    lines.push(p.line(
-        Painter::outcome_mark(r.outcome),
-        &format!("{}: {}", outcome_word(r.outcome), r.reason),
-    ));
+    match &r.compare {
+        Some(c) if !c.bad_queries.is_empty() => lines.push(compare::verdict(c, p)),
+        _ => lines.push(p.line(
+            Painter::outcome_mark(r.outcome),
+            &format!("{}: {}", outcome_word(r.outcome), r.reason),
+        )),
+    }
     lines.join("\n")
 }
