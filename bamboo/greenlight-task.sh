@@ -7,8 +7,9 @@
 # greenlight reads bamboo_greenlight_* itself (plan variable
 # greenlight.window is bamboo_greenlight_window). This script only:
 #   1. finds the binary: $GREENLIGHT_BIN or greenlight.bin, then `greenlight`
-#      on PATH, else downloads the static Linux build once per agent and
-#      checks its SHA-256 before running it;
+#      on PATH, else downloads the static Linux build once per agent (cached
+#      by version and URL) and checks its SHA-256 before every run, cached
+#      or not (a binary changed on the agent is refused);
 #   2. in a deployment, uses greenlight.<environment>.yml when that file
 #      exists and no config is set (environment lower-cased, spaces as -);
 #   3. runs greenlight and exits with its code: 0 go, 1 no-go, 2 bad input,
@@ -46,26 +47,50 @@ sha256_of() {
   fi
 }
 
-download() {
-  dir=${bamboo_agentWorkingDirectory:-${TMPDIR:-/tmp}}/greenlight/$version
-  bin=$dir/greenlight
-  if [ -x "$bin" ] && { [ -z "$sha256" ] || [ "$(sha256_of "$bin")" = "$sha256" ]; }; then
+sha256_of_stdin() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum | cut -d' ' -f1
+  else
+    shasum -a 256 | cut -d' ' -f1
+  fi
+}
+
+# The SHA-256 the binary must have: greenlight.download_sha256, else the
+# .sha256 file published beside the binary (fetched every run, so that a
+# cached binary is checked against the publisher, not against itself).
+expected_sha256() {
+  if [ -n "$sha256" ]; then
     return
   fi
+  if ! fetch "$url.sha256" "$1"; then
+    say "could not download $url.sha256 (or set greenlight.download_sha256)"
+    exit 3
+  fi
+  sha256=$(cut -d' ' -f1 <"$1")
+}
+
+download() {
+  # Cached per version and per URL: another URL is another binary.
+  key=$(printf '%s' "$url" | sha256_of_stdin | cut -c1-16)
+  dir=${bamboo_agentWorkingDirectory:-${TMPDIR:-/tmp}}/greenlight/$version-$key
+  bin=$dir/greenlight
   mkdir -p "$dir"
   tmp=$(mktemp "$dir/.download.XXXXXX")
   trap 'rm -f "$tmp" "$tmp.sha256"' EXIT
+  expected_sha256 "$tmp.sha256"
+  if [ -x "$bin" ]; then
+    actual=$(sha256_of "$bin")
+    if [ "$actual" = "$sha256" ]; then
+      rm -f "$tmp" "$tmp.sha256"
+      trap - EXIT
+      return
+    fi
+    say "the cached $bin does not match its checksum (expected $sha256, got $actual): downloading it again"
+  fi
   say "downloading greenlight $version from $url"
   if ! fetch "$url" "$tmp"; then
     say "could not download $url"
     exit 3
-  fi
-  if [ -z "$sha256" ]; then
-    if ! fetch "$url.sha256" "$tmp.sha256"; then
-      say "could not download $url.sha256 (or set greenlight.download_sha256)"
-      exit 3
-    fi
-    sha256=$(cut -d' ' -f1 <"$tmp.sha256")
   fi
   actual=$(sha256_of "$tmp")
   if [ "$actual" != "$sha256" ]; then

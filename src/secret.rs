@@ -96,6 +96,30 @@ pub fn redact_url(raw: &str) -> String {
     }
 }
 
+/// Every `http://` or `https://` URL in a text, redacted (a message that
+/// quotes a config line or a value).
+pub fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest
+        .find("http://")
+        .into_iter()
+        .chain(rest.find("https://"))
+        .min()
+    {
+        out.push_str(&rest[..i]);
+        let url_len = rest[i..]
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '}' | ']' | '`' | ')')
+            })
+            .unwrap_or(rest.len() - i);
+        out.push_str(&redact_url(&rest[i..i + url_len]));
+        rest = &rest[i + url_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn redact_query(tail: &str) -> String {
     let Some(q) = tail.find('?') else {
         return tail.to_string();
@@ -234,6 +258,14 @@ mod tests {
     fn secret_never_prints() {
         let s = Secret::new("hunter2");
         assert_eq!(format!("{s} {s:?}"), "*** ***");
+    }
+
+    #[test]
+    fn urls_in_a_text_are_redacted() {
+        assert_eq!(
+            redact_urls("bad `https://u:pw@h/x?token=t` and http://h/?a=1, ok"),
+            "bad `https://u:***@h/x?token=***` and http://h/?a=1, ok"
+        );
     }
 
     #[test]

@@ -32,17 +32,22 @@ impl Located {
         field: Option<String>,
         message: String,
     ) -> Self {
-        let source_line = line
-            .checked_sub(1)
-            .and_then(|i| text.lines().nth(i))
-            .map(str::to_string);
-        let field = field.or_else(|| source_line.as_deref().and_then(|l| key_before(l, column)));
+        let raw_line = line.checked_sub(1).and_then(|i| text.lines().nth(i));
+        let field = field.or_else(|| raw_line.and_then(|l| key_before(l, column)));
+        // The line is shown: never with a secret in it.
+        let (source_line, column) = match raw_line {
+            Some(l) => {
+                let (masked, col) = mask_line(l, column);
+                (Some(masked), col)
+            }
+            None => (None, column),
+        };
         Located {
             path: path.to_path_buf(),
             line,
             column,
             field,
-            message,
+            message: crate::secret::redact_urls(&message),
             source_line,
         }
     }
@@ -123,6 +128,56 @@ fn strip_position(msg: &str) -> &str {
     msg
 }
 
+/// A config line fit to show (issue #9): the values of secret-looking keys
+/// (`Authorization: Bearer abc`, `password: x`, `X-Api-Key: k`) become
+/// `***` unless they only name variables (`${TOKEN}`), and URLs lose
+/// their password and secret query values. Returns the line and where the
+/// caret at `column` (1-based) now points.
+pub fn mask_line(line: &str, column: usize) -> (String, usize) {
+    use std::sync::OnceLock;
+    static PAIR: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    let Some(pair) = PAIR
+        .get_or_init(|| {
+            regex::Regex::new(
+                r#"(?:^|[{,\s-])["']?([A-Za-z0-9_.-]+)["']?\s*:\s+((?:\$\{[^}]*\}|[^,{}#])+)"#,
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return (line.to_string(), column);
+    };
+    let mut out = String::new();
+    let mut last = 0;
+    let mut col = column;
+    for caps in pair.captures_iter(line) {
+        let (Some(key), Some(value)) = (caps.get(1), caps.get(2)) else {
+            continue;
+        };
+        let k = key.as_str();
+        let v = value.as_str().trim_end();
+        let names_a_variable = k.to_ascii_lowercase().ends_with("_env");
+        // `Bearer ${API_TOKEN}`: the secret is in the environment, not here.
+        let only_references = v.contains("${");
+        let secret = (crate::secret::is_secret_header(k) || crate::secret::is_sensitive_name(k))
+            && !names_a_variable
+            && !only_references;
+        if !secret || v.is_empty() {
+            continue;
+        }
+        let start = value.start();
+        let end = start + v.len();
+        out.push_str(&line[last..start]);
+        out.push_str(crate::secret::MASK);
+        if column > end {
+            col = col + crate::secret::MASK.len() - (end - start).min(col);
+        }
+        last = end;
+    }
+    out.push_str(&line[last..]);
+    (crate::secret::redact_urls(&out), col)
+}
+
 /// The YAML key on `line` just before `column` (1-based): for
 /// `  timeout: 5x` and the column of `5x`, `timeout`.
 fn key_before(line: &str, column: usize) -> Option<String> {
@@ -156,6 +211,27 @@ mod tests {
             e.to_string(),
             "g.yml:2:5: windows[0]: bad\n  |\n2 |   - Mon-Fri 09:00\n  |     ^"
         );
+    }
+
+    #[test]
+    fn secret_values_are_masked_in_the_shown_line() {
+        let (l, c) = mask_line("    headers: { X-Api-Key: k3y-123, Accept: json }", 44);
+        assert_eq!(l, "    headers: { X-Api-Key: ***, Accept: json }");
+        assert_eq!(&l[c - 1..c + 5], "json }");
+        let (l, _) = mask_line("  Authorization: Bearer s3cr3t", 1);
+        assert_eq!(l, "  Authorization: ***");
+        let (l, _) = mask_line(
+            "  - { type: http, url: \"https://u:pw@h/x?token=t0k\", token_env: LOCK }",
+            1,
+        );
+        assert_eq!(
+            l,
+            "  - { type: http, url: \"https://u:***@h/x?token=***\", token_env: LOCK }"
+        );
+        let (l, _) = mask_line("  Authorization: Bearer ${API_TOKEN}", 1);
+        assert_eq!(l, "  Authorization: Bearer ${API_TOKEN}");
+        let (l, _) = mask_line("  timezone: UTC", 1);
+        assert_eq!(l, "  timezone: UTC");
     }
 
     #[test]

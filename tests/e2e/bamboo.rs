@@ -201,7 +201,7 @@ fn downloads_the_static_binary_once_and_checks_it() {
     task.status(0)
         .stderr_has(&format!("downloading greenlight 9.9.9 from {url}"))
         .stdout_has("✔ GO");
-    let cached = task.agent_dir().join("greenlight/9.9.9/greenlight");
+    let cached = cache_dir(&task, "9.9.9").join("greenlight");
     assert_eq!(sha256(&cached), sha256(&musl::binary()));
     assert_eq!(
         std::fs::read_dir(cached.parent().unwrap()).unwrap().count(),
@@ -211,9 +211,55 @@ fn downloads_the_static_binary_once_and_checks_it() {
     let requests = server.requests().len();
     assert_eq!(requests, 2, "the binary and its .sha256");
 
-    // The next run on the same agent uses the cached binary.
+    // The next run on the same agent uses the cached binary, checked again
+    // against the published .sha256 (issue #9 item 20).
     task.status(0).nowhere("downloading");
-    assert_eq!(server.requests().len(), requests);
+    assert_eq!(server.requests().len(), requests + 1);
+}
+
+/// The cache folder of `version` (named by version and URL).
+fn cache_dir(task: &Task, version: &str) -> std::path::PathBuf {
+    let root = task.agent_dir().join("greenlight");
+    let dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{version}-")))
+        })
+        .collect();
+    assert_eq!(dirs.len(), 1, "one cache folder for {version}: {dirs:?}");
+    dirs[0].clone()
+}
+
+/// Issue #9 item 20: a tampered cached binary ran and said GO, and the
+/// cache was keyed by version only, not by URL.
+#[test]
+fn a_tampered_cached_binary_is_never_run() {
+    let (_server, url) = download_server();
+    let task = Task::without_greenlight()
+        .var("greenlight.download_version", "9.9.8")
+        .var("greenlight.download_url", &url)
+        .var("greenlight.window", "daily 00:00-24:00")
+        .var("greenlight.timezone", "UTC")
+        .var("greenlight.at", "2026-04-04T12:00:00Z");
+    task.status(0);
+    let cached = cache_dir(&task, "9.9.8").join("greenlight");
+    std::fs::write(&cached, "#!/bin/sh\necho '✔ GO (tampered)'\n").unwrap();
+    task.status(0)
+        .stderr_has("does not match its checksum")
+        .stderr_has("downloading greenlight 9.9.8")
+        .nowhere("tampered");
+    assert_eq!(sha256(&cached), sha256(&musl::binary()));
+    // Another URL for the same version is another cache entry.
+    let (_other, other_url) = download_server();
+    let task = task.var("greenlight.download_url", &other_url);
+    task.status(0).stderr_has("downloading");
+    let entries = std::fs::read_dir(task.agent_dir().join("greenlight"))
+        .unwrap()
+        .count();
+    assert_eq!(entries, 2, "one cache folder per URL");
 }
 
 #[test]
@@ -225,7 +271,7 @@ fn a_checksum_mismatch_is_refused_and_nothing_runs() {
         .var("greenlight.window", "daily 00:00-24:00")
         .var("greenlight.timezone", "UTC");
     task.status(2).stderr_has("checksum mismatch").nowhere("GO");
-    let dir = task.agent_dir().join("greenlight/0.1.0");
+    let dir = cache_dir(&task, "0.1.0");
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         0,
