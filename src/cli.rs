@@ -50,6 +50,9 @@ pub struct Global {
     /// Deployment environment whose `environments:` block in the config applies [env: GREENLIGHT_ENVIRONMENT] [default: BITBUCKET_DEPLOYMENT_ENVIRONMENT or bamboo_deploy_environment]
     #[arg(long, global = true, value_name = "NAME")]
     pub environment: Option<String>,
+    /// PEM file of CA certificates to trust instead of the built-in roots, for checks and every dependency (lock APIs, Prometheus) [env: GREENLIGHT_CA_FILE]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ca_file: Option<String>,
     /// Debug logging to stderr (also DEBUG=true, or RUST_LOG) [env: GREENLIGHT_DEBUG]
     #[arg(long, global = true)]
     pub debug: bool,
@@ -190,9 +193,6 @@ pub struct CheckRunArgs {
     /// How many checks run at once [env: GREENLIGHT_CONCURRENCY] [default: 32]
     #[arg(long, value_name = "N")]
     pub concurrency: Option<String>,
-    /// PEM file of CA certificates to trust instead of the built-in roots [env: GREENLIGHT_CA_FILE]
-    #[arg(long, value_name = "PATH")]
-    pub ca_file: Option<String>,
 }
 
 /// Options of `verify`: the comparison's and how the checks run.

@@ -8,6 +8,8 @@
 
 use std::time::{Duration, Instant};
 
+use ureq::tls::RootCerts;
+
 use crate::secret::{Secret, Secrets, redact_url};
 
 /// When the whole run must be finished.
@@ -211,14 +213,72 @@ pub fn send(
     }
 }
 
+/// Which certificate authorities verify servers' certificates.
+#[derive(Debug, Clone, Default)]
+pub enum Trust {
+    /// Mozilla's roots, built in (webpki-roots), so a `FROM scratch` image
+    /// needs no CA bundle.
+    #[default]
+    WebPki,
+    /// Only these, from a PEM file: like curl's `--cacert`, they replace
+    /// the built-in roots. Converted once; cloning shares them.
+    Roots(RootCerts),
+}
+
+impl Trust {
+    /// Reads every certificate of a PEM file.
+    /// Reads every certificate of a PEM file; the message says what is
+    /// wrong with it (the caller names the file).
+    pub fn from_pem_file(path: &std::path::Path) -> Result<Trust, String> {
+        // A CA bundle is far below 4 MiB; a minute is plenty to read it.
+        let until = Instant::now() + Duration::from_secs(60);
+        let pem = crate::input::read::read_bytes(path, 4 << 20, "CA file", until)
+            .map_err(|e| e.to_string())?;
+        Trust::from_pem(&pem)
+    }
+
+    pub fn from_pem(pem: &[u8]) -> Result<Trust, String> {
+        let mut ders = Vec::new();
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(cert)) => ders.push(cert),
+                Ok(_) => {}
+                Err(e) => return Err(format!("not valid PEM: {e}")),
+            }
+        }
+        if ders.is_empty() {
+            return Err("no certificate in it (expected PEM `BEGIN CERTIFICATE` blocks)".into());
+        }
+        Ok(Trust::Roots(RootCerts::new_with_certs(&ders)))
+    }
+}
+/// The roots every dependency's certificate is checked against, set once
+/// per run from `--ca-file` before the first request.
+static TRUST: std::sync::OnceLock<Trust> = std::sync::OnceLock::new();
+
+/// Trusts these roots for every dependency of this run (lock APIs,
+/// metrics backends). Only the first call counts.
+pub fn set_trust(trust: Trust) {
+    let _ = TRUST.set(trust);
+}
+
 /// One agent for the whole run: its settings never change, and a dependency
 /// asked several times (Prometheus, once per query) keeps its connection.
 fn agent() -> &'static ureq::Agent {
     static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
     AGENT.get_or_init(|| {
+        let roots = match TRUST.get() {
+            Some(Trust::Roots(roots)) => roots.clone(),
+            _ => ureq::tls::RootCerts::WebPki,
+        };
+        let tls = ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::Rustls)
+            .root_certs(roots)
+            .build();
         ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
+            .tls_config(tls)
             .user_agent(concat!("greenlight/", env!("CARGO_PKG_VERSION")))
             .build()
             .into()

@@ -79,6 +79,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
         Ok(c) => c,
         Err(e) => return fail(&e, cli.global.color, ctx),
     };
+    http::set_trust(config.settings.trust.clone());
     let result = commands::execute(&config.command, &config.settings);
     log::debug!(
         "{} evaluated in {:?}",

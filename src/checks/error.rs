@@ -10,8 +10,6 @@
 //! check `home`: url: variable `TARGET_HOST` is not set
 //! ```
 
-use std::path::PathBuf;
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckError {
     /// A field of a check is unusable once variables are expanded.
@@ -24,9 +22,6 @@ pub enum CheckError {
     /// A command-line value for a check made without a config file.
     #[error("{flag}: {message}")]
     Flag { flag: String, message: String },
-    /// The CA file given to trust the servers' certificates.
-    #[error("CA file `{}`: {message}", path.display())]
-    CaFile { path: PathBuf, message: String },
 }
 
 impl CheckError {

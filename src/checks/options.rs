@@ -5,14 +5,9 @@
 //! The CLI fills these from flags and environment variables, e.g.
 //! `--concurrency 16 --deadline 5m --ca-file certs/ca.pem`.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-
-use ureq::tls::RootCerts;
-
-use super::error::CheckError;
 
 pub const DEFAULT_CONCURRENCY: usize = 32;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,44 +48,4 @@ impl Default for RunOptions {
     }
 }
 
-/// Which certificate authorities verify servers' certificates.
-#[derive(Debug, Clone, Default)]
-pub enum Trust {
-    /// Mozilla's roots, built in (webpki-roots), so a `FROM scratch` image
-    /// needs no CA bundle.
-    #[default]
-    WebPki,
-    /// Only these, from a PEM file: like curl's `--cacert`, they replace
-    /// the built-in roots. Converted once; cloning shares them.
-    Roots(RootCerts),
-}
-
-impl Trust {
-    /// Reads every certificate of a PEM file.
-    pub fn from_pem_file(path: &Path) -> Result<Trust, CheckError> {
-        let fail = |message: String| CheckError::CaFile {
-            path: path.to_path_buf(),
-            message,
-        };
-        // A CA bundle is far below 4 MiB; a minute is plenty to read it.
-        let until = std::time::Instant::now() + Duration::from_secs(60);
-        let pem = crate::input::read::read_bytes(path, 4 << 20, "CA file", until)
-            .map_err(|e| fail(e.to_string()))?;
-        Trust::from_pem(&pem).map_err(fail)
-    }
-
-    pub fn from_pem(pem: &[u8]) -> Result<Trust, String> {
-        let mut ders = Vec::new();
-        for item in ureq::tls::parse_pem(pem) {
-            match item {
-                Ok(ureq::tls::PemItem::Certificate(cert)) => ders.push(cert),
-                Ok(_) => {}
-                Err(e) => return Err(format!("not valid PEM: {e}")),
-            }
-        }
-        if ders.is_empty() {
-            return Err("no certificate in it (expected PEM `BEGIN CERTIFICATE` blocks)".into());
-        }
-        Ok(Trust::Roots(RootCerts::new_with_certs(&ders)))
-    }
-}
+pub use crate::http::Trust;

@@ -1,11 +1,11 @@
 //! Stage two of `checks` (and the checks of `verify`): the checks from
 //! `--url` and friends or the config's `checks:`, with `${VAR}`s filled,
-//! and how they run (`--concurrency`, `--ca-file`, the deadline, the run's
+//! and how they run (`--concurrency`, the trusted roots, the deadline, the run's
 //! clock).
 
 use super::settings::Settings;
 use super::{ChecksConfig, Inputs, Loaded};
-use crate::checks::{self, Check, CheckSpec, RunOptions, Trust};
+use crate::checks::{self, Check, CheckSpec, RunOptions};
 use crate::cli::{CheckRunArgs, ChecksArgs};
 use crate::context::Context;
 use crate::error::Error;
@@ -25,7 +25,7 @@ pub fn from_file(file: Option<&Loaded>, ctx: &Context) -> Result<Vec<Check>, Err
     Ok(checks::prepare(specs, ctx)?)
 }
 
-/// Run options from `--concurrency`, `--ca-file`, the run's deadline and
+/// Run options from `--concurrency`, the trusted roots, the run's deadline and
 /// its clock.
 pub fn options(a: &CheckRunArgs, s: &Settings, ctx: &Context) -> Result<RunOptions, Error> {
     let mut opts = RunOptions {
@@ -42,9 +42,7 @@ pub fn options(a: &CheckRunArgs, s: &Settings, ctx: &Context) -> Result<RunOptio
             .filter(|n| (1..=1024).contains(n))
             .ok_or_else(|| n.invalid("expected a whole number from 1 to 1024"))?;
     }
-    if let Some(ca) = pick("ca-file", a.ca_file.as_deref(), ctx) {
-        opts.trust = Trust::from_pem_file(&ctx.cwd.join(&ca.value))?;
-    }
+    opts.trust = s.trust.clone();
     Ok(opts)
 }
 

@@ -286,6 +286,7 @@ mod fuzz {
                 environment: None,
                 config_file: None,
                 warnings: Vec::new(),
+                trust: crate::http::Trust::default(),
             };
             let i = Inputs {
                 file: Some(&loaded),

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::{DEFAULT_DEADLINE, DEFAULT_FILE, Loaded, load_file};
 use crate::cli::{ColorChoice, Global};
 use crate::context::Context;
-use crate::http::Deadline;
+use crate::http::{Deadline, Trust};
 use crate::input::{ConfigError, Sourced, pick, pick_bool};
 use crate::result::{Environment, RunInfo};
 
@@ -33,6 +33,9 @@ pub struct Settings {
     /// What the user should see even when nothing fails (an environment
     /// that selects no block).
     pub warnings: Vec<String>,
+    /// The roots certificates are checked against (`--ca-file`, else the
+    /// built-in ones), for checks and every dependency.
+    pub trust: Trust,
 }
 
 impl Settings {
@@ -152,7 +155,13 @@ pub fn resolve(
             .map_or(DEFAULT_DEADLINE, |d| d.get()),
     };
     let color = color(g.color, ctx, stdout_is_tty)?;
+    let trust = match pick("ca-file", g.ca_file.as_deref(), ctx) {
+        Some(ca) => Trust::from_pem_file(&ctx.cwd.join(&ca.value))
+            .map_err(|m| ca.invalid(format!("CA file `{}`: {m}", ca.value)))?,
+        None => Trust::default(),
+    };
     let settings = Settings {
+        trust,
         at,
         deadline: Deadline::from(ctx.started, deadline),
         quiet: pick_bool("quiet", g.quiet, ctx),

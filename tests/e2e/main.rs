@@ -11,6 +11,7 @@ mod compare_files;
 mod compare_http;
 mod environments;
 mod errors;
+mod fault_matrix;
 mod hostile;
 mod layers;
 mod lock_command;

@@ -38,6 +38,10 @@ pub struct Reply {
     pub delay: Duration,
     /// Raw bytes sent instead of a well-formed response.
     pub raw: Option<Vec<u8>>,
+    /// Sends the headers, then one byte of body each this long, forever.
+    pub drip: Option<Duration>,
+    /// A body of this many bytes, streamed (not held in memory).
+    pub huge: Option<usize>,
 }
 
 impl Reply {
@@ -48,6 +52,8 @@ impl Reply {
             body: Vec::new(),
             delay: Duration::ZERO,
             raw: None,
+            drip: None,
+            huge: None,
         }
     }
     pub fn json(status: u16, body: &str) -> Self {
@@ -81,6 +87,21 @@ impl Reply {
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self
+    }
+    /// Headers at once, then a byte every `every`: a reader that waits
+    /// for the body never finishes.
+    pub fn drip(every: Duration) -> Self {
+        Reply {
+            drip: Some(every),
+            ..Reply::status(200).header("Content-Type", "application/json")
+        }
+    }
+    /// A body of `bytes` bytes of `x`.
+    pub fn huge(bytes: usize) -> Self {
+        Reply {
+            huge: Some(bytes),
+            ..Reply::status(200).header("Content-Type", "application/json")
+        }
     }
 }
 
@@ -192,6 +213,39 @@ pub fn respond<W: Write>(out: &mut W, reply: &Reply, stop: &AtomicBool) -> bool 
         }
         thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
     }
+    if let Some(every) = reply.drip {
+        let head = "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n[";
+        if out
+            .write_all(head.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return false;
+        }
+        while !stop.load(Ordering::SeqCst) {
+            thread::sleep(every);
+            if out.write_all(b" ").and_then(|()| out.flush()).is_err() {
+                return false;
+            }
+        }
+        return false;
+    }
+    if let Some(len) = reply.huge {
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
+        if out.write_all(head.as_bytes()).is_err() {
+            return false;
+        }
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut left = len;
+        while left > 0 && !stop.load(Ordering::SeqCst) {
+            let n = left.min(chunk.len());
+            if out.write_all(&chunk[..n]).is_err() {
+                return false;
+            }
+            left -= n;
+        }
+        return false;
+    }
     let bytes = reply.raw.clone().unwrap_or_else(|| encode(reply));
     out.write_all(&bytes).and_then(|()| out.flush()).is_ok() && reply.raw.is_none()
 }
@@ -250,6 +304,7 @@ fn reason(status: u16) -> &'static str {
         401 => "Unauthorized",
         404 => "Not Found",
         423 => "Locked",
+        429 => "Too Many Requests",
         500 => "Internal Server Error",
         502 => "Bad Gateway",
         503 => "Service Unavailable",

@@ -49,7 +49,27 @@ impl TlsServer {
         days: u64,
         handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
     ) -> TlsServer {
-        let (ca_pem, chain, key) = certificate(name, days);
+        let days = i64::try_from(days).expect("days");
+        Self::with_validity(name, -1, days, handler)
+    }
+
+    /// Serves HTTPS for `name` with a certificate that expired yesterday
+    /// (signed by its own CA, which `write_ca` gives).
+    pub fn expired(
+        name: &str,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> TlsServer {
+        Self::with_validity(name, -30, -1, handler)
+    }
+
+    /// A certificate valid from `from` days from now to `to` days from now.
+    fn with_validity(
+        name: &str,
+        from: i64,
+        to: i64,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> TlsServer {
+        let (ca_pem, chain, key) = certificate(name, from, to);
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -104,10 +124,11 @@ impl Drop for TlsServer {
     }
 }
 
-/// A CA, and a leaf for `name` valid from yesterday for `days` more days.
+/// A CA, and a leaf for `name` valid from `from` to `to` days from now.
 fn certificate(
     name: &str,
-    days: u64,
+    from: i64,
+    to: i64,
 ) -> (String, Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
     let now = rcgen::date_time_ymd(1970, 1, 1)
         + SystemTime::now()
@@ -123,7 +144,7 @@ fn certificate(
         KeyUsagePurpose::KeyCertSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    ca.not_before = now - day;
+    ca.not_before = now - day * 60;
     ca.not_after = now + day * 365;
     let ca_key = KeyPair::generate().expect("CA key");
     let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
@@ -132,8 +153,12 @@ fn certificate(
     let mut leaf = CertificateParams::new(vec![name.to_string()]).expect("leaf params");
     leaf.distinguished_name.push(DnType::CommonName, name);
     leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    leaf.not_before = now - day;
-    leaf.not_after = now + day * u32::try_from(days).expect("days");
+    let shift = |days: i64| {
+        let d = day * u32::try_from(days.unsigned_abs()).expect("days");
+        if days < 0 { now - d } else { now + d }
+    };
+    leaf.not_before = shift(from);
+    leaf.not_after = shift(to);
     let leaf_key = KeyPair::generate().expect("leaf key");
     let leaf_cert = leaf
         .signed_by(&leaf_key, &issuer)
