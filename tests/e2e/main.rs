@@ -20,6 +20,7 @@ mod output;
 mod pipe_image;
 mod pipe_metadata;
 mod plugins;
+mod secrets;
 mod static_build;
 mod support;
 mod verify;
