@@ -378,7 +378,7 @@ fn tls_message(e: &rustls::Error) -> String {
                 C::Expired | C::ExpiredContext { .. } => "it has expired".to_string(),
                 C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".to_string(),
                 C::UnknownIssuer => {
-                    "it is signed by an authority that is not trusted (give the CA with `ca_file`)"
+                    "it is signed by an authority that is not trusted (trust its CA with --ca-file)"
                         .to_string()
                 }
                 C::NotValidForName | C::NotValidForNameContext { .. } => {

@@ -372,3 +372,148 @@ fn color_never_is_honoured_for_error_lines() {
         .status(2);
     assert!(run.stderr.contains('\x1b'), "CI colours by default");
 }
+
+/// Item 14: an untrusted or expired certificate of a lock API or
+/// Prometheus was "connection failed: invalid data" and retried.
+#[test]
+fn tls_problems_are_named_and_not_retried() {
+    use crate::support::tls::TlsServer;
+    let tls = TlsServer::expired("localhost", |_| crate::support::Reply::json(200, "{}"));
+    let dir = tempfile::tempdir().unwrap();
+    let ca = tls.write_ca(dir.path());
+    let url = tls.ip_url("/").replace("127.0.0.1", "localhost");
+    Test::new()
+        .args([
+            "gate",
+            "--lock-url",
+            &url,
+            "--ca-file",
+            ca.to_str().unwrap(),
+        ])
+        .status(3)
+        .stdout_has(
+            "unavailable: TLS: the server's certificate was refused: it has expired (1 attempt)",
+        );
+    let untrusted = TlsServer::start("localhost", 30, |_| crate::support::Reply::json(200, "{}"));
+    let url = untrusted.ip_url("/").replace("127.0.0.1", "localhost");
+    Test::new()
+        .args(["gate", "--lock-url", &url])
+        .status(3)
+        .stdout_has("TLS: the server's certificate was refused: it is signed by an authority that is not trusted (trust its CA with --ca-file) (1 attempt)");
+    let garbled = crate::support::Server::fixed(
+        crate::support::Reply::status(200).body(b"\xff\xfe\xfd not utf-8"),
+    );
+    Test::new()
+        .args(["gate", "--lock-url", &garbled.url("/")])
+        .status(3)
+        .stdout_has("unavailable: the answer is not UTF-8 text (1 attempt)");
+}
+
+/// Item 15: a Prometheus 3xx/4xx with a non-JSON body never said its
+/// status, and a 429's `Retry-After` was ignored.
+#[test]
+fn prometheus_states_the_status_and_waits_as_asked() {
+    use crate::support::{Reply, Server};
+    let config = |url: String| {
+        format!(
+            "compare:\n  source: {{ type: prometheus, url: \"{url}\", retries: 1 }}\n  baseline: {{ g: a }}\n  canary: {{ g: b }}\n  metrics:\n    - {{ name: m, query: 'x{{g=\"{{{{g}}}}\"}}' }}\n"
+        )
+    };
+    let login = Server::fixed(Reply::text(401, "<html>please log in</html>"));
+    Test::new()
+        .config(&config(login.url("")))
+        .args(["compare"])
+        .status(3)
+        .stdout_has("prometheus could not be reached: HTTP 401: <html>please log in</html>");
+    let busy = Server::fixed(Reply::text(429, "busy").header("Retry-After", "2"));
+    let started = Instant::now();
+    Test::new()
+        .config(&config(busy.url("")))
+        .args(["compare", "--deadline", "10s"])
+        .status(3)
+        .stdout_has("HTTP 429: busy (2 attempts)");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "waited as asked"
+    );
+    let far = Server::fixed(Reply::text(429, "later").header("Retry-After", "3600"));
+    let started = Instant::now();
+    Test::new()
+        .config(&config(far.url("")))
+        .args(["compare", "--deadline", "3s"])
+        .status(3)
+        .stdout_has("HTTP 429: asked to retry after 1h, past the run's deadline");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "did not wait past the deadline"
+    );
+}
+
+/// Item 19: a retry kept retrying a certificate that could not change, a
+/// 6 s retry gave up after 4.8 s, the JUnit suite's time was the sum of the
+/// last attempts, the message said "(1 attempts)", and nothing said which
+/// address `--resolve` hit.
+#[test]
+fn checks_retry_honestly_and_say_where_they_went() {
+    use crate::support::tls::TlsServer;
+    use crate::support::{Reply, Server};
+    let tls = TlsServer::start("shop.example.test", 9, |_| Reply::text(200, "OK"));
+    let dir = tempfile::tempdir().unwrap();
+    let ca = tls.write_ca(dir.path());
+    let started = Instant::now();
+    let run = Test::new()
+        .config(&format!(
+            "checks:\n  - name: cert\n    url: \"{}\"\n    resolve: 127.0.0.1\n    retry: 20s\n    expect: {{ tls_days_left: \"> 14\" }}\n",
+            tls.name_url("shop.example.test", "/")
+        ))
+        .args(["checks", "--ca-file", ca.to_str().unwrap()])
+        .status(1);
+    run.stdout_has(&format!("→ 200 in"))
+        .stdout_has(&format!("via 127.0.0.1:{}", tls.port()))
+        .stdout_has("not retried: a certificate does not change while a deploy waits");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let down = Server::fixed(Reply::status(503));
+    let t = Test::new();
+    let started = Instant::now();
+    t.run_with(&[
+        "checks",
+        "--url",
+        &down.url("/"),
+        "--retry",
+        "6s",
+        "--junit",
+        "j.xml",
+    ])
+    .exits(1);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(5500) && took < Duration::from_millis(7000),
+        "a 6s retry window is used whole: {took:?}"
+    );
+    let junit = t.read("j.xml");
+    let suite_time: f64 = junit
+        .split("<testsuite ")
+        .nth(1)
+        .and_then(|s| s.split("time=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert!(
+        suite_time >= 5.5,
+        "the suite's time is the run's: {suite_time}\n{junit}"
+    );
+    let refused = crate::support::server::refused_url();
+    let t = Test::new();
+    t.run_with(&["checks", "--url", &refused, "--junit", "j.xml"])
+        .exits(3);
+    assert!(
+        t.read("j.xml").contains("(1 attempt)"),
+        "{}",
+        t.read("j.xml")
+    );
+}
