@@ -364,6 +364,7 @@ fn classify(e: ureq::Error, timeout: Duration, started: Instant) -> HttpError {
         E::Tls(msg) => HttpError::Tls(msg.to_string()),
         E::Rustls(err) => HttpError::Tls(tls_message(&err)),
         E::BodyExceedsLimit(n) => HttpError::TooLarge(n),
+        E::Protocol(p) => HttpError::Other(format!("the answer is not HTTP ({p})")),
         other => HttpError::Other(other.to_string()),
     }
 }

@@ -468,7 +468,7 @@ fn checks_retry_honestly_and_say_where_they_went() {
         ))
         .args(["checks", "--ca-file", ca.to_str().unwrap()])
         .status(1);
-    run.stdout_has(&format!("→ 200 in"))
+    run.stdout_has("→ 200 in")
         .stdout_has(&format!("via 127.0.0.1:{}", tls.port()))
         .stdout_has("not retried: a certificate does not change while a deploy waits");
     assert!(
