@@ -133,3 +133,103 @@ fn clock_bug_expiry_is_judged_at_the_runs_instant() {
         .exits(0)
         .stdout_has("expired lock ignored: migration");
 }
+
+/// Issue #9 item 2, for lock APIs: writes are conditional, so another
+/// holder's lock is refused, `--force` replaces exactly the version read,
+/// and the loser of a race (`412`) is told who holds the lock.
+#[test]
+fn a_lock_api_is_written_with_conditional_requests() {
+    use std::sync::{Arc, Mutex};
+    // version, body: a lock API that honours If-Match / If-None-Match.
+    let state = Arc::new(Mutex::new((
+        1u32,
+        Some(r#"{"locked":true,"reason":"INC-42","by":"alice"}"#.to_string()),
+    )));
+    let s = state.clone();
+    let server = Server::start(move |req| {
+        let mut st = s.lock().unwrap();
+        let etag = format!("\"v{}\"", st.0);
+        let matches = match (req.header("If-Match"), req.header("If-None-Match")) {
+            (Some(m), _) => m == etag,
+            (None, Some("*")) => st.1.is_none(),
+            (None, _) => true,
+        };
+        match req.method.as_str() {
+            "GET" => match &st.1 {
+                Some(body) => Reply::json(200, body).header("ETag", &etag),
+                None => Reply::json(200, r#"{"locked":false}"#).header("ETag", &etag),
+            },
+            _ if !matches => Reply::status(412),
+            "PUT" => {
+                *st = (st.0 + 1, Some(req.body.clone()));
+                Reply::status(204)
+            }
+            _ => {
+                *st = (st.0 + 1, None);
+                Reply::status(204)
+            }
+        }
+    });
+    let url = server.url("/lock");
+    let lock = |by: &str, extra: &[&str]| {
+        Test::new()
+            .args([
+                "lock",
+                "--lock-url",
+                &url,
+                "--reason",
+                "release",
+                "--by",
+                by,
+            ])
+            .args(extra.iter().copied())
+            .output()
+    };
+    lock("bob", &[])
+        .exits(1)
+        .stdout_has("locked by alice: INC-42; not replaced (--force replaces it)");
+    assert!(
+        server.requests().iter().all(|r| r.method == "GET"),
+        "nothing written"
+    );
+    lock("bob", &["--force"])
+        .exits(0)
+        .stdout_has("replaced the lock of alice (INC-42)");
+    let put = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert_eq!(put.header("If-Match"), Some("\"v1\""));
+    // A writer that loses a race gets 412, and is told who holds it now.
+    let gets = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let g = gets.clone();
+    let racer = Server::start(move |req| match req.method.as_str() {
+        "GET" if g.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 => {
+            Reply::json(200, r#"{"locked":false}"#).header("ETag", "\"v7\"")
+        }
+        "GET" => Reply::json(
+            200,
+            r#"{"locked":true,"reason":"won the race","by":"carol"}"#,
+        ),
+        _ => Reply::status(412),
+    });
+    Test::new()
+        .args([
+            "lock",
+            "--lock-url",
+            &racer.url("/lock"),
+            "--reason",
+            "mine",
+            "--by",
+            "dave",
+        ])
+        .status(1)
+        .stdout_has("locked by carol: won the race; not replaced");
+    let put = racer
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert_eq!(put.header("If-Match"), Some("\"v7\""));
+}
