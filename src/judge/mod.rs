@@ -47,6 +47,7 @@ mod reason;
 pub mod result;
 pub mod sample;
 pub mod spec;
+pub mod student;
 pub mod threshold;
 mod unavailable;
 pub mod verdict;
@@ -62,6 +63,8 @@ pub use result::{
     Classification, Comparison, Estimate, Interval, Measure, MetricResult, Relative, SideSummary,
     TestMethod, TestResult,
 };
-pub use spec::{Data, Direction, Kind, MetricInput, MetricSpec, Tolerance};
+pub use spec::{
+    Data, Direction, Estimated, Kind, MetricInput, MetricSpec, Scale, Statistic, Tolerance,
+};
 pub use unavailable::{Judgeable, judge_all};
 pub use verdict::{Tally, Thresholds, Verdict, judge};

@@ -9,7 +9,7 @@
 
 use super::format::{num, p, pct, rate, share, signed, signed_pct};
 use super::result::{Classification, Comparison, Measure, MetricResult, SideSummary};
-use super::spec::{Direction, Kind, Tolerance};
+use super::spec::{Direction, Kind, Statistic, Tolerance};
 
 /// The reason sentence; `beyond` is where the interval lay wholly beyond
 /// the tolerance before the adjustment, `note` an extra remark.
@@ -110,13 +110,19 @@ fn shift(
     hi: f64,
 ) -> (String, String, String, String) {
     let est = r.estimate.map(|e| e.value).unwrap_or(f64::NAN);
-    let median_of = |s: Option<&SideSummary>| s.and_then(|s| s.median).map(num).unwrap_or_default();
-    let context = format!(
-        "median {} → {}, {}",
-        median_of(r.baseline.as_ref()),
-        median_of(Some(&r.canary)),
-        sizes(r.baseline.as_ref(), &r.canary)
-    );
+    let context = match r.statistic {
+        Some(statistic) => estimated(r, statistic),
+        None => {
+            let median_of =
+                |s: Option<&SideSummary>| s.and_then(|s| s.median).map(num).unwrap_or_default();
+            format!(
+                "median {} → {}, {}",
+                median_of(r.baseline.as_ref()),
+                median_of(Some(&r.canary)),
+                sizes(r.baseline.as_ref(), &r.canary)
+            )
+        }
+    };
     match (r.tolerance, r.relative) {
         (Tolerance::Relative(t), Some(rel)) => (
             format!(
@@ -138,6 +144,41 @@ fn shift(
             context,
         ),
     }
+}
+
+/// `p95 0.212 → 0.257, 3 vs 3 replicas` or `mean 41 → 42, 40 points (≈6
+/// independent)/40 (≈5)`.
+fn estimated(r: &MetricResult, statistic: Statistic) -> String {
+    let name = match statistic {
+        Statistic::Mean => "mean".to_string(),
+        Statistic::Quantile { q } => format!("p{}", num(q * 100.0)),
+        Statistic::Slope => "slope per minute".to_string(),
+    };
+    let per = if statistic == Statistic::Slope {
+        60.0
+    } else {
+        1.0
+    };
+    let level = |s: Option<&SideSummary>| {
+        s.and_then(|s| s.level)
+            .map(|l| num(l * per))
+            .unwrap_or_else(|| "?".into())
+    };
+    let b = r.baseline.as_ref();
+    let units = match (b.and_then(|b| b.replicas), r.canary.replicas) {
+        (Some(rb), Some(rc)) => format!("{rb} vs {rc} replicas"),
+        _ => {
+            let eff = |s: Option<&SideSummary>| {
+                s.map(|s| match s.effective {
+                    Some(e) => format!("{} (≈{} independent)", s.n, num(e)),
+                    None => s.n.to_string(),
+                })
+                .unwrap_or_default()
+            };
+            format!("points {}/{}", eff(b), eff(Some(&r.canary)))
+        }
+    };
+    format!("{name} {} → {}, {units}", level(b), level(Some(&r.canary)))
 }
 
 fn median(

@@ -81,6 +81,8 @@ pub enum Measure {
     Median,
     /// The canary's error rate (rate threshold comparisons).
     Rate,
+    /// A difference of slopes (change per second), for trends.
+    Slope,
 }
 
 /// Which test gave the p-value.
@@ -92,10 +94,14 @@ pub enum TestMethod {
     PoissonConditionalExact,
     SignTestExact,
     BinomialExact,
+    /// Welch's t on estimates with estimated standard errors.
+    WelchT,
+    /// The log rate ratio with over-dispersion from the replicas, t-based.
+    QuasiPoissonT,
 }
 
 /// Usable observations of one side.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct SideSummary {
     /// Usable samples (continuous) or requests (ratio).
     pub n: u64,
@@ -104,6 +110,16 @@ pub struct SideSummary {
     pub median: Option<f64>,
     pub errors: Option<u64>,
     pub rate: Option<f64>,
+    /// The estimate in the metric's unit (a mean, a quantile, a slope per
+    /// second), when the metric is judged from estimates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
+    /// Replicas, when they were the unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// Effective independent points of one autocorrelated series.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -176,6 +192,10 @@ pub struct MetricResult {
     pub interval: Option<Interval>,
     pub relative: Option<Relative>,
     pub test: Option<TestResult>,
+    /// What the sides' levels are of (a mean, a quantile, a slope), when
+    /// the metric is judged from estimates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<super::spec::Statistic>,
     pub reason: String,
 }
 

@@ -166,6 +166,66 @@ pub enum Data<'a> {
     Ratio { baseline: Counts, canary: Counts },
     /// The canary's error rate against a fixed rate `bound` (0.01 = 1%).
     RatioThreshold { canary: Counts, bound: f64 },
+    /// Each side as an estimate with its standard error and degrees of
+    /// freedom, made from what the points really hold: the mean of each
+    /// replica (replicas as the unit), one series' mean with its effective
+    /// number of points, a quantile from histogram buckets, a slope. Judged
+    /// by Welch's t on `scale`.
+    Estimates {
+        baseline: Estimated,
+        canary: Estimated,
+        scale: Scale,
+        statistic: Statistic,
+    },
+    /// Errors over requests per replica on each side: the rate ratio, with
+    /// the replica-to-replica spread beyond Poisson counted (quasi-Poisson).
+    UnitCounts {
+        baseline: &'a [Counts],
+        canary: &'a [Counts],
+    },
+}
+
+/// One side's estimate, for [`Data::Estimates`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimated {
+    /// On the judged scale (the log of a quantile, a mean, a slope).
+    pub value: f64,
+    /// Its standard error, on the same scale.
+    pub se: f64,
+    /// The degrees of freedom of `se` (∞ when it is known).
+    pub df: f64,
+    /// The value in the metric's own unit, for reports (the quantile, the
+    /// mean, the slope per second).
+    pub level: f64,
+    /// Usable points (or observations) behind it: `min_samples` applies.
+    pub n: u64,
+    /// Non-finite points dropped.
+    pub removed: u64,
+    /// Replicas when they are the unit.
+    pub replicas: Option<u32>,
+    /// Effective independent points of one autocorrelated series.
+    pub effective: Option<f64>,
+}
+
+/// Where a difference is measured: `Log` for relative changes of positive
+/// quantities (latency quantiles), `Linear` for differences in the unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    Log,
+    Linear,
+}
+
+/// What an estimate is of, for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "of", rename_all = "snake_case")]
+pub enum Statistic {
+    Mean,
+    Quantile {
+        q: f64,
+    },
+    /// Change per second.
+    Slope,
 }
 
 impl Data<'_> {
@@ -175,13 +235,19 @@ impl Data<'_> {
             Data::Threshold { .. } => "threshold",
             Data::Ratio { .. } => "ratio",
             Data::RatioThreshold { .. } => "ratio threshold",
+            Data::Estimates { .. } => "estimates",
+            Data::UnitCounts { .. } => "counts per replica",
         }
     }
 
     pub(crate) fn kind(&self) -> Kind {
         match self {
-            Data::Continuous { .. } | Data::Threshold { .. } => Kind::Continuous,
-            Data::Ratio { .. } | Data::RatioThreshold { .. } => Kind::Ratio,
+            Data::Continuous { .. } | Data::Threshold { .. } | Data::Estimates { .. } => {
+                Kind::Continuous
+            }
+            Data::Ratio { .. } | Data::RatioThreshold { .. } | Data::UnitCounts { .. } => {
+                Kind::Ratio
+            }
         }
     }
 }

@@ -52,13 +52,7 @@ pub fn judge_all(items: &[Judgeable<'_>], thresholds: Thresholds) -> Verdict {
 }
 
 fn unavailable(spec: &MetricSpec, threshold: bool, cause: &str) -> Assessed {
-    let empty = SideSummary {
-        n: 0,
-        removed: 0,
-        median: None,
-        errors: None,
-        rate: None,
-    };
+    let empty = SideSummary::default();
     let comparison = if threshold {
         Comparison::Threshold
     } else {

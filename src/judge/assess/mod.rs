@@ -9,6 +9,8 @@
 //! α = 1 − confidence.
 
 mod continuous;
+mod dispersed;
+mod estimates;
 mod ratio;
 mod threshold;
 
@@ -74,6 +76,15 @@ pub(crate) fn assess(input: &MetricInput<'_>) -> Assessed {
         Data::Threshold { canary, bound } => threshold::median(spec, skeleton, canary, bound),
         Data::Ratio { baseline, canary } => ratio::assess(spec, skeleton, baseline, canary),
         Data::RatioThreshold { canary, bound } => threshold::rate(spec, skeleton, canary, bound),
+        Data::Estimates {
+            baseline,
+            canary,
+            scale,
+            statistic,
+        } => estimates::assess(spec, skeleton, baseline, canary, scale, statistic),
+        Data::UnitCounts { baseline, canary } => {
+            dispersed::assess(spec, skeleton, baseline, canary)
+        }
     };
     judged.unwrap_or_else(|failed| {
         let (skeleton, e) = *failed;
@@ -88,17 +99,34 @@ fn summarize(data: &Data<'_>) -> (Option<SideSummary>, SideSummary, Option<f64>,
         SideSummary {
             n: n as u64,
             removed: (v.len() - n) as u64,
-            median: None,
-            errors: None,
-            rate: None,
+            ..SideSummary::default()
         }
     };
     let counts = |c: &super::Counts| SideSummary {
         n: c.total,
-        removed: 0,
-        median: None,
         errors: Some(c.errors),
         rate: (c.total > 0 && c.errors <= c.total).then(|| c.rate()),
+        ..SideSummary::default()
+    };
+    let estimated = |e: &super::spec::Estimated| SideSummary {
+        n: e.n,
+        removed: e.removed,
+        level: e.level.is_finite().then_some(e.level),
+        replicas: e.replicas,
+        effective: e.effective,
+        ..SideSummary::default()
+    };
+    let units = |cs: &[super::Counts]| {
+        let total = cs.iter().fold(super::Counts::new(0, 0), |a, c| {
+            super::Counts::new(
+                a.errors.saturating_add(c.errors),
+                a.total.saturating_add(c.total),
+            )
+        });
+        SideSummary {
+            replicas: u32::try_from(cs.len()).ok(),
+            ..counts(&total)
+        }
     };
     match data {
         Data::Continuous { baseline, canary } => (
@@ -119,6 +147,20 @@ fn summarize(data: &Data<'_>) -> (Option<SideSummary>, SideSummary, Option<f64>,
         Data::RatioThreshold { canary, bound } => {
             (None, counts(canary), Some(*bound), Comparison::Threshold)
         }
+        Data::Estimates {
+            baseline, canary, ..
+        } => (
+            Some(estimated(baseline)),
+            estimated(canary),
+            None,
+            Comparison::Baseline,
+        ),
+        Data::UnitCounts { baseline, canary } => (
+            Some(units(baseline)),
+            units(canary),
+            None,
+            Comparison::Baseline,
+        ),
     }
 }
 
@@ -149,6 +191,7 @@ pub(in crate::judge) fn skeleton(
         interval: None,
         relative: None,
         test: None,
+        statistic: None,
         reason: String::new(),
     }
 }
