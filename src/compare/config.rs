@@ -54,6 +54,8 @@ pub struct CompareEntry {
     pub source: Spanned<SourceEntry>,
     pub window: Option<Spanned<HumanDuration>>,
     pub step: Option<Spanned<HumanDuration>>,
+    /// The label that tells replicas apart (default `instance`).
+    pub replica_label: Option<Spanned<String>>,
     pub baseline: Option<Spanned<SideEntry>>,
     pub canary: Option<Spanned<SideEntry>>,
     pub confidence: Option<Confidence>,
@@ -126,6 +128,21 @@ pub struct ThresholdsEntry {
 pub enum KindEntry {
     Continuous,
     Ratio,
+    /// A latency quantile from raw histogram buckets.
+    Histogram,
+    /// A gauge's slope over the window (leaks).
+    Trend,
+}
+
+impl KindEntry {
+    pub fn name(self) -> &'static str {
+        match self {
+            KindEntry::Continuous => "continuous",
+            KindEntry::Ratio => "ratio",
+            KindEntry::Histogram => "histogram",
+            KindEntry::Trend => "trend",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -152,6 +169,8 @@ pub struct MetricEntry {
     pub weight: Option<Weight>,
     pub min_samples: Option<MinSamples>,
     pub combine: Option<Spanned<CombineEntry>>,
+    /// The quantile of a histogram metric (default 0.95).
+    pub quantile: Option<Spanned<Quantity>>,
     /// The source's keys.
     pub keys: RawKeys,
 }
@@ -169,6 +188,7 @@ const METRIC_KEYS: &[&str] = &[
     "weight",
     "min_samples",
     "combine",
+    "quantile",
 ];
 
 impl Default for MetricEntry {
@@ -185,6 +205,7 @@ impl Default for MetricEntry {
             weight: None,
             min_samples: None,
             combine: None,
+            quantile: None,
             keys: RawKeys::default(),
         }
     }
@@ -213,6 +234,7 @@ impl Keyed for MetricEntry {
             "weight" => self.weight = m.next_value()?,
             "min_samples" => self.min_samples = m.next_value()?,
             "combine" => self.combine = m.next_value()?,
+            "quantile" => self.quantile = m.next_value()?,
             _ => return Ok(false),
         }
         Ok(true)

@@ -11,13 +11,13 @@ use serde_saphyr::{Location, Spanned};
 
 use super::combine::Combine;
 use super::config::{CombineEntry, DirectionEntry, KindEntry, MetricEntry};
-use super::plan::{MetricPlan, Side};
+use super::plan::{MetricPlan, Shape, Side};
 use super::sides::{BUILT_IN, Vars};
 use super::template::Template;
 use super::values::Quantity;
 use crate::input::{ConfigError, ConfigText, Keys};
 use crate::judge::{Direction, Kind, MetricSpec, Tolerance};
-use crate::metrics::{MetricKind, MetricSource, PlanSide, Request};
+use crate::metrics::{Asked, MetricKind, MetricSource, PlanSide, Request};
 
 /// What every metric of a comparison shares.
 pub struct Shared<'a> {
@@ -51,12 +51,33 @@ pub fn resolve(
             "a metric needs a name".into(),
         ));
     }
-    let kind = match e.kind.unwrap_or(KindEntry::Continuous) {
-        KindEntry::Continuous => Kind::Continuous,
-        KindEntry::Ratio => Kind::Ratio,
+    let written = e.kind.unwrap_or(KindEntry::Continuous);
+    let (kind, asked) = match written {
+        KindEntry::Continuous | KindEntry::Trend => (Kind::Continuous, Asked::Values),
+        KindEntry::Histogram => (Kind::Continuous, Asked::Buckets),
+        KindEntry::Ratio => (Kind::Ratio, Asked::Counts),
     };
-    let mut keys = Keys::new(sh.loaded, field.clone(), entry.referenced, &e.keys);
     let source_name = sh.kind.name();
+    let shape = shape(written, e).map_err(|(key, loc, m)| err(&loc, key, m))?;
+    if matches!(shape, Shape::Histogram { .. } | Shape::Trend) {
+        if sh.kind.time_series().is_none() {
+            return Err(here(format!(
+                "a `{}` metric needs a time-series source; a `{source_name}` source gives samples without times",
+                written.name()
+            )));
+        }
+        if let Some(b) = &e.bound {
+            return Err(err(
+                &b.referenced,
+                "bound",
+                format!(
+                    "a `{}` metric is compared with its baseline; for an absolute limit use a `continuous` metric with a `bound`",
+                    written.name()
+                ),
+            ));
+        }
+    }
+    let mut keys = Keys::new(sh.loaded, field.clone(), entry.referenced, &e.keys);
     keys.only(sh.kind.metric_keys(), |k| {
         format!("`{k}` does not apply to metrics of a `{source_name}` source")
     })?;
@@ -71,7 +92,14 @@ pub fn resolve(
         None => None,
     };
     let tolerance = match &e.tolerance {
-        Some(t) => tolerance(t.value, kind, e).map_err(|m| err(&t.referenced, "tolerance", m))?,
+        Some(t) => {
+            tolerance(t.value, kind, shape, e).map_err(|m| err(&t.referenced, "tolerance", m))?
+        }
+        None if shape == Shape::Trend => {
+            return Err(here(
+                "a `trend` metric needs a `tolerance` as a change per time, e.g. `tolerance: 1MiB/min` (how much faster than the baseline the canary may grow)".into(),
+            ));
+        }
         None if bound.is_some() => Tolerance::Relative(0.0),
         None => Tolerance::Relative(0.10),
     };
@@ -110,7 +138,7 @@ pub fn resolve(
         };
         let plan_side = PlanSide {
             metric: &name,
-            kind,
+            asked,
             side: which,
             range: side.range,
             fill: &fill,
@@ -147,13 +175,14 @@ pub fn resolve(
         } else {
             format!(
                 "a `{}` metric of a `{source_name}` source does not read it",
-                kind_name(kind)
+                written.name()
             )
         };
         return Err(here(format!("`{k}` is not used: {why}")));
     }
     Ok(MetricPlan {
         spec,
+        shape,
         bound,
         combine,
         baseline,
@@ -165,8 +194,57 @@ fn describe(r: &Request) -> Vec<String> {
     r.queries().iter().map(|(_, q)| q.describe()).collect()
 }
 
-fn tolerance(q: Quantity, kind: Kind, e: &MetricEntry) -> Result<Tolerance, String> {
+/// What the metric measures, with its own keys checked: `quantile` only
+/// for histograms, in (0, 1).
+fn shape(written: KindEntry, e: &MetricEntry) -> Result<Shape, (&'static str, Location, String)> {
+    if let Some(q) = e
+        .quantile
+        .as_ref()
+        .filter(|_| written != KindEntry::Histogram)
+    {
+        return Err((
+            "quantile",
+            q.referenced,
+            "`quantile` belongs to `kind: histogram` metrics".into(),
+        ));
+    }
+    Ok(match written {
+        KindEntry::Continuous => Shape::Continuous,
+        KindEntry::Ratio => Shape::Ratio,
+        KindEntry::Trend => Shape::Trend,
+        KindEntry::Histogram => {
+            let quantile = match &e.quantile {
+                None => 0.95,
+                Some(q) => match q.value {
+                    Quantity::Plain(v) | Quantity::Percent(v) if v > 0.0 && v < 1.0 => v,
+                    _ => {
+                        return Err((
+                            "quantile",
+                            q.referenced,
+                            "`quantile` is a fraction strictly between 0 and 1, e.g. 0.95 or 95%"
+                                .into(),
+                        ));
+                    }
+                },
+            };
+            Shape::Histogram { quantile }
+        }
+    })
+}
+
+fn tolerance(q: Quantity, kind: Kind, shape: Shape, e: &MetricEntry) -> Result<Tolerance, String> {
+    if shape == Shape::Trend {
+        return match q {
+            Quantity::PerSecond(..) => Ok(Tolerance::Absolute(
+                q.in_unit(e.unit)?.unwrap_or_default().max(0.0),
+            )),
+            _ => Err("a trend's tolerance is a change per time, e.g. 1MiB/min or 0.5/s: how much faster than the baseline the canary may grow".into()),
+        };
+    }
     let t = match (q, kind) {
+        (Quantity::PerSecond(..), _) => {
+            return Err("a change per time is a `trend` metric's tolerance".into());
+        }
         (Quantity::Percent(v), _) => Tolerance::Relative(v),
         (_, Kind::Ratio) => {
             return Err("a ratio metric takes a relative tolerance on the ratio of error rates, e.g. 50% (the canary's rate may be up to 1.5× the baseline's)".into());
@@ -186,6 +264,7 @@ fn tolerance(q: Quantity, kind: Kind, e: &MetricEntry) -> Result<Tolerance, Stri
 
 fn bound_value(q: Quantity, kind: Kind, e: &MetricEntry) -> Result<f64, String> {
     match (kind, q) {
+        (_, Quantity::PerSecond(..)) => Err("a change per time is a `trend` metric's tolerance, not a bound".into()),
         (Kind::Ratio, Quantity::Percent(v) | Quantity::Plain(v)) if (0.0..=1.0).contains(&v) => Ok(v),
         (Kind::Ratio, Quantity::Percent(_) | Quantity::Plain(_)) => {
             Err("a ratio bound is an error rate between 0 and 1 (or 0% and 100%), e.g. 1%".into())
@@ -220,11 +299,4 @@ fn fill(
             BUILT_IN.join(", ")
         )
     })
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Continuous => "continuous",
-        Kind::Ratio => "ratio",
-    }
 }

@@ -20,6 +20,8 @@ pub struct CompareConfig {
     /// Time-series sources only.
     pub window: Option<Duration>,
     pub step: Option<Duration>,
+    /// The label that tells replicas apart.
+    pub replica_label: String,
     pub canary: Side,
     pub baseline: Baseline,
     pub thresholds: Thresholds,
@@ -52,9 +54,24 @@ impl Baseline {
     }
 }
 
+/// What a metric measures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    /// Values: samples (files) or time series (means).
+    Continuous,
+    /// Errors over requests.
+    Ratio,
+    /// A quantile of raw histogram buckets.
+    Histogram { quantile: f64 },
+    /// A gauge's slope over the window.
+    Trend,
+}
+
 #[derive(Debug)]
 pub struct MetricPlan {
     pub spec: MetricSpec,
+    /// What the metric measures, so how its series become evidence.
+    pub shape: Shape,
     /// A fixed bound (absolute SLO): the canary alone is compared with it.
     pub bound: Option<f64>,
     /// How a query's series become one sample set.

@@ -154,6 +154,20 @@ pub fn resolve(
         }
     };
 
+    let replica_label = match &entry.replica_label {
+        None => "instance".to_string(),
+        Some(l) if crate::input::valid_name(l.value.trim()) => l.value.trim().to_string(),
+        Some(l) => {
+            return Err(loaded.error_at(
+                &l.referenced,
+                "compare.replica_label".into(),
+                format!(
+                    "`{}` is not a label name (letters, digits and `_`, e.g. instance or pod)",
+                    l.value
+                ),
+            ));
+        }
+    };
     let mut built_in = Vars::new();
     if let (Some(w), Some(s)) = (window, step) {
         built_in.insert("window".into(), promql_duration(w));
@@ -197,6 +211,7 @@ pub fn resolve(
         at,
         window,
         step,
+        replica_label,
         canary,
         baseline,
         thresholds,

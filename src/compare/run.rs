@@ -127,6 +127,7 @@ fn side_data(queries: &mut [QueryOutcome]) -> Result<SideData, String> {
                 Role::Values => e.to_string(),
                 Role::Errors => format!("errors query: {e}"),
                 Role::Total => format!("total query: {e}"),
+                Role::Buckets => format!("buckets query: {e}"),
             })
         })
         .collect();

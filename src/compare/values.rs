@@ -23,6 +23,18 @@ pub enum Quantity {
     Size(f64),
     /// `0.05`: in the metric's own unit.
     Plain(f64),
+    /// `1MiB/min`, `0.5/s`: a change per second, in the base unit of what
+    /// changes (bytes for sizes, seconds for durations, else the metric's
+    /// own), for trends.
+    PerSecond(f64, Changing),
+}
+
+/// What a [`Quantity::PerSecond`] is a change of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changing {
+    Time,
+    Size,
+    Plain,
 }
 
 /// What YAML may hold for a number: a number or text.
@@ -75,6 +87,25 @@ impl std::str::FromStr for Quantity {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
         let s = text.trim();
+        if let Some((amount, per)) = s.rsplit_once('/') {
+            let seconds = match per.trim() {
+                "s" | "sec" | "second" => 1.0,
+                "m" | "min" | "minute" => 60.0,
+                "h" | "hour" => 3600.0,
+                "d" | "day" => 86_400.0,
+                other => {
+                    return Err(format!(
+                        "`{text}`: `/{other}` is not a time unit (a change per time is written like 1MiB/min, 0.5/s or 100/h)"
+                    ));
+                }
+            };
+            return match amount.parse::<Quantity>()? {
+                Quantity::Plain(v) => Ok(Quantity::PerSecond(v / seconds, Changing::Plain)),
+                Quantity::Size(v) => Ok(Quantity::PerSecond(v / seconds, Changing::Size)),
+                Quantity::Time(v) => Ok(Quantity::PerSecond(v / seconds, Changing::Time)),
+                _ => Err(format!("`{text}` is not a change per time (e.g. 1MiB/min)")),
+            };
+        }
         let bad = || {
             format!(
                 "`{text}` is not a number, a percentage (10%), a duration (50ms, 1.5s) or a size (512KiB)"
@@ -151,6 +182,11 @@ impl Quantity {
         match (self, unit) {
             (Quantity::Percent(_), _) => Ok(None),
             (Quantity::Plain(v), _) => Ok(Some(v)),
+            (Quantity::PerSecond(v, of), unit) => match of {
+                Changing::Time => Quantity::Time(v).in_unit(unit),
+                Changing::Size => Quantity::Size(v).in_unit(unit),
+                Changing::Plain => Ok(Some(v)),
+            },
             (Quantity::Time(v), None) => Ok(Some(v)),
             (Quantity::Size(v), None | Some(Unit::Bytes)) => Ok(Some(v)),
             (Quantity::Time(v), Some(u)) => match seconds_per(u) {
@@ -312,6 +348,29 @@ mod tests {
             "a size does not fit the metric's unit `s`"
         );
         assert!(Quantity::Time(1.0).in_unit(Some(Unit::Bytes)).is_err());
+    }
+
+    #[test]
+    fn changes_per_time_for_trends() {
+        let per = |s: &str| match q(s) {
+            Ok(Quantity::PerSecond(v, of)) => (v, of),
+            other => panic!("{s}: {other:?}"),
+        };
+        let (v, of) = per("3MiB/min");
+        assert!((v - 3.0 * 1_048_576.0 / 60.0).abs() < 1e-9);
+        assert_eq!(of, Changing::Size);
+        assert_eq!(per("0.5/s"), (0.5, Changing::Plain));
+        assert_eq!(per("100 / h").0, 100.0 / 3600.0);
+        let (v, of) = per("6ms/min");
+        assert_eq!(of, Changing::Time);
+        let in_ms = Quantity::PerSecond(v, of)
+            .in_unit(Some(Unit::Milliseconds))
+            .unwrap()
+            .unwrap();
+        assert!((in_ms - 0.1).abs() < 1e-12, "{in_ms}");
+        for bad in ["1MiB/fortnight", "10%/min", "/min", "1/"] {
+            assert!(q(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ use serde::Deserialize;
 use super::MetricsError;
 use super::file_values::{self, FileError, Format, Selector};
 use super::source::{
+    Asked,
     Fetched, MetricKind, MetricSource, PlanSide, Query, Request, Series, TimeSeries, check_kind_keys,
 };
 use crate::context::Context;
@@ -111,9 +112,14 @@ impl MetricSource for FileSource {
         "file"
     }
     fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
+        if side.asked == Asked::Buckets {
+            return Err(keys.here(
+                "a `file` source gives samples, not histogram buckets: use `kind: continuous`".into(),
+            ));
+        }
         check_kind_keys(
             keys,
-            side.kind,
+            side.asked,
             "column",
             None,
             "the columns holding error and request counts",
@@ -173,7 +179,7 @@ impl MetricSource for FileSource {
                 },
             }))
         };
-        Request::for_kind(side.kind, "column", query)
+        Request::for_kind(side.asked, "column", query)
     }
 }
 

@@ -10,12 +10,12 @@
 //!     - { name: latency, baseline_values: [100, 101, 99], canary_values: [130, 131, 129] }
 //! ```
 
-use super::source::{Fetched, MetricKind, MetricSource, PlanSide, Query, Request, Series, TimeSeries};
+use super::source::{
+    Asked,Fetched, MetricKind, MetricSource, PlanSide, Query, Request, Series, TimeSeries};
 use super::MetricsError;
 use crate::context::Context;
 use crate::http::Deadline;
 use crate::input::{ConfigError, Keys};
-use crate::judge::Kind;
 
 pub struct Fixed;
 
@@ -44,7 +44,7 @@ impl MetricSource for FixedSource {
         "fixed"
     }
     fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
-        if side.kind != Kind::Continuous {
+        if side.asked != Asked::Values {
             return Err(keys.here("a `fixed` metric is continuous".into()));
         }
         let key = format!("{}_values", side.side);

@@ -22,7 +22,7 @@ pub mod source;
 
 pub use error::MetricsError;
 pub use source::{
-    Fetched, Fill, MetricKind, MetricSource, PlanSide, Query, Range, Request, Role, Series,
+    Asked, Fetched, Fill, MetricKind, MetricSource, PlanSide, Query, Range, Request, Role, Series,
     TimeSeries,
 };
 

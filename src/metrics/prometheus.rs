@@ -37,7 +37,7 @@ use serde_saphyr::Spanned;
 
 use super::MetricsError;
 use super::source::{
-    Fetched, MetricKind, check_kind_keys, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
+    Asked, Fetched, MetricKind, check_kind_keys, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
 };
 use crate::context::Context;
 use crate::duration::HumanDuration;
@@ -73,7 +73,7 @@ impl MetricKind for Prometheus {
         ]
     }
     fn metric_keys(&self) -> &'static [&'static str] {
-        &["query", "errors", "total"]
+        &["query", "errors", "total", "counters", "buckets"]
     }
     fn time_series(&self) -> Option<TimeSeries> {
         Some(TimeSeries {
@@ -238,11 +238,19 @@ impl MetricSource for PrometheusSource {
             .ok_or_else(|| keys.here("internal: a time-series side without a range".into()))?;
         check_kind_keys(
             keys,
-            side.kind,
+            side.asked,
             "query",
             Some("PromQL"),
-            "PromQL counting errors and requests",
+            "PromQL counting errors and requests, or counters with `counters: true`",
         )?;
+        let counters = keys.take::<bool>("counters")?.map(|c| (c.value, c.referenced));
+        if let Some((_, at)) = counters.filter(|_| side.asked != Asked::Counts) {
+            return Err(keys.error(&at, "counters", "`counters` belongs to `kind: ratio` metrics".into()));
+        }
+        let counters = counters.is_some_and(|(c, _)| c);
+        // Raw reads (counters, buckets): the series' own samples over the
+        // window, however they were scraped.
+        let raw = counters || side.asked == Asked::Buckets;
         let query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
             let t: Spanned<String> = keys
                 .string(key)?
@@ -250,22 +258,76 @@ impl MetricSource for PrometheusSource {
             if t.value.trim().is_empty() {
                 return Err(keys.here(format!("`{key}` is empty")));
             }
+            let promql = (side.fill)(&t, key)?;
+            if raw && !is_selector(&promql) {
+                return Err(keys.error(
+                    &t.referenced,
+                    key,
+                    format!(
+                        "`{promql}` is not a series selector: raw counters and buckets are read as they were scraped, so name the series (e.g. http_requests_total{{code=~\"5..\"}}), not an expression"
+                    ),
+                ));
+            }
             Ok(Box::new(PromQuery {
                 client: Arc::clone(&self.0),
-                promql: (side.fill)(&t, key)?,
+                promql,
                 range,
+                raw,
             }))
         };
-        Request::for_kind(side.kind, "query", query)
+        let request = Request::for_kind(side.asked, "query", query)?;
+        Ok(match request {
+            Request::Counts { errors, total, .. } => Request::Counts {
+                errors,
+                total,
+                cumulative: counters,
+            },
+            other => other,
+        })
     }
 }
 
-/// One range query.
+/// `name{labels}` or `name`, without functions or operators: what a range
+/// selector can be applied to.
+fn is_selector(promql: &str) -> bool {
+    let s = promql.trim();
+    let name_end = s.find('{').unwrap_or(s.len());
+    let name = &s[..name_end];
+    let name_ok = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+        && !name.is_empty()
+        || (name.is_empty() && name_end == 0);
+    let rest = &s[name_end..];
+    name_ok && (rest.is_empty() || (rest.starts_with('{') && rest.ends_with('}') && !rest[1..rest.len() - 1].contains('}')))
+}
+
+/// The largest `[5m]`-style range in a query, if any.
+fn longest_range(promql: &str) -> Option<std::time::Duration> {
+    let mut longest = None;
+    let mut rest = promql;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']') else { break };
+        let inner = &rest[open + 1..open + close];
+        let range = inner.split(':').next().unwrap_or_default().trim();
+        if let Ok(d) = crate::duration::parse(range) {
+            longest = longest.max(Some(d));
+        }
+        rest = &rest[open + close..];
+    }
+    longest
+}
+
+/// One query: a range query (`query_range` at the step), or, for raw
+/// counters and buckets, the instant query of `selector[window]` at the
+/// window's end, which returns every sample scraped in the window with its
+/// own timestamp.
 #[derive(Debug)]
 pub struct PromQuery {
     client: Arc<Client>,
     promql: String,
     range: Range,
+    raw: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -278,12 +340,34 @@ impl std::fmt::Debug for Client {
 
 impl Query for PromQuery {
     fn describe(&self) -> String {
-        self.promql.clone()
+        if self.raw {
+            format!("{}[{}]", self.promql, window_text(&self.range))
+        } else {
+            self.promql.clone()
+        }
     }
 
     fn fetch(&self, deadline: Deadline) -> Result<Fetched, MetricsError> {
-        self.client.query(&self.promql, &self.range, deadline)
+        self.client
+            .query(&self.promql, &self.range, self.raw, deadline)
     }
+
+    fn notes(&self) -> Vec<String> {
+        match longest_range(&self.promql) {
+            Some(r) if !self.raw && r > self.range.step => vec![format!(
+                "its range [{}] is longer than the step {}: neighbouring points share most of their data, so they are counted as fewer independent points (or use raw counters and histograms)",
+                crate::duration::format(r),
+                crate::duration::format(self.range.step)
+            )],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The window in seconds, as PromQL writes a range (`600s`).
+fn window_text(range: &Range) -> String {
+    let secs = (range.end - range.start).num_seconds().max(1);
+    format!("{secs}s")
 }
 
 #[derive(Deserialize)]
@@ -368,21 +452,31 @@ impl<'de> Deserialize<'de> for Sample {
 }
 
 impl Client {
-    /// The range query of `query` over `range`.
+    /// The range query of `query` over `range`; with `raw`, the instant
+    /// query of `query[window]` at the end of the range.
     pub fn query(
         &self,
         query: &str,
         range: &Range,
+        raw: bool,
         deadline: Deadline,
     ) -> Result<Fetched, MetricsError> {
-        let url = format!(
-            "{}/api/v1/query_range?query={}&start={}&end={}&step={}",
-            self.url.trim_end_matches('/'),
-            crate::encode::encode_query_value(query),
-            range.start.timestamp(),
-            range.end.timestamp(),
-            range.step.as_secs_f64().max(0.001),
-        );
+        let base = self.url.trim_end_matches('/');
+        let url = if raw {
+            format!(
+                "{base}/api/v1/query?query={}&time={}",
+                crate::encode::encode_query_value(&format!("{query}[{}]", window_text(range))),
+                range.end.timestamp(),
+            )
+        } else {
+            format!(
+                "{base}/api/v1/query_range?query={}&start={}&end={}&step={}",
+                crate::encode::encode_query_value(query),
+                range.start.timestamp(),
+                range.end.timestamp(),
+                range.step.as_secs_f64().max(0.001),
+            )
+        };
         let mut req = http::Request::new("GET", &url);
         req.headers = self.headers.clone();
         req.bearer = self.bearer.as_ref();
@@ -472,6 +566,19 @@ fn parse_value(v: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn selectors_and_ranges() {
+        assert!(is_selector(r#"http_requests_total{code=~"5..",group="a"}"#));
+        assert!(is_selector("up"));
+        assert!(!is_selector("sum(rate(x[5m]))"));
+        assert!(!is_selector("x{a=\"b\"} / y{c=\"d\"}"));
+        assert_eq!(
+            longest_range("sum(rate(x[5m])) / rate(y[1h:30s])"),
+            Some(std::time::Duration::from_secs(3600))
+        );
+        assert_eq!(longest_range("x"), None);
+    }
 
     #[test]
     fn parses_a_matrix_with_special_values_and_warnings() {

@@ -72,11 +72,32 @@ pub trait MetricSource: Send + Sync {
 /// template and names `key`.
 pub type Fill<'a> = dyn Fn(&Spanned<String>, &str) -> Result<String, ConfigError> + 'a;
 
+/// What the comparison asks a source for, by the metric's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// Values over time (`kind: continuous`, `kind: trend`): `query`.
+    Values,
+    /// Errors and requests (`kind: ratio`): `errors` and `total`.
+    Counts,
+    /// A histogram's cumulative buckets (`kind: histogram`): `buckets`.
+    Buckets,
+}
+
+impl Asked {
+    /// The judge's kind of metric this gives.
+    pub fn kind(self) -> Kind {
+        match self {
+            Asked::Values | Asked::Buckets => Kind::Continuous,
+            Asked::Counts => Kind::Ratio,
+        }
+    }
+}
+
 /// One side of one metric, as a source plans it.
 pub struct PlanSide<'a> {
     /// The metric's name.
     pub metric: &'a str,
-    pub kind: Kind,
+    pub asked: Asked,
     /// `baseline` or `canary`.
     pub side: &'a str,
     /// The side's time range, for time-series sources.
@@ -95,41 +116,50 @@ pub struct Range {
 /// What to fetch for one side of a metric.
 #[derive(Debug)]
 pub enum Request {
-    /// Values to compare as samples (continuous metrics).
+    /// Values to compare (continuous and trend metrics).
     Values(Box<dyn Query>),
-    /// Error and request counts (ratio metrics).
+    /// Error and request counts (ratio metrics). `cumulative`: the series
+    /// are raw counters, whose increase over the window is the count;
+    /// otherwise the values are counts per step, summed.
     Counts {
         errors: Box<dyn Query>,
         total: Box<dyn Query>,
+        cumulative: bool,
     },
+    /// A histogram's raw cumulative bucket counters, one series per `le`
+    /// (and replica).
+    Buckets(Box<dyn Query>),
 }
 
 impl Request {
-    /// What a metric of `kind` fetches: a continuous metric the query of
-    /// its `values` key, a ratio the queries of `errors` and `total`.
+    /// What a metric asking `asked` fetches: the query of its `values`
+    /// key, or of `errors` and `total` (counts per step), or of `buckets`.
     pub fn for_kind(
-        kind: Kind,
+        asked: Asked,
         values: &str,
         mut query: impl FnMut(&str) -> Result<Box<dyn Query>, ConfigError>,
     ) -> Result<Request, ConfigError> {
-        Ok(match kind {
-            Kind::Continuous => Request::Values(query(values)?),
-            Kind::Ratio => Request::Counts {
+        Ok(match asked {
+            Asked::Values => Request::Values(query(values)?),
+            Asked::Counts => Request::Counts {
                 errors: query("errors")?,
                 total: query("total")?,
+                cumulative: false,
             },
+            Asked::Buckets => Request::Buckets(query("buckets")?),
         })
     }
 
     pub fn queries(&self) -> Vec<(Role, &dyn Query)> {
         match self {
             Request::Values(q) => vec![(Role::Values, q.as_ref())],
-            Request::Counts { errors, total } => {
+            Request::Counts { errors, total, .. } => {
                 vec![
                     (Role::Errors, errors.as_ref()),
                     (Role::Total, total.as_ref()),
                 ]
             }
+            Request::Buckets(q) => vec![(Role::Buckets, q.as_ref())],
         }
     }
 }
@@ -141,6 +171,7 @@ pub enum Role {
     Values,
     Errors,
     Total,
+    Buckets,
 }
 
 impl Role {
@@ -149,6 +180,7 @@ impl Role {
             Role::Values => "values",
             Role::Errors => "errors",
             Role::Total => "total",
+            Role::Buckets => "buckets",
         }
     }
 }
@@ -160,6 +192,11 @@ pub trait Query: Send + Sync + std::fmt::Debug {
     /// Runs it within the deadline. Messages are not yet scrubbed: the
     /// caller scrubs them of the source's secrets.
     fn fetch(&self, deadline: Deadline) -> Result<Fetched, MetricsError>;
+    /// Remarks about how the query's points will be read (e.g. a range
+    /// longer than the step makes neighbouring points overlap).
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// What a query returned, with the backend's warnings.
@@ -184,13 +221,31 @@ pub struct Series {
 /// go without); `counts` what `errors` and `total` hold.
 pub fn check_kind_keys(
     keys: &Keys<'_>,
-    kind: Kind,
+    asked: Asked,
     values: &str,
     needs_values: Option<&str>,
     counts: &str,
 ) -> Result<(), ConfigError> {
-    match kind {
-        Kind::Continuous => {
+    if asked != Asked::Buckets && keys.has("buckets") {
+        return Err(keys.here("`buckets` belongs to `kind: histogram` metrics".into()));
+    }
+    match asked {
+        Asked::Buckets => {
+            if let Some(k) = [values, "errors", "total"]
+                .into_iter()
+                .find(|k| keys.has(k))
+            {
+                return Err(keys.here(format!("a histogram metric takes `buckets`, not `{k}`")));
+            }
+            if !keys.has("buckets") {
+                return Err(keys.here(
+                    "a histogram metric needs `buckets` (the `_bucket` series, e.g. http_request_duration_seconds_bucket{...})"
+                        .into(),
+                ));
+            }
+            Ok(())
+        }
+        Asked::Values => {
             if let Some(k) = ["errors", "total"].into_iter().find(|k| keys.has(k)) {
                 return Err(keys.here(format!(
                     "`{k}` belongs to `kind: ratio` metrics; a continuous metric takes `{values}`"
@@ -203,12 +258,12 @@ pub fn check_kind_keys(
                 _ => Ok(()),
             }
         }
-        Kind::Ratio if keys.has(values) => Err(keys.here(format!(
+        Asked::Counts if keys.has(values) => Err(keys.here(format!(
             "a ratio metric takes `errors` and `total` instead of `{values}`"
         ))),
-        Kind::Ratio if !(keys.has("errors") && keys.has("total")) => Err(keys.here(format!(
+        Asked::Counts if !(keys.has("errors") && keys.has("total")) => Err(keys.here(format!(
             "a ratio metric needs both `errors` and `total` ({counts})"
         ))),
-        Kind::Ratio => Ok(()),
+        Asked::Counts => Ok(()),
     }
 }
