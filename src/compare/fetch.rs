@@ -3,8 +3,9 @@
 //! run's deadline. A query that fails is an outcome with its typed cause,
 //! never a panic and never silently empty.
 //!
-//! Each query's series are combined as the metric says ([`super::combine`]);
-//! every message is scrubbed of the source's secrets.
+//! Each query's series are kept as fetched (a `combine` selection applied,
+//! [`super::combine`]) for [`super::evidence`]; every message is scrubbed of
+//! the source's secrets.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -113,7 +114,7 @@ fn blank(task: &Task<'_>) -> QueryOutcome {
         error: None,
         error_kind: None,
         duration_ms: 0,
-        data: Vec::new(),
+        fetched: Vec::new(),
     }
 }
 
@@ -138,13 +139,18 @@ fn run(
             if labelled {
                 out.series = Some(f.series.len());
             }
-            let (data, no_match) = combine::samples(&f.series, combine);
+            let (kept, no_match) = combine::select(f.series, combine);
             let mut warnings: Vec<String> = f.warnings;
             warnings.extend(no_match);
-            out.values = data.len();
-            out.non_finite = data.iter().filter(|v| !v.is_finite()).count();
+            warnings.extend(task.query.notes());
+            out.values = kept.iter().map(|s| s.values.len()).sum();
+            out.non_finite = kept
+                .iter()
+                .flat_map(|s| &s.values)
+                .filter(|v| !v.is_finite())
+                .count();
             out.warnings = warnings.iter().map(|w| secrets.clean(w)).collect();
-            out.data = data;
+            out.fetched = kept;
         }
         Err(e) => out.fail(e.scrub(secrets)),
     }

@@ -31,6 +31,8 @@
 
 pub mod combine;
 pub mod config;
+pub mod counters;
+pub mod evidence;
 pub mod fetch;
 pub mod metric;
 pub mod plan;

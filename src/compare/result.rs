@@ -98,7 +98,7 @@ pub struct QueryOutcome {
     pub query: String,
     /// Series returned (time-series sources).
     pub series: Option<usize>,
-    /// Values after combining, non-finite ones included.
+    /// Values (points) of the series kept, non-finite ones included.
     pub values: usize,
     pub non_finite: usize,
     pub warnings: Vec<String>,
@@ -106,8 +106,11 @@ pub struct QueryOutcome {
     pub error: Option<MetricsError>,
     pub error_kind: Option<FailureKind>,
     pub duration_ms: u64,
+    /// The series kept (a `combine: {label, value}` selection applied),
+    /// as fetched: how they become evidence is the metric's business
+    /// ([`super::evidence`]).
     #[serde(skip)]
-    pub data: Vec<f64>,
+    pub fetched: Vec<crate::metrics::Series>,
 }
 
 impl QueryOutcome {
@@ -187,7 +190,7 @@ pub(crate) fn sample() -> CompareResult {
             error: None,
             error_kind: None,
             duration_ms: 7,
-            data: vec![],
+            fetched: vec![],
         };
         if down {
             o.fail(MetricsError {

@@ -1,9 +1,9 @@
 //! One comparison, start to finish: fetch every query ([`super::fetch`]),
-//! turn each side's values into samples or counts, judge
+//! turn each side's series into evidence ([`super::evidence`]), judge
 //! ([`crate::judge::judge_all`]), and gather the result as data.
 //!
-//! A ratio side's counts are the sums over the window of its `errors` and
-//! `total` values (write them as per-step increases, e.g.
+//! A ratio side's counts (without `counters: true`) are the sums over the
+//! window of its `errors` and `total` values (per-step increases, e.g.
 //! `sum(increase(x[{{step}}]))`), rounded to whole numbers; an `errors`
 //! query with no series counts as zero errors (Prometheus returns nothing
 //! for a counter that never rose), a `total` with none as no requests (No
@@ -11,25 +11,19 @@
 
 use std::time::Instant;
 
+use super::evidence::{Reading, SideData, side_data};
 use super::fetch::fetch_all;
-use super::plan::{Baseline, CompareConfig, MetricPlan, Side};
+use super::plan::{Baseline, CompareConfig, MetricPlan, Shape, Side};
 use super::result::{
-    BaselineInfo, BaselineKind, CompareResult, QueryOutcome, SideInfo, SourceInfo,
+    BaselineInfo, BaselineKind, CompareResult, MetricQueries, SideInfo, SourceInfo,
 };
 use super::template::promql_duration;
 use crate::failure::FailureKind;
 use crate::http::Deadline;
-use crate::judge::{Counts, Data, Judgeable, MetricInput, judge_all};
-use crate::metrics::Role;
+use crate::judge::{Data, Judgeable, MetricInput, Scale, Statistic, judge_all};
 
 /// A metric's baseline (`None` for a bound) and canary data, or why not.
 type Sides = (Option<Result<SideData, String>>, Result<SideData, String>);
-
-/// One side's data, ready for the judge.
-enum SideData {
-    Samples(Vec<f64>),
-    Counts(Counts),
-}
 
 pub fn run(cfg: &CompareConfig, deadline: Deadline) -> CompareResult {
     let started = Instant::now();
@@ -42,14 +36,15 @@ pub fn run(cfg: &CompareConfig, deadline: Deadline) -> CompareResult {
         ));
     }
     let mut sides: Vec<Sides> = Vec::new();
-    for f in &mut queries {
-        let baseline = f.baseline.as_mut().map(|q| side_data(q));
-        let canary = side_data(&mut f.canary);
-        for (side, q) in f.sides() {
-            for w in &q.warnings {
-                warnings.push(format!("{} ({side}): {w}", f.metric));
-            }
-        }
+    for (f, plan) in queries.iter_mut().zip(&cfg.metrics) {
+        let reading = Reading {
+            plan,
+            replica_label: &cfg.replica_label,
+            time_series: cfg.window.is_some(),
+        };
+        let baseline = f.baseline.as_mut().map(|q| side_data(&reading, q));
+        let canary = side_data(&reading, &mut f.canary);
+        warnings.extend(side_warnings(f));
         sides.push((baseline, canary));
     }
     let items: Vec<Judgeable<'_>> = cfg
@@ -113,66 +108,53 @@ fn judgeable<'a>(
             baseline: *b,
             canary: *c,
         },
+        (None, Some(Ok(SideData::UnitCounts(b))), SideData::UnitCounts(c)) => Data::UnitCounts {
+            baseline: b,
+            canary: c,
+        },
+        (None, Some(Ok(SideData::Estimate(b))), SideData::Estimate(c)) => {
+            let (scale, statistic) = match plan.shape {
+                Shape::Histogram { quantile } => (Scale::Log, Statistic::Quantile { q: quantile }),
+                Shape::Trend => (Scale::Linear, Statistic::Slope),
+                Shape::Continuous | Shape::Ratio => (Scale::Linear, Statistic::Mean),
+            };
+            Data::Estimates {
+                baseline: *b,
+                canary: *c,
+                scale,
+                statistic,
+            }
+        }
         _ => return unavailable("internal error: the sides' data do not match".into()),
     };
     Judgeable::Data(MetricInput { spec, data })
 }
 
-/// Samples, or the counts of a ratio; the first query error is the error.
-fn side_data(queries: &mut [QueryOutcome]) -> Result<SideData, String> {
-    let failed: Vec<String> = queries
+/// A metric's query warnings, each prefixed with the metric and side; one
+/// said by both sides is said once.
+fn side_warnings(f: &MetricQueries) -> Vec<String> {
+    let baseline: Vec<&String> = f
+        .baseline
         .iter()
-        .filter_map(|q| {
-            q.error.as_ref().map(|e| match q.role {
-                Role::Values => e.to_string(),
-                Role::Errors => format!("errors query: {e}"),
-                Role::Total => format!("total query: {e}"),
-                Role::Buckets => format!("buckets query: {e}"),
-            })
-        })
+        .flatten()
+        .flat_map(|q| &q.warnings)
         .collect();
-    if !failed.is_empty() {
-        // One cause (Prometheus down) is said once, not once per query.
-        let mut errors = queries.iter().filter_map(|q| q.error.as_ref());
-        let first = errors.next();
-        if first.is_some() && failed.len() == queries.len() && errors.all(|e| Some(e) == first) {
-            return Err(first.map(ToString::to_string).unwrap_or_default());
+    let mut out = Vec::new();
+    for w in &baseline {
+        let both = f.canary.iter().any(|q| q.warnings.contains(w));
+        out.push(if both {
+            format!("{}: {w}", f.metric)
+        } else {
+            format!("{} (baseline): {w}", f.metric)
+        });
+    }
+    for q in &f.canary {
+        for w in q.warnings.iter().filter(|w| !baseline.contains(w)) {
+            out.push(format!("{} (canary): {w}", f.metric));
         }
-        return Err(failed.join("; "));
     }
-    match queries {
-        [q] if q.role == Role::Values => Ok(SideData::Samples(std::mem::take(&mut q.data))),
-        [errors, total] => Ok(SideData::Counts(Counts {
-            errors: count(errors, "errors")?,
-            total: count(total, "requests")?,
-        })),
-        _ => Err("internal error: unexpected queries".into()),
-    }
-}
-
-/// The sum of a count query's finite values, as a whole number.
-fn count(q: &mut QueryOutcome, what: &str) -> Result<u64, String> {
-    let sum: f64 = q.data.iter().filter(|v| v.is_finite()).sum();
-    if q.non_finite > 0 {
-        q.warnings.push(format!(
-            "{} non-finite value{} left out of the {what} count",
-            q.non_finite,
-            if q.non_finite == 1 { "" } else { "s" }
-        ));
-    }
-    let rounded = sum.round();
-    if rounded < 0.0 {
-        return Err(format!(
-            "the {what} add up to {sum}: counts cannot be negative"
-        ));
-    }
-    if rounded >= u64::MAX as f64 {
-        return Err(format!(
-            "the {what} add up to {sum}, more than can be counted"
-        ));
-    }
-    // In range: checked just above.
-    Ok(rounded as u64)
+    out.dedup();
+    out
 }
 
 fn source_info(cfg: &CompareConfig) -> SourceInfo {
@@ -211,81 +193,5 @@ fn baseline_info(b: &Baseline) -> BaselineInfo {
             .unwrap_or_default(),
         start: side.as_ref().and_then(|s| s.start),
         end: side.as_ref().and_then(|s| s.end),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn outcome(role: Role, data: Vec<f64>) -> QueryOutcome {
-        QueryOutcome {
-            role,
-            query: "q".into(),
-            series: Some(1),
-            values: data.len(),
-            non_finite: data.iter().filter(|v| !v.is_finite()).count(),
-            warnings: vec![],
-            error: None,
-            error_kind: None,
-            duration_ms: 0,
-            data,
-        }
-    }
-
-    #[test]
-    fn counts_are_rounded_sums_of_finite_values() {
-        let mut q = [
-            outcome(Role::Errors, vec![0.4, 1.2, f64::NAN]),
-            outcome(Role::Total, vec![100.3, 99.9]),
-        ];
-        match side_data(&mut q) {
-            Ok(SideData::Counts(c)) => assert_eq!((c.errors, c.total), (2, 200)),
-            _ => panic!("counts"),
-        }
-        assert_eq!(
-            q[0].warnings,
-            vec!["1 non-finite value left out of the errors count"]
-        );
-    }
-
-    #[test]
-    fn no_errors_series_is_zero_errors_and_negative_counts_are_refused() {
-        let mut q = [
-            outcome(Role::Errors, vec![]),
-            outcome(Role::Total, vec![50.0]),
-        ];
-        assert!(matches!(
-            side_data(&mut q),
-            Ok(SideData::Counts(Counts {
-                errors: 0,
-                total: 50
-            }))
-        ));
-        let mut q = [
-            outcome(Role::Errors, vec![-3.0]),
-            outcome(Role::Total, vec![50.0]),
-        ];
-        assert_eq!(
-            side_data(&mut q).err().unwrap(),
-            "the errors add up to -3: counts cannot be negative"
-        );
-    }
-
-    #[test]
-    fn query_errors_name_the_query_of_a_ratio() {
-        let mut failed = outcome(Role::Total, vec![]);
-        failed.fail(crate::metrics::MetricsError {
-            source_name: "prometheus".into(),
-            failure: crate::failure::Failure::Http {
-                error: crate::http::HttpError::Connect("refused".into()),
-                attempts: 1,
-            },
-        });
-        let mut q = [outcome(Role::Errors, vec![]), failed];
-        assert_eq!(
-            side_data(&mut q).err().unwrap(),
-            "total query: prometheus could not be reached: connection failed: refused (1 attempt)"
-        );
     }
 }

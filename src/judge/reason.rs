@@ -146,8 +146,8 @@ fn shift(
     }
 }
 
-/// `p95 0.212 → 0.257, 3 vs 3 replicas` or `mean 41 → 42, 40 points (≈6
-/// independent)/40 (≈5)`.
+/// `p95 0.212 → 0.257, 3 vs 3 replicas, n=51234/50980` or `mean 41 → 42,
+/// n=40/40 (≈6/≈5 independent)`.
 fn estimated(r: &MetricResult, statistic: Statistic) -> String {
     let name = match statistic {
         Statistic::Mean => "mean".to_string(),
@@ -165,18 +165,17 @@ fn estimated(r: &MetricResult, statistic: Statistic) -> String {
             .unwrap_or_else(|| "?".into())
     };
     let b = r.baseline.as_ref();
+    let sizes = sizes(b, &r.canary);
     let units = match (b.and_then(|b| b.replicas), r.canary.replicas) {
-        (Some(rb), Some(rc)) => format!("{rb} vs {rc} replicas"),
-        _ => {
-            let eff = |s: Option<&SideSummary>| {
-                s.map(|s| match s.effective {
-                    Some(e) => format!("{} (≈{} independent)", s.n, num(e)),
-                    None => s.n.to_string(),
-                })
-                .unwrap_or_default()
-            };
-            format!("points {}/{}", eff(b), eff(Some(&r.canary)))
-        }
+        (None, None) => match (b.and_then(|b| b.effective), r.canary.effective) {
+            (Some(eb), Some(ec)) => format!("{sizes} (≈{}/≈{} independent)", num(eb), num(ec)),
+            _ => sizes,
+        },
+        (rb, rc) => format!(
+            "{} vs {} replicas, {sizes}",
+            rb.unwrap_or(1),
+            rc.unwrap_or(1)
+        ),
     };
     format!("{name} {} → {}, {units}", level(b), level(Some(&r.canary)))
 }

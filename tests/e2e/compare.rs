@@ -22,7 +22,9 @@ fn a_healthy_canary_passes() {
         prom.url()
     ))
     .stdout_has("✔ [pass] latency_p95 changed")
-    .stdout_has("n=40/40 (critical)")
+    // A time series is judged by its mean, its points counted by how
+    // independent they are (these fixture points are independent).
+    .stdout_has("mean 0.1008 → 0.0997, n=40/40 (≈40/≈40 independent) (critical)")
     .stdout_has("✔ [pass] errors 0% vs 0%")
     .stdout_has("errors 0/20000 vs 0/20000")
     .stdout_has("✔ GO: score 100 (go ≥ 95, inconclusive ≥ 75); 2 pass");
@@ -42,7 +44,7 @@ fn raised_latency_fails_and_names_the_metric_with_its_numbers() {
         "95% CI",
         "p=",
         "Holm-adjusted",
-        "median 0.",
+        "mean 0.",
         " → 0.1",
         "n=40/40",
     ] {
@@ -89,7 +91,7 @@ fn a_canary_without_data_is_inconclusive() {
     let prom = prometheus();
     compare(&config(&prom.url(), "{group: blue}", "{group: absent}"))
         .status(3)
-        .stdout_has("⚠ [no data] latency_p95 has no data: canary has 0 usable samples, fewer than min_samples 20; left out of the score")
+        .stdout_has("⚠ [no data] latency_p95 has no data: canary has 0 usable points, fewer than min_samples 20; left out of the score")
         .stdout_has("⚠ [no data] errors has no data: canary has 0 requests")
         .stdout_has("⚠ INCONCLUSIVE: no metric was scored; 2 no data (latency_p95, errors)");
 }
@@ -103,7 +105,7 @@ fn a_canary_without_data_fails_when_it_must_have_data() {
     );
     compare(&yaml)
         .status(1)
-        .stdout_has("✖ [no data] latency_p95 has no data: canary has 0 usable samples, fewer than min_samples 20; it must have data, so it counts as a failure")
+        .stdout_has("✖ [no data] latency_p95 has no data: canary has 0 usable points, fewer than min_samples 20; it must have data, so it counts as a failure")
         .stdout_has("✖ NO-GO: critical latency_p95 no data");
 }
 
@@ -270,7 +272,7 @@ fn json_output_has_the_per_metric_fields() {
     assert_eq!(m["tolerance"]["relative"], 0.1);
     for side in ["baseline", "canary"] {
         assert_eq!(m[side]["n"], 40, "{side}");
-        assert!(m[side]["median"].as_f64().unwrap() > 0.05, "{side}");
+        assert!(m[side]["level"].as_f64().unwrap() > 0.05, "{side}");
     }
     assert_eq!(m["estimate"]["measure"], "shift");
     assert!(m["interval"]["lower"].as_f64().unwrap() > 0.0);

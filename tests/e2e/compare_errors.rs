@@ -33,7 +33,7 @@ fn unknown_key_in_a_metric() {
     // test-only kinds, when built in, come last).
     let e = metric_error("    - name: latency\n      qurey: x\n");
     assert!(
-        e.starts_with("✖ error: greenlight.yml:7:7: unknown field `qurey`, expected one of name, kind, direction, tolerance, bound, unit, critical, must_have_data, weight, min_samples, combine, query, errors, total, file, baseline_file, canary_file, column, pointer, format"),
+        e.starts_with("✖ error: greenlight.yml:7:7: unknown field `qurey`, expected one of name, kind, direction, tolerance, bound, unit, critical, must_have_data, weight, min_samples, combine, quantile, query, errors, total, counters, buckets, file, baseline_file, canary_file, column, pointer, format"),
         "{e}"
     );
 }
@@ -62,7 +62,7 @@ fn a_ratio_metric_without_total() {
         metric_error(
             "    - name: errors\n      kind: ratio\n      errors: x{group=\"{{group}}\"}\n"
         ),
-        "✖ error: greenlight.yml:6:7: compare.metrics[0]: a ratio metric needs both `errors` and `total` (PromQL counting errors and requests)"
+        "✖ error: greenlight.yml:6:7: compare.metrics[0]: a ratio metric needs both `errors` and `total` (PromQL counting errors and requests, or counters with `counters: true`)"
     );
 }
 

@@ -198,22 +198,28 @@ fn series_are_summed_pooled_or_selected_by_label() {
         let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         (
             doc["queries"][0]["canary"][0]["values"].as_u64().unwrap(),
-            doc["verdict"]["metrics"][0]["canary"]["median"].as_f64(),
+            doc["verdict"]["metrics"][0]["canary"]["level"].as_f64(),
             doc["warnings"].clone(),
         )
     };
-    let (n, median, _) = values("sum");
+    // `values` counts the points of the series kept; the level is the mean
+    // of the combined series (pod a: 0.1 + (i % 7) ms, pod b: 0.2 + ...,
+    // whose 40 points average 2.875 ms above the base).
+    let (n, mean, _) = values("sum");
+    assert_eq!(n, 80);
+    assert!((mean.unwrap() - 0.305_75).abs() < 1e-9, "{mean:?}");
+    let (n, mean, _) = values("pool");
+    assert_eq!(n, 80);
+    assert!((mean.unwrap() - 0.152_875).abs() < 1e-9, "{mean:?}");
+    let (n, mean, _) = values("{ label: pod, value: b }");
     assert_eq!(n, 40);
-    assert!((median.unwrap() - 0.306).abs() < 1e-9, "{median:?}");
-    assert_eq!(values("pool").0, 80);
-    let (n, median, _) = values("{ label: pod, value: b }");
-    assert_eq!(n, 40);
-    assert!((median.unwrap() - 0.203).abs() < 1e-9, "{median:?}");
+    assert!((mean.unwrap() - 0.202_875).abs() < 1e-9, "{mean:?}");
     let (n, _, warnings) = values("{ label: pod, value: c }");
     assert_eq!(n, 0);
     assert_eq!(
         warnings[0],
-        r#"latency_p95 (baseline): no series has pod="c" (pod values seen: a, b)"#
+        // Said by both sides: said once.
+        r#"latency_p95: no series has pod="c" (pod values seen: a, b)"#
     );
 }
 

@@ -12,7 +12,9 @@
 //!
 //! [`Data::UnitCounts`]: crate::judge::Data::UnitCounts
 
-use super::{Assessed, Judged, OneSided, beyond, directed, margin, no_data, ratio};
+use super::{
+    Assessed, Judged, OneSided, beyond, directed, inconclusive, margin, no_data, ratio, unresolved,
+};
 use crate::judge::mann_whitney::Alternative;
 use crate::judge::rates::Counts;
 use crate::judge::result::{Estimate, Interval, Measure, MetricResult, Relative, TestMethod};
@@ -118,13 +120,24 @@ pub(super) fn assess(
         upper: upper.exp() - 1.0,
     });
     result.test = Some(test);
+    let spread = format!(
+        "replicas spread {} times more than Poisson, counted",
+        crate::judge::format::num(phi)
+    );
+    let note = if unresolved(spec.direction, lower, upper, up, down) {
+        let units = |side: &[Counts]| u32::try_from(side.len()).ok();
+        let tolerance = crate::judge::format::share(tol);
+        format!(
+            "{spread}; {}",
+            inconclusive(units(baseline), units(canary), None, &tolerance)
+        )
+    } else {
+        spread
+    };
     Ok(Assessed {
         beyond: beyond(spec.direction, lower, upper, up, down),
         result,
-        note: Some(format!(
-            "replicas spread {} times more than Poisson, counted",
-            crate::judge::format::num(phi)
-        )),
+        note: Some(note),
     })
 }
 

@@ -12,7 +12,9 @@
 //!
 //! [`Data::Estimates`]: crate::judge::Data::Estimates
 
-use super::{Assessed, Judged, OneSided, beyond, directed, margin, no_data};
+use super::{
+    Assessed, Judged, OneSided, beyond, directed, inconclusive, margin, no_data, unresolved,
+};
 use crate::judge::mann_whitney::Alternative;
 use crate::judge::result::{Estimate, Interval, Measure, MetricResult, Relative, TestMethod};
 use crate::judge::spec::{Estimated, MetricSpec, Scale, Statistic, Tolerance};
@@ -159,6 +161,22 @@ pub(super) fn assess(
     });
     result.relative = relative;
     result.test = Some(test);
+    let note = note.or_else(|| {
+        unresolved(spec.direction, lower, upper, up, down).then(|| {
+            let tolerance = match spec.tolerance {
+                Tolerance::Relative(r) => crate::judge::format::share(r),
+                Tolerance::Absolute(a) if statistic == Statistic::Slope => {
+                    format!("{}/min", crate::judge::format::num(a * 60.0))
+                }
+                Tolerance::Absolute(a) => crate::judge::format::num(a),
+            };
+            let effective = match (baseline.effective, canary.effective) {
+                (Some(b), Some(c)) => Some(b.min(c)),
+                (b, c) => b.or(c),
+            };
+            inconclusive(baseline.replicas, canary.replicas, effective, &tolerance)
+        })
+    });
     Ok(Assessed {
         beyond: beyond(spec.direction, lower, upper, up, down),
         result,

@@ -295,6 +295,37 @@ fn beyond(
     }
 }
 
+/// Whether the interval reaches beyond an edge in a bad direction without
+/// lying wholly beyond it: the data cannot tell a harmless change from one
+/// larger than the tolerance.
+fn unresolved(direction: Direction, lower: f64, upper: f64, up: f64, down: f64) -> bool {
+    let high = matches!(direction, Direction::Increase | Direction::Either) && upper > up;
+    let low = matches!(direction, Direction::Decrease | Direction::Either) && lower < down;
+    (high || low) && beyond(direction, lower, upper, up, down).is_none()
+}
+
+/// "inconclusive: 3 vs 3 replicas cannot separate a 10% change from
+/// replica differences" for a metric whose interval straddles its edge.
+fn inconclusive(
+    baseline: Option<u32>,
+    canary: Option<u32>,
+    effective: Option<f64>,
+    tolerance: &str,
+) -> String {
+    let (units, from) = match (baseline, canary, effective) {
+        (None, None, Some(n)) => (
+            format!("≈{} independent points", super::format::num(n)),
+            "the noise of the series",
+        ),
+        (None, None, None) => ("the data".to_string(), "noise"),
+        (b, c, _) => (
+            format!("{} vs {} replicas", b.unwrap_or(1), c.unwrap_or(1)),
+            "replica differences",
+        ),
+    };
+    format!("inconclusive: {units} cannot separate a {tolerance} change from {from}")
+}
+
 /// The edge reported as the margin: the upper one unless a decrease is bad.
 fn margin(direction: Direction, up: f64, down: f64) -> f64 {
     if direction == Direction::Decrease {
