@@ -21,6 +21,7 @@ mod pipe_image;
 mod pipe_metadata;
 mod plugins;
 mod secrets;
+mod simulation;
 mod static_build;
 mod support;
 mod verify;

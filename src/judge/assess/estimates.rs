@@ -1,7 +1,17 @@
 //! A metric judged from one estimate per side ([`Data::Estimates`]): the
-//! difference, Welch's standard error `sqrt(se_b² + se_c²)` with
-//! Welch–Satterthwaite degrees of freedom, Student's t interval and the
-//! one-sided t test against the tolerance-shifted null.
+//! difference, its standard error and degrees of freedom, Student's t
+//! interval and the one-sided t test against the tolerance-shifted null.
+//!
+//! - Replicas on both sides, as many on each: the two-sample t with the
+//!   pooled variance, `R_b + R_c − 2` degrees of freedom. With equal
+//!   numbers the pooled t is robust to unequal variances (Scheffé, *The
+//!   Analysis of Variance*, §10.2), and with 3 replicas a side it keeps 4
+//!   degrees of freedom where Welch's can fall to 2 (t₀.₉₇₅ 4.30 instead
+//!   of 2.78): in simulation (`tests/e2e/simulation.rs`) Welch's caught a
+//!   +20% p95 at 3% replica variation in 89.5% of runs, the pooled t in
+//!   the share the closing note gives, with A/A coverage still ≥ 95%.
+//! - Otherwise Welch's standard error `sqrt(se_b² + se_c²)` with
+//!   Welch–Satterthwaite degrees of freedom.
 //!
 //! - `Scale::Log` (quantiles): the difference of logs is a relative change;
 //!   a relative tolerance `r` is the edge `ln(1 + r)` (and `ln(1 − r)` for
@@ -19,6 +29,24 @@ use crate::judge::mann_whitney::Alternative;
 use crate::judge::result::{Estimate, Interval, Measure, MetricResult, Relative, TestMethod};
 use crate::judge::spec::{Estimated, MetricSpec, Scale, Statistic, Tolerance};
 use crate::judge::{JudgeError, student};
+
+/// The difference `canary − baseline`: (estimate, standard error, degrees
+/// of freedom), pooled for equal numbers of replicas, else Welch's.
+pub fn difference(baseline: &Estimated, canary: &Estimated) -> (f64, f64, f64) {
+    match (baseline.replicas, canary.replicas) {
+        (Some(rb), Some(rc)) if rb == rc && rb >= 2 => pooled(baseline, canary, f64::from(rb)),
+        _ => welch(baseline, canary),
+    }
+}
+
+/// The pooled two-sample t for `r` units a side, whose standard errors
+/// are `s / √r`.
+fn pooled(baseline: &Estimated, canary: &Estimated, r: f64) -> (f64, f64, f64) {
+    // s² = se² · r on each side; sp² = (s_b² + s_c²) / 2 for equal sizes;
+    // se = sp · sqrt(2 / r) = sqrt(se_b² + se_c²).
+    let se = (baseline.se * baseline.se + canary.se * canary.se).sqrt();
+    (canary.value - baseline.value, se, 2.0 * r - 2.0)
+}
 
 /// Welch's difference `canary − baseline`: (estimate, standard error,
 /// degrees of freedom).
@@ -59,7 +87,7 @@ pub(super) fn assess(
     if !finite {
         return Err(Box::new((result, JudgeError::Overflow)));
     }
-    let (diff, se, df) = welch(&baseline, &canary);
+    let (diff, se, df) = difference(&baseline, &canary);
     let level = baseline.level;
     // The tolerated edges of the difference, on the judged scale.
     let (up, down, note) = match (scale, spec.tolerance) {
@@ -213,5 +241,10 @@ mod tests {
         assert!((df - 3.709_198_813_056_38).abs() < 1e-12, "{df}");
         let known = est(0.0, 0.01, f64::INFINITY);
         assert_eq!(welch(&known, &known).2, f64::INFINITY);
+        // 3 replicas a side: scipy's ttest_ind(equal_var=True) has df 4 and
+        // the same standard error for equal sizes.
+        let (d2, se2, df2) = difference(&b, &c);
+        assert_eq!((d2, df2), (d, 4.0));
+        assert!((se2 - se).abs() < 1e-15);
     }
 }

@@ -8,6 +8,7 @@ pub mod canary;
 pub mod musl;
 pub mod prometheus;
 pub mod server;
+pub mod sim;
 pub mod test;
 pub mod tls;
 pub mod tools;

@@ -51,6 +51,12 @@ pub fn openmetrics(series: &[(&str, Vec<(i64, f64)>)]) -> String {
 impl Prometheus {
     /// Starts Prometheus over the given OpenMetrics fixture.
     pub fn start(fixture: &str) -> Prometheus {
+        Self::start_for(fixture, LIFETIME_SECS)
+    }
+
+    /// Starts Prometheus over `fixture`, stopping by itself after
+    /// `lifetime_secs` at the latest.
+    pub fn start_for(fixture: &str, lifetime_secs: u32) -> Prometheus {
         for tool in ["prometheus", "promtool"] {
             let found = Command::new(tool)
                 .arg("--version")
@@ -80,7 +86,7 @@ impl Prometheus {
         std::fs::write(&config, "global:\n  scrape_interval: 1h\n").expect("write config");
         let port = free_port();
         let child = Command::new("timeout")
-            .arg(LIFETIME_SECS.to_string())
+            .arg(lifetime_secs.to_string())
             .arg("prometheus")
             .arg(format!("--config.file={}", config.display()))
             .arg(format!("--storage.tsdb.path={}", data.display()))
