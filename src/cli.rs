@@ -216,6 +216,15 @@ pub struct CompareArgs {
     /// Set a canary template variable, e.g. group=green; repeat for several [env: GREENLIGHT_CANARY, ';'-separated]
     #[arg(long, value_name = "KEY=VALUE")]
     pub canary: Vec<String>,
+    /// Watch the canary this long from --at (or now), judging again every --every; stops at the first clear no-go [env: GREENLIGHT_WATCH] [default: the config's `watch:`]
+    #[arg(long, value_name = "DURATION")]
+    pub watch: Option<String>,
+    /// How often to look while watching [env: GREENLIGHT_EVERY] [default: the config's `every:`, else 1m]
+    #[arg(long, value_name = "DURATION")]
+    pub every: Option<String>,
+    /// While watching, also stop at the first clear go [env: GREENLIGHT_STOP_ON_GO]
+    #[arg(long)]
+    pub stop_on_go: bool,
 }
 
 /// One option that an environment variable can set.
@@ -341,6 +350,18 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "ca-file",
         env: "GREENLIGHT_CA_FILE",
+    },
+    EnvOption {
+        flag: "watch",
+        env: "GREENLIGHT_WATCH",
+    },
+    EnvOption {
+        flag: "every",
+        env: "GREENLIGHT_EVERY",
+    },
+    EnvOption {
+        flag: "stop-on-go",
+        env: "GREENLIGHT_STOP_ON_GO",
     },
     EnvOption {
         flag: "junit",

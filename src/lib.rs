@@ -80,7 +80,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
         Err(e) => return fail(&e, cli.global.color, ctx),
     };
     http::set_trust(config.settings.trust.clone());
-    let result = commands::execute(&config.command, &config.settings);
+    // A watch's looks are shown as they happen, on stderr (stdout holds
+    // the report, which may be JSON).
+    let style = &config.reports.style;
+    let mut progress = |look: &compare::watch::LookResult| {
+        if !style.quiet {
+            report::emit_err(&report::text::compare::look(look, style.painter()));
+        }
+    };
+    let result = commands::execute(&config.command, &config.settings, &mut progress);
     log::debug!(
         "{} evaluated in {:?}",
         result.command(),

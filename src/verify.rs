@@ -13,8 +13,7 @@
 use serde::Serialize;
 
 use crate::checks::{self, Check, CheckOutcome, CheckRun, RunOptions};
-use crate::compare::{self, CompareConfig, CompareResult};
-use crate::http::Deadline;
+use crate::compare::{CompareResult, Comparison};
 use crate::outcome::Outcome;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,9 +28,9 @@ pub struct VerifyResult {
 
 pub fn run(
     specs: &[Check],
-    comparison: Option<&CompareConfig>,
+    comparison: Option<&Comparison>,
     opts: &RunOptions,
-    deadline: Deadline,
+    compare: impl FnOnce(&Comparison) -> CompareResult,
 ) -> VerifyResult {
     let run = checks::run(specs, opts);
     let names = |o: &[CheckOutcome]| -> Vec<String> {
@@ -78,7 +77,7 @@ pub fn run(
         ),
         Outcome::Go => match comparison {
             Some(cfg) => {
-                let r = compare::run(cfg, deadline);
+                let r = compare(cfg);
                 let reason = format!("{checked}; comparison {}", r.verdict.summary);
                 (r.outcome, reason, Some(r))
             }

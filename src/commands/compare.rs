@@ -1,10 +1,11 @@
-//! `compare`: the canary's metrics against the baseline.
+//! `compare`: the canary's metrics against the baseline, once or watched.
 
-use crate::compare::{self, CompareConfig, CompareResult};
+use super::Progress;
+use crate::compare::{CompareResult, Comparison, watch};
 use crate::config::Settings;
 
-pub fn compare(cfg: &CompareConfig, s: &Settings) -> CompareResult {
-    let result = compare::run(cfg, s.deadline);
+pub fn compare(c: &Comparison, s: &Settings, progress: Progress<'_>) -> CompareResult {
+    let result = watch::run(c, s.deadline, s.deadline_length, progress);
     log::debug!("compared in {}ms", result.duration_ms);
     result
 }

@@ -61,6 +61,11 @@ pub struct CompareEntry {
     pub confidence: Option<Confidence>,
     pub min_samples: Option<MinSamples>,
     pub thresholds: Option<Spanned<ThresholdsEntry>>,
+    /// Watch the canary this long, looking every `every` (`--watch`).
+    pub watch: Option<Spanned<HumanDuration>>,
+    pub every: Option<Spanned<HumanDuration>>,
+    /// While watching, stop at the first clear go too.
+    pub stop_on_go: Option<bool>,
     pub metrics: Spanned<Vec<Spanned<MetricEntry>>>,
 }
 

@@ -42,12 +42,13 @@ pub mod run;
 pub mod sides;
 pub mod template;
 pub mod values;
+pub mod watch;
 
 #[cfg(test)]
 mod tests;
 
 pub use config::CompareEntry;
-pub use plan::CompareConfig;
+pub use plan::{CompareConfig, Comparison};
 pub use resolve::resolve;
 pub use result::CompareResult;
 pub use run::run;

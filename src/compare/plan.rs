@@ -28,6 +28,29 @@ pub struct CompareConfig {
     pub metrics: Vec<MetricPlan>,
 }
 
+/// What `compare` (and `verify`) runs: one judgement, or a watch's looks.
+pub struct Comparison {
+    /// The only look, or a watch's first.
+    pub first: CompareConfig,
+    /// A watch's later looks, in order.
+    pub later: Vec<CompareConfig>,
+    pub watch: Option<Watch>,
+}
+
+/// Watching a canary (`--watch 15m --every 1m`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Watch {
+    /// When the watch began (`--at`, or now).
+    pub start: DateTime<Utc>,
+    pub length: Duration,
+    pub every: Duration,
+    pub stop_on_go: bool,
+    /// Each look's confidence: the comparison's shared out between them.
+    pub confidence: f64,
+    /// The wall clock at a known instant, to wait for each look's end.
+    pub clock: (DateTime<Utc>, std::time::Instant),
+}
+
 /// One side's variables and, for time-series sources, its time range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Side {

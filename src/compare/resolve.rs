@@ -24,12 +24,42 @@ use crate::metrics::{self, MetricKind, MetricSource, Range};
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(600);
 pub const DEFAULT_STEP: Duration = Duration::from_secs(15);
 
+/// What differs between the looks of a watch: each judges a shorter
+/// window early on, at a confidence shared out between the looks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Look {
+    /// At most this long a window (the time since the watch began).
+    pub window: Option<Duration>,
+    /// The looks the confidence is shared between (Bonferroni).
+    pub looks: u32,
+}
+
+impl Look {
+    /// One judgement, no watch.
+    pub const ONE: Look = Look {
+        window: None,
+        looks: 1,
+    };
+}
+
 pub fn resolve(
     loaded: &ConfigText,
     entry: &CompareEntry,
     overrides: &Overrides,
     at: DateTime<Utc>,
     ctx: &Context,
+) -> Result<CompareConfig, ConfigError> {
+    resolve_look(loaded, entry, overrides, at, ctx, Look::ONE)
+}
+
+/// [`resolve`] for one look of a watch.
+pub fn resolve_look(
+    loaded: &ConfigText,
+    entry: &CompareEntry,
+    overrides: &Overrides,
+    at: DateTime<Utc>,
+    ctx: &Context,
+    look: Look,
 ) -> Result<CompareConfig, ConfigError> {
     let (kind, source) = source(loaded, entry, ctx)?;
     let time_series = kind.time_series();
@@ -58,6 +88,7 @@ pub fn resolve(
             .window
             .as_ref()
             .map_or(DEFAULT_WINDOW, |w| w.value.get());
+        let window = look.window.map_or(window, |w| w.min(window));
         let step = entry.step.as_ref().map_or(DEFAULT_STEP, |s| s.value.get());
         let step_err = |msg: String| match &entry.step {
             Some(s) => loaded.error_at(&s.referenced, "compare.step".into(), msg),
@@ -180,7 +211,8 @@ pub fn resolve(
         canary: &canary,
         baseline: baseline.side(),
         built_in: &built_in,
-        confidence: entry.confidence.map_or(0.95, |c| c.0),
+        confidence: 1.0
+            - (1.0 - entry.confidence.map_or(0.95, |c| c.0)) / f64::from(look.looks.max(1)),
         min_samples: entry.min_samples.map_or(20, |m| m.0),
     };
     if entry.metrics.value.is_empty() {

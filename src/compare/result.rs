@@ -49,6 +49,9 @@ pub struct CompareResult {
     /// Queries the source refused as wrong (bad PromQL): bad input, so the
     /// run exits 2 whatever the verdict.
     pub bad_queries: Vec<String>,
+    /// The looks of a watch (`--watch`); absent for one judgement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watch: Option<super::watch::WatchResult>,
     pub duration_ms: u64,
 }
 
@@ -229,6 +232,7 @@ pub(crate) fn sample() -> CompareResult {
         warnings: vec!["latency_p95 (canary): prometheus warned: partial response".into()],
         verdict,
         bad_queries: Vec::new(),
+        watch: None,
         queries: vec![
             MetricQueries {
                 metric: "latency_p95".into(),

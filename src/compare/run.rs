@@ -74,6 +74,7 @@ pub fn run(cfg: &CompareConfig, deadline: Deadline) -> CompareResult {
         verdict,
         queries,
         bad_queries,
+        watch: None,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }
 }

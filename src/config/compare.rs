@@ -4,13 +4,14 @@
 
 use super::{Inputs, Loaded, VerifyConfig};
 use crate::cli::{CompareArgs, VerifyArgs};
-use crate::compare::{self, CompareConfig, Overrides};
+use crate::compare::watch::{self, WatchArgs};
+use crate::compare::{Comparison, Overrides};
 use crate::error::Error;
-use crate::input::split_list;
+use crate::input::{pick, pick_bool, split_list};
 
 const NO_COMPARE: &str = "nothing to compare: add a `compare:` section (source, baseline, canary, metrics) to the config file; see examples/compare.yml";
 
-pub fn compare(args: &CompareArgs, i: &Inputs<'_>) -> Result<CompareConfig, Error> {
+pub fn compare(args: &CompareArgs, i: &Inputs<'_>) -> Result<Comparison, Error> {
     load(args, i)?.ok_or_else(|| Error::Usage(no_config(i.file, NO_COMPARE)))
 }
 
@@ -31,7 +32,7 @@ pub fn verify(v: &VerifyArgs, i: &Inputs<'_>) -> Result<VerifyConfig, Error> {
 }
 
 /// The file's comparison, or `None` when it has no `compare:` section.
-fn load(args: &CompareArgs, i: &Inputs<'_>) -> Result<Option<CompareConfig>, Error> {
+fn load(args: &CompareArgs, i: &Inputs<'_>) -> Result<Option<Comparison>, Error> {
     let Some(loaded) = i.file else {
         return Ok(None);
     };
@@ -42,12 +43,18 @@ fn load(args: &CompareArgs, i: &Inputs<'_>) -> Result<Option<CompareConfig>, Err
         baseline: split_list("baseline", &args.baseline, i.ctx),
         canary: split_list("canary", &args.canary, i.ctx),
     };
-    Ok(Some(compare::resolve(
+    let watching = WatchArgs {
+        watch: pick("watch", args.watch.as_deref(), i.ctx),
+        every: pick("every", args.every.as_deref(), i.ctx),
+        stop_on_go: pick_bool("stop-on-go", args.stop_on_go, i.ctx),
+    };
+    Ok(Some(watch::plan(
         &loaded.text,
         entry,
         &overrides,
         i.settings.at,
         i.ctx,
+        &watching,
     )?))
 }
 

@@ -32,7 +32,7 @@ pub use settings::Settings;
 
 use crate::checks::{Check, RunOptions};
 use crate::cli::{Cli, Command};
-use crate::compare::CompareConfig;
+use crate::compare::Comparison;
 use crate::context::Context;
 use crate::error::Error;
 use crate::gate::GateConfig;
@@ -59,7 +59,7 @@ pub enum CommandConfig {
     Lock(LockConfig),
     Unlock(LockConfig),
     Checks(ChecksConfig),
-    Compare(CompareConfig),
+    Compare(Comparison),
     Verify(VerifyConfig),
 }
 
@@ -79,7 +79,7 @@ pub struct ChecksConfig {
 pub struct VerifyConfig {
     pub checks: Vec<Check>,
     pub options: RunOptions,
-    pub compare: Option<CompareConfig>,
+    pub compare: Option<Comparison>,
 }
 
 /// What stage two reads besides a command's own arguments.
@@ -280,6 +280,7 @@ mod fuzz {
             let settings = Settings {
                 at: ctx.now,
                 deadline: crate::http::Deadline::after(DEFAULT_DEADLINE),
+                deadline_length: DEFAULT_DEADLINE,
                 quiet: false,
                 color: false,
                 debug: false,

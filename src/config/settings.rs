@@ -3,6 +3,7 @@
 //! colour, quiet and debug.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -22,6 +23,8 @@ pub struct Settings {
     pub at: DateTime<Utc>,
     /// When the whole run must be finished.
     pub deadline: Deadline,
+    /// How long the deadline is (a watch gives each look this long).
+    pub deadline_length: Duration,
     pub quiet: bool,
     pub color: bool,
     pub debug: bool,
@@ -164,6 +167,7 @@ pub fn resolve(
         trust,
         at,
         deadline: Deadline::from(ctx.started, deadline),
+        deadline_length: deadline,
         quiet: pick_bool("quiet", g.quiet, ctx),
         color,
         debug: debug(g, ctx),

@@ -144,7 +144,7 @@ fn judge_run(config: &str, cell: usize, run: &str, extra: &[&str]) -> Judged {
         .unwrap_or_default();
     let stopped_at = doc["watch"]["looks"].as_array().and_then(|looks| {
         let last = looks.last()?;
-        (last["outcome"] == "no_go").then(|| last["minute"].as_u64().unwrap_or(0))
+        (last["outcome"] == "no_go").then(|| last["elapsed_s"].as_u64().unwrap_or(0) / 60)
     });
     Judged {
         cell,

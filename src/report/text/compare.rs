@@ -14,6 +14,7 @@
 //! have data.
 
 use crate::compare::CompareResult;
+use crate::compare::watch::{LookResult, WatchResult};
 use crate::compare::result::BaselineKind;
 use crate::compare::sides::show;
 use crate::judge::{Classification, Comparison, MetricResult};
@@ -29,9 +30,50 @@ pub fn compare(r: &CompareResult, p: Painter, quiet: bool) -> String {
 /// Everything but the verdict line.
 pub fn body(r: &CompareResult, p: Painter) -> Vec<String> {
     let mut lines = vec![p.line(Mark::Info, &header(r))];
+    if let Some(w) = &r.watch {
+        lines.push(p.line(Mark::Info, &watched(w)));
+    }
     lines.extend(r.verdict.metrics.iter().map(|m| metric(m, p)));
     lines.extend(r.warnings.iter().map(|w| p.line(Mark::Warn, w)));
     lines
+}
+
+/// `• Watched 15m every 1m from 2026-01-01 00:00:00 UTC: 4 of 15 looks, each at 99.67% confidence; stopped at look 4 of 15: a clear no-go`
+fn watched(w: &WatchResult) -> String {
+    let end = w
+        .stopped
+        .clone()
+        .unwrap_or_else(|| "watched to the end".to_string());
+    format!(
+        "Watched {} every {} from {}: {} of {} looks, each at {} confidence; {end}; the last look decides",
+        w.length,
+        w.every,
+        w.start.format("%Y-%m-%d %H:%M:%S UTC"),
+        w.looks.len(),
+        w.planned_looks,
+        crate::judge::format::share(w.confidence),
+    )
+}
+
+/// One look of a watch, as it happens:
+/// `• look 4/15 (4m): NO-GO: critical 5xx ratio high; score 0 (...)`.
+pub fn look(l: &LookResult, p: Painter) -> String {
+    let elapsed = crate::compare::template::promql_duration(std::time::Duration::from_secs(
+        l.elapsed_s,
+    ));
+    let summary = l
+        .summary
+        .split_once(": ")
+        .map_or(l.summary.as_str(), |(_, rest)| rest);
+    p.line(
+        Painter::outcome_mark(l.outcome),
+        &format!(
+            "look {}/{} ({elapsed}): {}: {summary}",
+            l.look,
+            l.of,
+            outcome_word(l.outcome)
+        ),
+    )
 }
 
 /// `✖ NO-GO: critical latency_p95 high; score 50 (...); 1 pass, 1 high (latency_p95)`.
