@@ -88,8 +88,10 @@ pub fn resolve_look(
             .window
             .as_ref()
             .map_or(DEFAULT_WINDOW, |w| w.value.get());
-        let window = look.window.map_or(window, |w| w.min(window));
         let step = entry.step.as_ref().map_or(DEFAULT_STEP, |s| s.value.get());
+        // A look of a watch judges the time since the watch began (at
+        // least one step), up to the window.
+        let window = look.window.map_or(window, |w| w.min(window).max(step));
         let step_err = |msg: String| match &entry.step {
             Some(s) => loaded.error_at(&s.referenced, "compare.step".into(), msg),
             None => ConfigError::Usage(format!("compare.step: {msg}")),

@@ -9,6 +9,7 @@ mod compare;
 mod compare_errors;
 mod compare_files;
 mod compare_http;
+mod compare_watch;
 mod environments;
 mod errors;
 mod fault_matrix;
