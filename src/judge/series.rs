@@ -126,10 +126,10 @@ pub fn ols(times: &[f64], values: &[f64]) -> Option<(f64, f64, Vec<f64>)> {
     }
     let sxy: f64 = points.iter().map(|p| (p.0 - tm) * (p.1 - vm)).sum();
     let slope = sxy / sxx;
-    let intercept = vm - slope * tm;
+    // Centred, so that Unix-time seconds (~1.8e9) cancel exactly.
     let residuals = points
         .iter()
-        .map(|p| p.1 - intercept - slope * p.0)
+        .map(|p| (p.1 - vm) - slope * (p.0 - tm))
         .collect();
     Some((slope, sxx, residuals))
 }

@@ -9,8 +9,8 @@
 //! α = 1 − confidence.
 
 mod continuous;
-mod dispersed;
-mod estimates;
+pub(crate) mod dispersed;
+pub(crate) mod estimates;
 mod ratio;
 mod threshold;
 

@@ -3,5 +3,6 @@
 
 mod classification;
 mod reference;
+mod series_reference;
 mod simulation;
 mod verdict_rules;
