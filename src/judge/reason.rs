@@ -134,6 +134,24 @@ fn shift(
             share(t),
             context,
         ),
+        // Slopes are per second in the data, per minute for people.
+        _ if r.statistic == Some(Statistic::Slope) => {
+            let per_min = |x: f64| format!("{}/min", num(x * 60.0));
+            (
+                format!(
+                    "{} {}",
+                    r.name,
+                    verb(
+                        moved,
+                        per_min(est.abs()),
+                        format!("{}/min", signed(est * 60.0))
+                    )
+                ),
+                format!("{}..{}", num(lo * 60.0), per_min(hi)),
+                per_min(r.tolerance.value()),
+                context,
+            )
+        }
         _ => (
             format!("{} {}", r.name, verb(moved, num(est.abs()), signed(est))),
             format!("{}..{}", num(lo), num(hi)),
@@ -152,16 +170,21 @@ fn estimated(r: &MetricResult, statistic: Statistic) -> String {
     let name = match statistic {
         Statistic::Mean => "mean".to_string(),
         Statistic::Quantile { q } => format!("p{}", num(q * 100.0)),
-        Statistic::Slope => "slope per minute".to_string(),
+        Statistic::Slope => "slope".to_string(),
     };
     let per = if statistic == Statistic::Slope {
         60.0
     } else {
         1.0
     };
+    let suffix = if statistic == Statistic::Slope {
+        "/min"
+    } else {
+        ""
+    };
     let level = |s: Option<&SideSummary>| {
         s.and_then(|s| s.level)
-            .map(|l| num(l * per))
+            .map(|l| format!("{}{suffix}", num(l * per)))
             .unwrap_or_else(|| "?".into())
     };
     let b = r.baseline.as_ref();

@@ -94,8 +94,9 @@ pub enum TestMethod {
     PoissonConditionalExact,
     SignTestExact,
     BinomialExact,
-    /// Welch's t on estimates with estimated standard errors.
-    WelchT,
+    /// Student's t on estimates with estimated standard errors (pooled for
+    /// equal numbers of replicas, else Welch's).
+    StudentT,
     /// The log rate ratio with over-dispersion from the replicas, t-based.
     QuasiPoissonT,
 }

@@ -154,3 +154,85 @@ fn no_compare_section() {
         "✖ error: nothing to compare: add a `compare:` section (source, baseline, canary, metrics) to the config file; see examples/compare.yml"
     );
 }
+
+/// The bundled example is valid as it stands: with its Prometheus refused
+/// (loopback only), the comparison is inconclusive, never bad input.
+#[test]
+fn the_bundled_compare_example_is_valid() {
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/compare.yml"))
+            .unwrap();
+    let refused = crate::support::server::refused_url();
+    let yaml = example.replace(
+        "https://prometheus.example.com",
+        refused.trim_end_matches('/'),
+    );
+    let run = Test::new()
+        .config(&yaml)
+        .env("PROMETHEUS_TOKEN", "t0ken")
+        .env("OLD_GROUP", "asg-1")
+        .env("NEW_GROUP", "asg-2")
+        .args([
+            "compare",
+            "--at",
+            "2026-01-01T00:10:00Z",
+            "--deadline",
+            "5s",
+        ])
+        .status(3);
+    for metric in [
+        "latency p95",
+        "5xx ratio",
+        "memory growth",
+        "cpu",
+        "p99 under the SLO",
+    ] {
+        run.stdout_has(&format!("[error] {metric} could not be fetched"));
+    }
+}
+
+#[test]
+fn histogram_and_trend_keys_are_checked() {
+    let cases = [
+        (
+            "    - { name: p, kind: histogram, query: x }\n",
+            "a histogram metric takes `buckets`, not `query`",
+        ),
+        (
+            "    - { name: p, kind: histogram, buckets: x, quantile: 1.5 }\n",
+            "`quantile` is a fraction strictly between 0 and 1",
+        ),
+        (
+            "    - { name: p, query: x, quantile: 0.9 }\n",
+            "`quantile` belongs to `kind: histogram` metrics",
+        ),
+        (
+            "    - { name: m, kind: trend, query: x }\n",
+            "a `trend` metric needs a `tolerance` as a change per time",
+        ),
+        (
+            "    - { name: m, kind: trend, query: x, tolerance: 10% }\n",
+            "a trend's tolerance is a change per time, e.g. 1MiB/min",
+        ),
+        (
+            "    - { name: m, query: x, tolerance: 1MiB/min }\n",
+            "a change per time is a `trend` metric's tolerance",
+        ),
+        (
+            "    - { name: m, kind: ratio, counters: true, errors: 'sum(rate(x[1m]))', total: y }\n",
+            "is not a series selector",
+        ),
+        (
+            "    - { name: m, counters: true, query: x }\n",
+            "`counters` belongs to `kind: ratio` metrics",
+        ),
+        (
+            "    - { name: p, kind: histogram, buckets: x, bound: 1s }\n",
+            "a `histogram` metric is compared with its baseline",
+        ),
+    ];
+    for (metric, message) in cases {
+        let e = metric_error(metric);
+        assert!(e.contains(message), "{metric}: {e}");
+    }
+}

@@ -203,6 +203,49 @@ fn the_judge_on_simulated_services() {
     let at = chrono_at(T0 + 600);
     let watch_from = chrono_at(T0);
 
+    // SIM_SHOW=reg-3-0,aa-3-1: print those runs as a person sees them (the
+    // README's examples come from here).
+    for run in std::env::var("SIM_SHOW")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|r| !r.is_empty())
+    {
+        for (config, extra) in [
+            (&recommended, vec!["--at".to_string(), at.clone()]),
+            (
+                &watch,
+                vec![
+                    "--at".to_string(),
+                    watch_from.clone(),
+                    "--watch".into(),
+                    "15m".into(),
+                    "--every".into(),
+                    "1m".into(),
+                ],
+            ),
+        ] {
+            let mut args: Vec<String> = vec![
+                "compare".into(),
+                "--config".into(),
+                config.clone(),
+                "--color".into(),
+                "never".into(),
+            ];
+            args.extend([
+                "--baseline".to_string(),
+                format!("run={run}"),
+                "--canary".into(),
+                format!("run={run}"),
+            ]);
+            args.extend(extra);
+            let (code, stdout, stderr) = greenlight(&args);
+            loud(&format!(
+                "\n$ greenlight {} (exit {code})\n{stderr}{stdout}",
+                args.join(" ")
+            ));
+        }
+    }
+
     let mut jobs: Vec<Box<dyn Fn() -> Judged + Send + Sync>> = Vec::new();
     for (c, cell) in CELLS.iter().enumerate() {
         for k in 0..runs {

@@ -138,7 +138,7 @@ pub(super) fn assess(
         OneSided {
             p: if p.is_nan() { 1.0 } else { p },
             statistic: t,
-            method: TestMethod::WelchT,
+            method: TestMethod::StudentT,
         }
     };
     let test = directed(spec.direction, (up, down), test);
