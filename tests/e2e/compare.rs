@@ -381,3 +381,15 @@ fn quiet_prints_only_the_verdict() {
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
     run.stdout_has("✔ GO: score 100");
 }
+
+#[test]
+fn a_range_longer_than_the_step_is_named() {
+    let prom = prometheus();
+    let yaml = config(&prom.url(), "{group: blue}", "{group: green}").replace(
+        r#"query: latency_seconds{group="{{group}}"}"#,
+        r#"query: avg_over_time(latency_seconds{group="{{group}}"}[2m])"#,
+    );
+    compare(&yaml).status(0).stdout_has(
+        "⚠ latency_p95: its range [2m] is longer than the step 15s: neighbouring points share most of their data, so they are counted as fewer independent points (or use raw counters and histograms)",
+    );
+}
