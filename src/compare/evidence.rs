@@ -50,9 +50,19 @@ pub struct Reading<'a> {
     pub time_series: bool,
 }
 
-/// The side's data; the first query error is the error.
-pub fn side_data(r: &Reading<'_>, queries: &mut [QueryOutcome]) -> Result<SideData, String> {
+/// The side's data; the first query error is the error. `start` is the
+/// side's window start (Unix seconds), for counters born inside it.
+pub fn side_data(
+    r: &Reading<'_>,
+    start: Option<f64>,
+    queries: &mut [QueryOutcome],
+) -> Result<SideData, String> {
     failed(queries)?;
+    for q in queries.iter_mut() {
+        if let Some(w) = mixed_labels(&q.fetched, r.replica_label) {
+            q.warnings.push(w);
+        }
+    }
     let plan = r.plan;
     let cumulative = matches!(
         plan.canary,
@@ -66,10 +76,12 @@ pub fn side_data(r: &Reading<'_>, queries: &mut [QueryOutcome]) -> Result<SideDa
             SideData::Samples(combine::samples(&q.fetched, &plan.combine)),
         ),
         (Shape::Continuous, [q]) => Ok(SideData::Estimate(mean(r, q))),
-        (Shape::Trend, [q]) => Ok(SideData::Estimate(slope(r, q))),
-        (Shape::Histogram { quantile }, [q]) => quantile_of(r, q, quantile).map(SideData::Estimate),
+        (Shape::Trend, [q]) => slope(r, q).map(SideData::Estimate),
+        (Shape::Histogram { quantile }, [q]) => {
+            quantile_of(r, start, q, quantile).map(SideData::Estimate)
+        }
         (Shape::Ratio, [errors, total]) if cumulative => {
-            let units = unit_counts(r, errors, total);
+            let units = unit_counts(r, start, errors, total);
             if plan.bound.is_some() {
                 Ok(SideData::Counts(pool(&units)))
             } else {
@@ -107,6 +119,22 @@ fn failed(queries: &[QueryOutcome]) -> Result<(), String> {
         return Err(first.map(ToString::to_string).unwrap_or_default());
     }
     Err(failed.join("; "))
+}
+
+/// Said when some series carry the replica label and others do not: the
+/// unlabelled ones are then counted as one more replica.
+fn mixed_labels(series: &[Series], label: &str) -> Option<String> {
+    let with = series
+        .iter()
+        .filter(|s| s.labels.contains_key(label))
+        .count();
+    (with > 0 && with < series.len()).then(|| {
+        format!(
+            "{} of {} series have no `{label}` label: they are counted together as one more replica",
+            series.len() - with,
+            series.len()
+        )
+    })
 }
 
 /// The series grouped by replica, each group as one series of (times,
@@ -177,30 +205,57 @@ fn mean(r: &Reading<'_>, q: &QueryOutcome) -> Estimated {
 }
 
 /// The slope per second: of each replica when there are two or more, else
-/// of the one series.
-fn slope(r: &Reading<'_>, q: &QueryOutcome) -> Estimated {
+/// of the one series. A replica with fewer than 3 points spread in time
+/// (restarted, or a short look) is left out, and said.
+fn slope(r: &Reading<'_>, q: &mut QueryOutcome) -> Result<Estimated, String> {
     let groups = replicas(r, &q.fetched);
     let n = groups.iter().map(|g| g.1.len()).sum();
-    let e = match groups.as_slice() {
+    if groups.is_empty() {
+        return Ok(estimated(None, f64::NAN, 0, q, 0));
+    }
+    let usable: Vec<&(Vec<f64>, Vec<f64>)> = groups
+        .iter()
+        .filter(|(t, v)| series::ols(t, v).is_some())
+        .collect();
+    if usable.len() < groups.len() {
+        q.warnings.push(format!(
+            "{} of {} replicas have fewer than 3 points spread in time: left out of the slope",
+            groups.len() - usable.len(),
+            groups.len()
+        ));
+    }
+    let e = match usable.as_slice() {
         [] => None,
         [(t, v)] => series::series_slope(t, v),
         many => {
-            let slopes: Option<Vec<f64>> = many
+            let slopes: Vec<f64> = many
                 .iter()
-                .map(|(t, v)| series::ols(t, v).map(|s| s.0))
+                .filter_map(|(t, v)| series::ols(t, v).map(|s| s.0))
                 .collect();
-            slopes.and_then(|s| series::across_units(&s))
+            series::across_units(&slopes)
         }
     };
-    let level = e.map_or(f64::NAN, |e| e.value);
-    estimated(e, level, n, q, groups.len())
+    let e = e.ok_or_else(no_slope)?;
+    Ok(estimated(Some(e), e.value, n, q, usable.len()))
+}
+
+fn no_slope() -> String {
+    "no replica has 3 points spread in time in the window: too short for a slope".into()
 }
 
 /// The quantile on the log scale: the mean of the replicas' log quantiles
 /// (its level the geometric mean), or one histogram's with its sampling
-/// error.
-fn quantile_of(r: &Reading<'_>, q: &mut QueryOutcome, p: f64) -> Result<Estimated, String> {
-    let (by, short) = counters::buckets_by_replica(&q.fetched, r.replica_label)?;
+/// error. A replica whose quantile lies above the largest bucket makes the
+/// side unreadable (it may be the slowest one); a replica without
+/// observations is left out, and said.
+fn quantile_of(
+    r: &Reading<'_>,
+    start: Option<f64>,
+    q: &mut QueryOutcome,
+    p: f64,
+) -> Result<Estimated, String> {
+    let name = format!("p{}", format::num(p * 100.0));
+    let (by, short) = counters::buckets_by_replica(&q.fetched, r.replica_label, start)?;
     if short > 0 {
         q.warnings.push(short_series(short));
     }
@@ -215,18 +270,38 @@ fn quantile_of(r: &Reading<'_>, q: &mut QueryOutcome, p: f64) -> Result<Estimate
         Err(HistogramError::Empty) => {
             return Ok(estimated(None, f64::NAN, 0, q, by.len()));
         }
-        Err(e) => return Err(format!("p{}: {e}", format::num(p * 100.0))),
+        Err(e) => return Err(format!("{name}: {e}")),
     };
+    if whole.value <= 0.0 {
+        return Err(format!(
+            "the {name} is 0 (it lies in a bucket with bound 0): nothing to compare on a log scale"
+        ));
+    }
     if let Some(w) = bucket_remark(&whole, p, r.plan.spec.tolerance) {
         q.warnings.push(w);
     }
     // Rounded observation count: increases of integer counters.
     let n = whole.count.round().max(0.0) as usize;
-    let readings: Vec<f64> = by
-        .values()
-        .filter_map(|b| histogram::quantile(b, p).ok())
-        .map(|reading| reading.value.ln())
-        .collect();
+    let mut readings = Vec::new();
+    for (replica, buckets) in &by {
+        match histogram::quantile(buckets, p) {
+            Ok(reading) if reading.value > 0.0 => readings.push(reading.value.ln()),
+            Ok(_) => {
+                return Err(format!(
+                    "the {name} of replica {replica} is 0: nothing to compare on a log scale"
+                ));
+            }
+            Err(HistogramError::Empty) => {}
+            Err(e) => return Err(format!("{name} of replica {replica}: {e}")),
+        }
+    }
+    if readings.len() < by.len() {
+        q.warnings.push(format!(
+            "{} of {} replicas had no observations in the window: left out",
+            by.len() - readings.len(),
+            by.len()
+        ));
+    }
     let e = if readings.len() >= 2 {
         series::across_units(&readings)
     } else {
@@ -276,11 +351,12 @@ fn short_series(n: usize) -> String {
 /// only in the errors is left out (it has no requests to be a share of).
 fn unit_counts(
     r: &Reading<'_>,
+    start: Option<f64>,
     errors: &mut QueryOutcome,
     total: &mut QueryOutcome,
 ) -> Vec<Counts> {
-    let (e, short_e) = counters::by_replica(&errors.fetched, r.replica_label);
-    let (t, short_t) = counters::by_replica(&total.fetched, r.replica_label);
+    let (e, short_e) = counters::by_replica(&errors.fetched, r.replica_label, start);
+    let (t, short_t) = counters::by_replica(&total.fetched, r.replica_label, start);
     if short_e > 0 {
         errors.warnings.push(short_series(short_e));
     }
@@ -439,7 +515,7 @@ mod tests {
             replica_label: "instance",
             time_series: true,
         };
-        side_data(&r, q)
+        side_data(&r, Some(1000.0), q)
     }
 
     #[test]

@@ -42,8 +42,16 @@ pub fn run(cfg: &CompareConfig, deadline: Deadline) -> CompareResult {
             replica_label: &cfg.replica_label,
             time_series: cfg.window.is_some(),
         };
-        let baseline = f.baseline.as_mut().map(|q| side_data(&reading, q));
-        let canary = side_data(&reading, &mut f.canary);
+        let start = |side: Option<&Side>| {
+            side.and_then(|s| s.range)
+                .map(|r| r.start.timestamp_millis() as f64 / 1000.0)
+        };
+        let baseline_start = start(cfg.baseline.side());
+        let baseline = f
+            .baseline
+            .as_mut()
+            .map(|q| side_data(&reading, baseline_start, q));
+        let canary = side_data(&reading, start(Some(&cfg.canary)), &mut f.canary);
         warnings.extend(side_warnings(f));
         sides.push((baseline, canary));
     }

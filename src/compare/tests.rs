@@ -205,10 +205,17 @@ fn the_bundled_example_resolves() {
     let c = resolve_with(yaml, &Overrides::default(), &env).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.metrics.len(), 5);
     assert_eq!(c.step, Some(Duration::from_secs(30)));
-    let Request::Counts { errors, .. } = &c.metrics[1].canary else {
+    let Request::Counts {
+        errors, cumulative, ..
+    } = &c.metrics[1].canary
+    else {
         panic!("ratio")
     };
-    assert!(errors.describe().contains(r#"group="asg-2""#) && errors.describe().contains("[30s]"));
+    // Raw counters: every sample of the 10-minute window.
+    assert!(*cumulative);
+    assert!(
+        errors.describe().contains(r#"group="asg-2""#) && errors.describe().ends_with("[600s]")
+    );
     let file = parse(yaml, Path::new("compare.yml")).unwrap();
     assert_eq!(file.checks.len(), 1);
 }

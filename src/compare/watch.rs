@@ -2,9 +2,13 @@
 //! `compare:`) judges again as data arrives, a look per `every`, and stops
 //! at the first clear no-go (and at the first clear go with
 //! `stop_on_go`). Look `k` judges the window from the watch's start (or
-//! `window` before the look, whichever is shorter) to `start + k·every`;
-//! in real time it waits for that instant, replaying the past when
-//! `--at` is earlier than now.
+//! `window` before the look, whichever is shorter) to `start + k·every`
+//! (the last look at the watch's end); in real time it waits for that
+//! instant, replaying the past when `--at` is earlier than now. A no-go
+//! that comes only from missing data (a metric that must have data, still
+//! under `min_samples` early on) does not stop the watch. A watch lasts
+//! at most 24 hours, looks at most every 10 s and never more often than
+//! the step, and cannot begin in the future.
 //!
 //! # Looking often without crying wolf
 //!
@@ -38,8 +42,9 @@ use crate::http::Deadline;
 use crate::input::{ConfigError, ConfigText, Sourced};
 use crate::outcome::Outcome;
 
-/// The most looks a watch may plan.
+/// The most looks a watch may plan, and its longest length.
 const MAX_LOOKS: u128 = 1440;
+const MAX_LENGTH: Duration = Duration::from_secs(24 * 3600);
 /// The shortest time between looks.
 const MIN_EVERY: Duration = Duration::from_secs(10);
 const DEFAULT_EVERY: Duration = Duration::from_secs(60);
@@ -128,6 +133,19 @@ pub fn plan(
             promql_duration(MIN_EVERY)
         )));
     }
+    if length > MAX_LENGTH {
+        return Err(ConfigError::Usage(format!(
+            "a watch of {} is longer than {}: watch a deploy, not a day",
+            promql_duration(length),
+            promql_duration(MAX_LENGTH)
+        )));
+    }
+    let now = ctx.now;
+    if at > now + chrono::Duration::seconds(60) {
+        return Err(ConfigError::Usage(format!(
+            "the watch would begin at {at}, later than now: give --at in the past (to replay) or leave it out"
+        )));
+    }
     if every > length {
         return Err(ConfigError::Usage(format!(
             "every {} is longer than the watch {}",
@@ -135,7 +153,8 @@ pub fn plan(
             promql_duration(length)
         )));
     }
-    let looks = length.as_millis() / every.as_millis();
+    // A last, shorter interval still gets its look, at the watch's end.
+    let looks = length.as_millis().div_ceil(every.as_millis());
     if looks > MAX_LOOKS {
         return Err(ConfigError::Usage(format!(
             "a watch of {} every {} is {looks} looks; at most {MAX_LOOKS}: look less often",
@@ -147,7 +166,7 @@ pub fn plan(
     let looks = u32::try_from(looks).unwrap_or(1);
     let mut planned = Vec::with_capacity(looks as usize);
     for k in 1..=looks {
-        let since = every * k;
+        let since = (every * k).min(length);
         let end = chrono::Duration::from_std(since)
             .ok()
             .and_then(|d| at.checked_add_signed(d))
@@ -159,10 +178,17 @@ pub fn plan(
             looks,
         };
         let cfg = resolve_look(loaded, entry, overrides, end, ctx, look)?;
-        if cfg.window.is_none() {
+        let Some(step) = cfg.step.filter(|_| cfg.window.is_some()) else {
             return Err(ConfigError::Usage(format!(
                 "`watch` needs a time-series source: a `{}` source's samples do not arrive over time",
                 cfg.source_kind
+            )));
+        };
+        if every < step {
+            return Err(ConfigError::Usage(format!(
+                "every {} is shorter than the step {}: the first look would reach back before the watch began",
+                promql_duration(every),
+                promql_duration(step)
             )));
         }
         planned.push(cfg);
@@ -224,9 +250,17 @@ pub fn run(
     };
     let mut result = judge(&c.first);
     for cfg in &c.later {
+        // A no-go only for missing data (an early look's short window under
+        // `min_samples` of a metric that must have data) is not evidence:
+        // keep watching.
+        let regressed = result
+            .verdict
+            .metrics
+            .iter()
+            .any(|m| m.classification.is_regression());
         let why = match result.outcome {
             _ if !result.bad_queries.is_empty() => Some("a query was refused"),
-            Outcome::NoGo => Some("a clear no-go"),
+            Outcome::NoGo if regressed => Some("a clear no-go"),
             Outcome::Go if watch.stop_on_go => Some("a clear go (stop_on_go)"),
             _ => None,
         };

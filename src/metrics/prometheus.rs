@@ -287,19 +287,39 @@ impl MetricSource for PrometheusSource {
     }
 }
 
-/// `name{labels}` or `name`, without functions or operators: what a range
-/// selector can be applied to.
+/// `name{labels}`, `name` or `{labels}`, without functions or operators:
+/// what a range selector can be applied to. Quoted label values may hold
+/// anything (`code=~"5[0-9]{2}"`).
 fn is_selector(promql: &str) -> bool {
     let s = promql.trim();
     let name_end = s.find('{').unwrap_or(s.len());
     let name = &s[..name_end];
-    let name_ok = name
+    if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
-        && !name.is_empty()
-        || (name.is_empty() && name_end == 0);
+    {
+        return false;
+    }
     let rest = &s[name_end..];
-    name_ok && (rest.is_empty() || (rest.starts_with('{') && rest.ends_with('}') && !rest[1..rest.len() - 1].contains('}')))
+    if rest.is_empty() {
+        return !name.is_empty();
+    }
+    // `{...}` to the end, braces outside quotes only.
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in rest.char_indices().skip(1) {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' || c == '`' => quote = Some(c),
+            None if c == '{' => return false,
+            None if c == '}' => return i + 1 == rest.len(),
+            None => {}
+        }
+    }
+    false
 }
 
 /// The largest `[5m]`-style range in a query, if any.
@@ -573,6 +593,10 @@ mod tests {
         assert!(is_selector("up"));
         assert!(!is_selector("sum(rate(x[5m]))"));
         assert!(!is_selector("x{a=\"b\"} / y{c=\"d\"}"));
+        assert!(is_selector(r#"http_requests_total{code=~"5[0-9]{2}"}"#));
+        assert!(is_selector(r#"{__name__="x", a="}"}"#));
+        assert!(!is_selector(r#"x{a="b"}[5m]"#));
+        assert!(!is_selector("x{a=\"b\""));
         assert_eq!(
             longest_range("sum(rate(x[5m])) / rate(y[1h:30s])"),
             Some(std::time::Duration::from_secs(3600))

@@ -77,26 +77,23 @@ fn stop_on_go_stops_at_the_first_clear_go() {
 
 #[test]
 fn looks_ahead_wait_for_their_time() {
-    // The one look lies 10 s ahead: the run waits for it.
+    // The one look lies 15 s ahead: the run waits for it.
     let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let prom = prometheus();
     let started = Instant::now();
     let run = Test::new()
         .config(&config(&prom.url(), "{group: blue}", "{group: green}"))
-        .args(["compare", "--at", &at, "--watch", "10s", "--every", "10s"])
+        .args(["compare", "--at", &at, "--watch", "15s", "--every", "15s"])
         .status(3);
-    assert!(
-        started.elapsed().as_secs_f64() >= 8.5,
-        "{:?}",
-        started.elapsed()
-    );
-    run.stderr_has("look 1/1 (10s): INCONCLUSIVE");
+    let waited = started.elapsed().as_secs_f64();
+    assert!(waited >= 13.5, "{waited}");
+    run.stderr_has("look 1/1 (15s): INCONCLUSIVE");
 }
 
 #[test]
 fn a_watch_is_checked_before_anything_runs() {
     let prom = prometheus();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &["--every", "1m"],
             "`every` applies to a watch: give `--watch 15m`",
@@ -110,20 +107,32 @@ fn a_watch_is_checked_before_anything_runs() {
             &["--watch", "1m", "--every", "2m"],
             "every 2m is longer than the watch 1m",
         ),
+        (
+            &["--watch", "5m", "--every", "10s"],
+            "every 10s is shorter than the step 15s",
+        ),
+        (&["--watch", "2d"], "a watch of 2d is longer than 1d"),
+        (
+            &["--watch", "24h", "--every", "30s"],
+            "looks; at most 1440: look less often",
+        ),
+        (
+            &["--watch", "10m", "--at", "2099-01-01T00:00:00Z"],
+            "later than now: give --at in the past (to replay) or leave it out",
+        ),
     ];
     for (args, message) in cases {
+        let mut all = vec!["compare"];
+        if !args.contains(&"--at") {
+            all.extend(["--at", START]);
+        }
+        all.extend(args.iter().copied());
         Test::new()
             .config(&config(&prom.url(), "{group: blue}", "{group: green}"))
-            .args(["compare", "--at", START])
-            .args(args.iter().copied())
+            .args(all)
             .status(2)
             .stderr_has(message);
     }
-    Test::new()
-        .config(&config(&prom.url(), "{group: blue}", "{group: green}"))
-        .args(["compare", "--at", START, "--watch", "30d", "--every", "10s"])
-        .status(2)
-        .stderr_has("looks; at most 1440: look less often");
     let files = "compare:\n  source: { type: file }\n  watch: 10m\n  metrics:\n    - { name: latency, baseline_file: b.csv, canary_file: c.csv, column: ms }\n";
     Test::new()
         .config(files)
@@ -166,4 +175,22 @@ fn verify_checks_once_then_watches() {
     assert_eq!(stack.requests().len(), 1, "the checks run once");
     run.stderr_has("look 1/2 (5m): ")
         .stdout_has("✖ NO-GO: the check passed; comparison no-go: critical latency_p95 high");
+}
+
+#[test]
+fn a_watch_not_a_multiple_of_every_still_looks_at_its_end() {
+    let prom = prometheus();
+    let run = Test::new()
+        .config(&config(&prom.url(), "{group: blue}", "{group: green}"))
+        .args([
+            "compare", "--at", START, "--watch", "10m", "--every", "4m", "--format", "json",
+        ])
+        .status(0);
+    let looks: Vec<u64> = run.json()["watch"]["looks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["elapsed_s"].as_u64().unwrap())
+        .collect();
+    assert_eq!(looks, vec![240, 480, 600]);
 }

@@ -32,7 +32,9 @@ pub fn dispersion(sides: &[&[Counts]]) -> (f64, f64) {
         let (e, n) = side.iter().fold((0.0, 0.0), |(e, n), c| {
             (e + c.errors as f64, n + c.total as f64)
         });
-        if n <= 0.0 || side.len() < 2 {
+        // Replicas without requests say nothing about the spread.
+        let units = side.iter().filter(|c| c.total > 0).count();
+        if n <= 0.0 || units < 2 {
             continue;
         }
         let p = e / n;
@@ -43,7 +45,7 @@ pub fn dispersion(sides: &[&[Counts]]) -> (f64, f64) {
                 chi2 += d * d / expected;
             }
         }
-        df += (side.len() - 1) as f64;
+        df += (units - 1) as f64;
     }
     if df > 0.0 {
         (chi2 / df, df)

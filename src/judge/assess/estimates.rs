@@ -10,6 +10,9 @@
 //!   of 2.78): in simulation (`tests/e2e/simulation.rs`) Welch's caught a
 //!   +20% p95 at 3% replica variation in 89.5% of runs, the pooled t in
 //!   the share the closing note gives, with A/A coverage still ≥ 95%.
+//! - One replica (a canary pod) against several: a prediction interval for
+//!   one more replica, so that the spread between replicas is counted for
+//!   the lone one too (`s² (1 + 1/R) + se²`, `R − 1` degrees of freedom).
 //! - Otherwise Welch's standard error `sqrt(se_b² + se_c²)` with
 //!   Welch–Satterthwaite degrees of freedom.
 //!
@@ -33,10 +36,30 @@ use crate::judge::{JudgeError, student};
 /// The difference `canary − baseline`: (estimate, standard error, degrees
 /// of freedom), pooled for equal numbers of replicas, else Welch's.
 pub fn difference(baseline: &Estimated, canary: &Estimated) -> (f64, f64, f64) {
+    let d = canary.value - baseline.value;
     match (baseline.replicas, canary.replicas) {
         (Some(rb), Some(rc)) if rb == rc && rb >= 2 => pooled(baseline, canary, f64::from(rb)),
+        (Some(r), None) if r >= 2 => {
+            let (se, df) = one_against(baseline, f64::from(r), canary);
+            (d, se, df)
+        }
+        (None, Some(r)) if r >= 2 => {
+            let (se, df) = one_against(canary, f64::from(r), baseline);
+            (d, se, df)
+        }
         _ => welch(baseline, canary),
     }
+}
+
+/// One replica (a single canary pod) against `r` replicas: the one differs
+/// from the others' mean by the spread between replicas as well as by its
+/// own noise, so the interval is a prediction interval for one more
+/// replica, `s² (1 + 1/r) + se_one²` on `r − 1` degrees of freedom.
+/// Without this, ordinary replica-to-replica difference would read as a
+/// change.
+fn one_against(units: &Estimated, r: f64, one: &Estimated) -> (f64, f64) {
+    let spread = units.se * units.se * r;
+    ((spread * (1.0 + 1.0 / r) + one.se * one.se).sqrt(), r - 1.0)
 }
 
 /// The pooled two-sample t for `r` units a side, whose standard errors
@@ -246,5 +269,17 @@ mod tests {
         let (d2, se2, df2) = difference(&b, &c);
         assert_eq!((d2, df2), (d, 4.0));
         assert!((se2 - se).abs() < 1e-15);
+        // One canary pod against 3 replicas (sd 0.03): the replicas'
+        // spread counts for it too, sqrt(0.0009 · 4/3 + 0.01²).
+        let pod = Estimated {
+            replicas: None,
+            ..est(0.18, 0.01, f64::INFINITY)
+        };
+        let (_, se1, df1) = difference(&b, &pod);
+        assert!(
+            (se1 - (0.0009f64 * 4.0 / 3.0 + 0.0001).sqrt()).abs() < 1e-15,
+            "{se1}"
+        );
+        assert_eq!(df1, 2.0);
     }
 }
