@@ -22,6 +22,8 @@
 //! - **Memory** `process_resident_memory_bytes`: 200 MiB ± 20%, a healthy
 //!   drift of N(0, 0.25 MiB/min) per replica, a garbage-collector sawtooth
 //!   (8 MiB, period 60–180 s) and 0.5 MiB of noise.
+//! - **One canary pod** (`canary_replicas: 1`): the usual canary, one new
+//!   pod beside the old replicas.
 //! - **Regressions** (`regression: true`): the canary's latency ×1.2, its
 //!   error rate ×3, and a 3 MiB/min leak, all at once (each metric is
 //!   judged on its own).
@@ -54,39 +56,60 @@ pub struct Cell {
     /// Replica-to-replica variation (0.03 = 3%).
     pub variation: f64,
     pub regression: bool,
+    /// Replicas of the canary (the baseline has 3).
+    pub canary_replicas: usize,
 }
 
 /// The cells of the issue's table.
-pub const CELLS: [Cell; 6] = [
+/// The last two: a single canary pod against 3 baseline replicas.
+pub const CELLS: [Cell; 8] = [
     Cell {
         name: "aa-0",
         variation: 0.0,
         regression: false,
+        canary_replicas: 3,
     },
     Cell {
         name: "aa-3",
         variation: 0.03,
         regression: false,
+        canary_replicas: 3,
     },
     Cell {
         name: "aa-6",
         variation: 0.06,
         regression: false,
+        canary_replicas: 3,
     },
     Cell {
         name: "aa-10",
         variation: 0.10,
         regression: false,
+        canary_replicas: 3,
     },
     Cell {
         name: "reg-0",
         variation: 0.0,
         regression: true,
+        canary_replicas: 3,
     },
     Cell {
         name: "reg-3",
         variation: 0.03,
         regression: true,
+        canary_replicas: 3,
+    },
+    Cell {
+        name: "pod-aa-6",
+        variation: 0.06,
+        regression: false,
+        canary_replicas: 1,
+    },
+    Cell {
+        name: "pod-reg-3",
+        variation: 0.03,
+        regression: true,
+        canary_replicas: 1,
     },
 ];
 
@@ -156,7 +179,12 @@ fn one_run(rng: &mut ChaCha8Rng, cell: &Cell, run: &str, f: &mut Families) {
     let unit: Normal<f64> = Normal::new(0.0, 1.0).unwrap();
     for group in ["blue", "green"] {
         let canary_bad = cell.regression && group == "green";
-        for r in 0..REPLICAS {
+        let replicas = if group == "green" {
+            cell.canary_replicas
+        } else {
+            REPLICAS
+        };
+        for r in 0..replicas {
             let instance = format!("{group}-{r}");
             let labels = format!(r#"run="{run}",group="{group}",instance="{instance}""#);
             let offset = rng.random_range(0.0..SCRAPE);
