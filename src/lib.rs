@@ -83,7 +83,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
     // A watch's looks are shown as they happen, on stderr (stdout holds
     // the report, which may be JSON).
     let style = &config.reports.style;
-    let mut progress = |look: &compare::watch::LookResult| {
+    let mut progress = |look: &compare::result::LookResult| {
         if !style.quiet {
             report::emit_err(&report::text::compare::look(look, style.painter()));
         }

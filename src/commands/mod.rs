@@ -8,7 +8,7 @@ mod gate;
 mod lock;
 mod verify;
 
-use crate::compare::watch::LookResult;
+use crate::compare::result::LookResult;
 use crate::config::{CommandConfig, Settings};
 use crate::result::{Body, RunResult};
 

@@ -51,7 +51,7 @@ pub struct CompareResult {
     pub bad_queries: Vec<String>,
     /// The looks of a watch (`--watch`); absent for one judgement.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub watch: Option<super::watch::WatchResult>,
+    pub watch: Option<WatchResult>,
     pub duration_ms: u64,
 }
 
@@ -122,6 +122,34 @@ impl QueryOutcome {
         self.error_kind = Some(e.kind());
         self.error = Some(e);
     }
+}
+
+/// What a watch did, for the reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WatchResult {
+    pub start: DateTime<Utc>,
+    pub length: String,
+    pub every: String,
+    pub planned_looks: u32,
+    /// Each look's confidence (the comparison's, shared out).
+    pub confidence: f64,
+    pub stop_on_go: bool,
+    pub looks: Vec<LookResult>,
+    /// Why it stopped before the last look, if it did.
+    pub stopped: Option<String>,
+}
+
+/// One look of a watch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LookResult {
+    /// 1-based.
+    pub look: u32,
+    pub of: u32,
+    pub at: DateTime<Utc>,
+    /// Seconds since the watch began.
+    pub elapsed_s: u64,
+    pub outcome: Outcome,
+    pub summary: String,
 }
 
 /// What was queried for one metric. `baseline` is `null` for a bound.

@@ -29,12 +29,11 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use super::config::CompareEntry;
 use super::plan::{CompareConfig, Comparison, Watch};
 use super::resolve::{Look, resolve_look};
-use super::result::CompareResult;
+use super::result::{CompareResult, LookResult, WatchResult};
 use super::sides::Overrides;
 use super::template::promql_duration;
 use crate::context::Context;
@@ -55,34 +54,6 @@ pub struct WatchArgs {
     pub watch: Option<Sourced>,
     pub every: Option<Sourced>,
     pub stop_on_go: bool,
-}
-
-/// What a watch did, for the reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct WatchResult {
-    pub start: DateTime<Utc>,
-    pub length: String,
-    pub every: String,
-    pub planned_looks: u32,
-    /// Each look's confidence (the comparison's, shared out).
-    pub confidence: f64,
-    pub stop_on_go: bool,
-    pub looks: Vec<LookResult>,
-    /// Why it stopped before the last look, if it did.
-    pub stopped: Option<String>,
-}
-
-/// One look of a watch.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LookResult {
-    /// 1-based.
-    pub look: u32,
-    pub of: u32,
-    pub at: DateTime<Utc>,
-    /// Seconds since the watch began.
-    pub elapsed_s: u64,
-    pub outcome: Outcome,
-    pub summary: String,
 }
 
 /// The comparison, watched when asked: one look per `every` over `watch`.

@@ -14,7 +14,7 @@
 //! have data.
 
 use crate::compare::CompareResult;
-use crate::compare::watch::{LookResult, WatchResult};
+use crate::compare::result::{LookResult, WatchResult};
 use crate::compare::result::BaselineKind;
 use crate::compare::sides::show;
 use crate::judge::{Classification, Comparison, MetricResult};
