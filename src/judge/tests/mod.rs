@@ -5,4 +5,5 @@ mod classification;
 mod reference;
 mod series_reference;
 mod simulation;
+mod support;
 mod verdict_rules;

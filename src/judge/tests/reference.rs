@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+use super::support::{Check, f, floats, u};
+
 use crate::judge::mann_whitney::{Alternative, Method, mann_whitney_u};
 use crate::judge::rates::{self, Counts};
 use crate::judge::{binomial, hodges_lehmann, sample, threshold};
@@ -17,68 +19,6 @@ const APPROX: f64 = 1e-6;
 
 fn reference() -> Value {
     serde_json::from_str(REFERENCE).expect("reference.json parses")
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().expect("number")
-}
-
-fn u(v: &Value) -> u64 {
-    v.as_u64().expect("count")
-}
-
-/// Relative error (absolute below 1e-300, where the reference is 0).
-fn rel_err(got: f64, want: f64) -> f64 {
-    if want == 0.0 {
-        if got.abs() <= 1e-300 { 0.0 } else { got.abs() }
-    } else {
-        ((got - want) / want).abs()
-    }
-}
-
-/// Checks and records the largest error.
-struct Check {
-    family: &'static str,
-    worst: f64,
-    count: usize,
-}
-
-impl Check {
-    fn new(family: &'static str) -> Self {
-        Check {
-            family,
-            worst: 0.0,
-            count: 0,
-        }
-    }
-
-    fn close(&mut self, what: &str, got: f64, want: f64, tol: f64) {
-        let e = rel_err(got, want);
-        assert!(
-            e <= tol,
-            "{}: {what}: got {got:e}, SciPy {want:e} (rel err {e:e} > {tol:e})",
-            self.family
-        );
-        self.worst = self.worst.max(e);
-        self.count += 1;
-    }
-}
-
-impl Drop for Check {
-    fn drop(&mut self) {
-        println!(
-            "{}: {} values, largest relative error {:.1e}",
-            self.family, self.count, self.worst
-        );
-    }
 }
 
 fn alternative(name: &str) -> Alternative {

@@ -8,6 +8,8 @@
 
 use serde_json::Value;
 
+use super::support::{Check, f, floats};
+
 use crate::judge::assess::dispersed::dispersion;
 use crate::judge::assess::estimates::{difference, welch};
 use crate::judge::rates::Counts;
@@ -24,55 +26,6 @@ fn reference() -> Value {
     serde_json::from_str(REFERENCE).expect("series_reference.json parses")
 }
 
-fn f(v: &Value) -> f64 {
-    v.as_f64().expect("number")
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(f).collect()
-}
-
-/// Checks and records the largest relative error (absolute near 0).
-struct Check {
-    family: &'static str,
-    worst: f64,
-    count: usize,
-}
-
-impl Check {
-    fn new(family: &'static str) -> Self {
-        Check {
-            family,
-            worst: 0.0,
-            count: 0,
-        }
-    }
-
-    fn close(&mut self, what: &str, got: f64, want: f64) {
-        let e = if want.abs() < 1e-12 {
-            (got - want).abs()
-        } else {
-            ((got - want) / want).abs()
-        };
-        assert!(
-            e <= CLOSE,
-            "{}: {what}: got {got:e}, reference {want:e} (rel err {e:e})",
-            self.family
-        );
-        self.worst = self.worst.max(e);
-        self.count += 1;
-    }
-}
-
-impl Drop for Check {
-    fn drop(&mut self) {
-        println!(
-            "{}: {} values, largest relative error {:.1e}",
-            self.family, self.count, self.worst
-        );
-    }
-}
-
 #[test]
 fn student_t_matches_scipy() {
     let r = reference();
@@ -81,11 +34,11 @@ fn student_t_matches_scipy() {
         let df = f(&case["df"]);
         for pair in case["sf"].as_array().expect("sf") {
             let (t, want) = (f(&pair[0]), f(&pair[1]));
-            check.close(&format!("sf({t}, {df})"), student::sf(t, df), want);
+            check.close(&format!("sf({t}, {df})"), student::sf(t, df), want, CLOSE);
         }
         for pair in case["isf"].as_array().expect("isf") {
             let (p, want) = (f(&pair[0]), f(&pair[1]));
-            check.close(&format!("isf({p}, {df})"), student::isf(p, df), want);
+            check.close(&format!("isf({p}, {df})"), student::isf(p, df), want, CLOSE);
         }
     }
 }
@@ -114,12 +67,27 @@ fn replicas_as_the_unit_match_scipy_ttest_ind() {
         let mut compare = |name: &str, (d, se, df): (f64, f64, f64)| {
             let want = &case[name];
             let t = d / se;
-            check.close(&format!("{name} t"), t, f(&want["t"]));
-            check.close(&format!("{name} df"), df, f(&want["df"]));
-            check.close(&format!("{name} p"), student::sf(t, df), f(&want["p"]));
+            check.close(&format!("{name} t"), t, f(&want["t"]), CLOSE);
+            check.close(&format!("{name} df"), df, f(&want["df"]), CLOSE);
+            check.close(
+                &format!("{name} p"),
+                student::sf(t, df),
+                f(&want["p"]),
+                CLOSE,
+            );
             let half = student::isf(0.025, df) * se;
-            check.close(&format!("{name} ci low"), d - half, f(&want["ci"][0]));
-            check.close(&format!("{name} ci high"), d + half, f(&want["ci"][1]));
+            check.close(
+                &format!("{name} ci low"),
+                d - half,
+                f(&want["ci"][0]),
+                CLOSE,
+            );
+            check.close(
+                &format!("{name} ci high"),
+                d + half,
+                f(&want["ci"][1]),
+                CLOSE,
+            );
         };
         compare("welch", welch(&eb, &ec));
         // What the judge uses: pooled for equal numbers, Welch otherwise.
@@ -138,7 +106,7 @@ fn lag1_matches_statsmodels_acf() {
     let mut check = Check::new("lag-1 autocorrelation (statsmodels acf)");
     for case in r["lag1"].as_array().expect("cases") {
         let x = floats(&case["values"]);
-        check.close("lag1", series::lag1(&x), f(&case["lag1"]));
+        check.close("lag1", series::lag1(&x), f(&case["lag1"]), CLOSE);
     }
 }
 
@@ -151,8 +119,13 @@ fn slope_matches_scipy_linregress() {
         let (slope, sxx, residuals) = series::ols(&t, &v).expect("a slope");
         let n = residuals.len() as f64;
         let sse: f64 = residuals.iter().map(|e| e * e).sum();
-        check.close("slope", slope, f(&case["slope"]));
-        check.close("stderr", (sse / (n - 2.0) / sxx).sqrt(), f(&case["stderr"]));
+        check.close("slope", slope, f(&case["slope"]), CLOSE);
+        check.close(
+            "stderr",
+            (sse / (n - 2.0) / sxx).sqrt(),
+            f(&case["stderr"]),
+            CLOSE,
+        );
     }
 }
 
@@ -169,8 +142,8 @@ fn histogram_quantiles_match_scipy_lognorm() {
             .collect();
         let q = f(&case["q"]);
         let reading = histogram::quantile(&buckets, q).expect("readable");
-        check.close("quantile", reading.value, f(&case["quantile"]));
-        check.close("log se", reading.log_se, f(&case["log_se"]));
+        check.close("quantile", reading.value, f(&case["quantile"]), CLOSE);
+        check.close("log se", reading.log_se, f(&case["log_se"]), CLOSE);
     }
 }
 
@@ -188,8 +161,8 @@ fn quasi_poisson_matches_a_statsmodels_glm() {
     for case in r["quasi_poisson"].as_array().expect("cases") {
         let (b, c) = (counts(&case["baseline"]), counts(&case["canary"]));
         let (phi, df) = dispersion(&[&b, &c]);
-        check.close("dispersion", phi, f(&case["dispersion"]));
-        check.close("df", df, f(&case["df"]));
+        check.close("dispersion", phi, f(&case["dispersion"]), CLOSE);
+        check.close("df", df, f(&case["df"]), CLOSE);
         let spec = MetricSpec::new("errors", Kind::Ratio)
             .direction(Direction::Either)
             .tolerance(Tolerance::Relative(0.0));
@@ -205,8 +178,13 @@ fn quasi_poisson_matches_a_statsmodels_glm() {
         );
         let m = &v.metrics[0];
         let (estimate, interval) = (m.estimate.expect("estimate"), m.interval.expect("interval"));
-        check.close("log ratio", estimate.value.ln(), f(&case["log_ratio"]));
-        check.close("ci low", interval.lower.ln(), f(&case["ci"][0]));
-        check.close("ci high", interval.upper.ln(), f(&case["ci"][1]));
+        check.close(
+            "log ratio",
+            estimate.value.ln(),
+            f(&case["log_ratio"]),
+            CLOSE,
+        );
+        check.close("ci low", interval.lower.ln(), f(&case["ci"][0]), CLOSE);
+        check.close("ci high", interval.upper.ln(), f(&case["ci"][1]), CLOSE);
     }
 }
