@@ -56,6 +56,35 @@ pub struct Global {
     /// Debug logging to stderr (also DEBUG=true, or RUST_LOG) [env: GREENLIGHT_DEBUG]
     #[arg(long, global = true)]
     pub debug: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// The shared store (etcd) of locks and leases; each replaces the config's
+/// `store:` key of the same name.
+#[derive(Debug, Args, Default, Clone)]
+pub struct StoreArgs {
+    /// etcd client URLs, comma-separated, e.g. https://etcd-1:2379,https://etcd-2:2379 [env: GREENLIGHT_ETCD_ENDPOINTS]
+    #[arg(long, global = true, value_name = "URLS")]
+    pub etcd_endpoints: Option<String>,
+    /// Key prefix of everything greenlight keeps in etcd [env: GREENLIGHT_ETCD_PREFIX] [default: /greenlight/]
+    #[arg(long, global = true, value_name = "PREFIX")]
+    pub etcd_prefix: Option<String>,
+    /// PEM CA certificates for etcd's TLS [env: GREENLIGHT_ETCD_CA_FILE]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub etcd_ca_file: Option<String>,
+    /// PEM client certificate for etcd [env: GREENLIGHT_ETCD_CERT_FILE]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub etcd_cert_file: Option<String>,
+    /// PEM client key for etcd [env: GREENLIGHT_ETCD_KEY_FILE]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub etcd_key_file: Option<String>,
+    /// etcd user [env: GREENLIGHT_ETCD_USER]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub etcd_user: Option<String>,
+    /// Environment variable holding the etcd user's password [env: GREENLIGHT_ETCD_PASSWORD_ENV]
+    #[arg(long, global = true, value_name = "VAR")]
+    pub etcd_password_env: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -350,6 +379,34 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "ca-file",
         env: "GREENLIGHT_CA_FILE",
+    },
+    EnvOption {
+        flag: "etcd-endpoints",
+        env: "GREENLIGHT_ETCD_ENDPOINTS",
+    },
+    EnvOption {
+        flag: "etcd-prefix",
+        env: "GREENLIGHT_ETCD_PREFIX",
+    },
+    EnvOption {
+        flag: "etcd-ca-file",
+        env: "GREENLIGHT_ETCD_CA_FILE",
+    },
+    EnvOption {
+        flag: "etcd-cert-file",
+        env: "GREENLIGHT_ETCD_CERT_FILE",
+    },
+    EnvOption {
+        flag: "etcd-key-file",
+        env: "GREENLIGHT_ETCD_KEY_FILE",
+    },
+    EnvOption {
+        flag: "etcd-user",
+        env: "GREENLIGHT_ETCD_USER",
+    },
+    EnvOption {
+        flag: "etcd-password-env",
+        env: "GREENLIGHT_ETCD_PASSWORD_ENV",
     },
     EnvOption {
         flag: "watch",

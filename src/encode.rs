@@ -25,6 +25,40 @@ pub fn base64(input: &[u8]) -> String {
     out
 }
 
+/// Standard base64 (RFC 4648, with padding) back to bytes; `None` for
+/// anything else.
+pub fn base64_decode(input: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        }))
+    };
+    let bytes = input.trim().as_bytes();
+    if !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    for chunk in bytes.chunks(4) {
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 {
+            return None;
+        }
+        let mut n = 0u32;
+        for &c in &chunk[..4 - pad] {
+            n = (n << 6) | value(c)?;
+        }
+        n <<= 6 * pad as u32;
+        let got = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&got[..3 - pad]);
+    }
+    Some(out)
+}
+
 /// Percent-encodes a query-string value (RFC 3986 unreserved characters
 /// stay as they are).
 pub fn encode_query_value(value: &str) -> String {
@@ -78,7 +112,13 @@ mod tests {
             ("foobar", "Zm9vYmFy"),
         ] {
             assert_eq!(base64(i.as_bytes()), o);
+            assert_eq!(base64_decode(o), Some(i.as_bytes().to_vec()));
         }
+        for bad in ["Zg", "Z===", "Zm9*", "Zm9v="] {
+            assert_eq!(base64_decode(bad), None, "{bad}");
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(base64_decode(&base64(&all)), Some(all));
     }
 
     #[test]

@@ -68,6 +68,9 @@ pub struct Request<'a> {
     pub bearer: Option<&'a Secret>,
     pub basic: Option<(&'a str, &'a Secret)>,
     pub json_body: Option<String>,
+    /// TLS of this dependency's own (its CA, a client certificate), instead
+    /// of the run's trust.
+    pub tls: Option<&'a ureq::tls::TlsConfig>,
 }
 
 impl<'a> Request<'a> {
@@ -79,6 +82,7 @@ impl<'a> Request<'a> {
             bearer: None,
             basic: None,
             json_body: None,
+            tls: None,
         }
     }
 }
@@ -252,6 +256,38 @@ impl Trust {
         Ok(Trust::Roots(RootCerts::new_with_certs(&ders)))
     }
 }
+/// A dependency's own TLS: its CA certificates (instead of the run's
+/// trust) and optionally a client certificate with its key, all PEM.
+pub fn tls_config(
+    ca: Option<&Trust>,
+    client: Option<(&[u8], &[u8])>,
+) -> Result<ureq::tls::TlsConfig, String> {
+    let roots = match ca.or(TRUST.get()) {
+        Some(Trust::Roots(roots)) => roots.clone(),
+        _ => ureq::tls::RootCerts::WebPki,
+    };
+    let mut builder = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .root_certs(roots);
+    if let Some((cert_pem, key_pem)) = client {
+        let mut certs = Vec::new();
+        for item in ureq::tls::parse_pem(cert_pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+                Ok(_) => {}
+                Err(e) => return Err(format!("the client certificate is not valid PEM: {e}")),
+            }
+        }
+        if certs.is_empty() {
+            return Err("the client certificate file holds no certificate".into());
+        }
+        let key = ureq::tls::PrivateKey::from_pem(key_pem)
+            .map_err(|e| format!("the client key is not a PEM private key: {e}"))?;
+        builder = builder.client_cert(Some(ureq::tls::ClientCert::new_with_certs(&certs, key)));
+    }
+    Ok(builder.build())
+}
+
 /// The roots every dependency's certificate is checked against, set once
 /// per run from `--ca-file` before the first request.
 static TRUST: std::sync::OnceLock<Trust> = std::sync::OnceLock::new();
@@ -310,10 +346,13 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
     let request = builder
         .body(body)
         .map_err(|_| HttpError::InvalidUrl(redact_url(req.url)))?;
-    let request = agent
+    let mut config = agent
         .configure_request(request)
-        .timeout_global(Some(timeout))
-        .build();
+        .timeout_global(Some(timeout));
+    if let Some(tls) = req.tls {
+        config = config.tls_config(tls.clone());
+    }
+    let request = config.build();
     let started = Instant::now();
     let mut resp = agent
         .run(request)

@@ -34,6 +34,7 @@ pub mod pipe;
 pub mod report;
 pub mod result;
 pub mod secret;
+pub mod store;
 pub mod verify;
 pub mod window;
 

@@ -54,9 +54,26 @@ pub struct FileConfig {
     pub checks: Vec<crate::checks::CheckSpec>,
     /// Baseline comparison (`greenlight compare`, `greenlight verify`).
     pub compare: Option<crate::compare::CompareEntry>,
+    /// The shared store of locks and leases (etcd).
+    pub store: Option<crate::store::StoreEntry>,
+    /// The deploy lease `gate` takes when it says go.
+    pub lease: Option<LeaseEntry>,
     /// Per deployment environment, keys that replace the top-level ones.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentEntry>,
+}
+
+/// `lease:`: one deploy at a time (or `slots`) under `name`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaseEntry {
+    pub name: Option<String>,
+    /// How long a lease lives without being released (default 30m).
+    pub ttl: Option<HumanDuration>,
+    /// Holders at once (default 1).
+    pub slots: Option<u32>,
+    /// How long `gate` waits in line for a slot (default: it does not).
+    pub wait: Option<HumanDuration>,
 }
 
 /// What one deployment environment overrides (`environments: {production:
@@ -72,6 +89,8 @@ pub struct EnvironmentEntry {
     pub deadline: Option<HumanDuration>,
     pub checks: Option<Vec<crate::checks::CheckSpec>>,
     pub compare: Option<crate::compare::CompareEntry>,
+    pub store: Option<crate::store::StoreEntry>,
+    pub lease: Option<LeaseEntry>,
 }
 
 impl FileConfig {
@@ -106,7 +125,9 @@ impl FileConfig {
         macro_rules! take {
             ($($field:ident),*) => { $( if let Some(v) = env.$field { self.$field = v.into(); } )* };
         }
-        take!(timezone, windows, freezes, locks, deadline, checks, compare);
+        take!(
+            timezone, windows, freezes, locks, deadline, checks, compare, store, lease
+        );
         Ok(Some(key))
     }
 }

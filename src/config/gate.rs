@@ -61,7 +61,7 @@ pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigErro
         }
     }
 
-    let sources = super::locks::sources(&args.sources, file, ctx)?;
+    let sources = super::locks::sources(&args.sources, file, ctx, i.store.as_ref())?;
     // With a config file, an empty schedule is a choice (`windows: []`:
     // always open); without one, nothing to evaluate is a usage mistake.
     if file.is_none() && schedule.is_empty() && sources.is_empty() {

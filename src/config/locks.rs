@@ -22,6 +22,7 @@ pub fn sources(
     args: &SourceArgs,
     file: Option<&Loaded>,
     ctx: &Context,
+    store: Option<&std::sync::Arc<crate::store::Etcd>>,
 ) -> Result<Vec<Box<dyn LockSource>>, ConfigError> {
     let policy = policy(file);
     let mut out: Vec<Box<dyn LockSource>> = Vec::new();
@@ -48,6 +49,7 @@ pub fn sources(
                 keys,
                 ctx,
                 policy,
+                store: store.cloned(),
             };
             let source = kind.configure(&mut setup)?;
             if let Some(key) = setup.keys.rest().next() {
@@ -154,7 +156,9 @@ pub fn lock(args: &LockArgs, i: &Inputs<'_>) -> Result<LockConfig, ConfigError> 
 /// `unlock`: the sources to lift the lock from.
 pub fn unlock(args: &UnlockArgs, i: &Inputs<'_>) -> Result<LockConfig, ConfigError> {
     Ok(LockConfig {
-        write: Write::Unlock,
+        write: Write::Unlock {
+            by: Some(crate::store::default_holder(i.ctx)),
+        },
         sources: writable(&args.sources, args.source.as_deref(), i)?,
     })
 }
@@ -170,7 +174,7 @@ fn writable(
     only: Option<&str>,
     i: &Inputs<'_>,
 ) -> Result<Vec<Box<dyn LockSource>>, ConfigError> {
-    let all = sources(args, i.file, i.ctx)?;
+    let all = sources(args, i.file, i.ctx, i.store.as_ref())?;
     let only = pick("source", only, i.ctx).map(|o| o.value);
     if let Some(name) = &only
         && !all.iter().any(|s| s.name() == name)

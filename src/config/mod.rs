@@ -22,6 +22,7 @@ pub mod gate;
 pub mod locks;
 pub mod reports;
 pub mod settings;
+pub mod store;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -87,6 +88,8 @@ pub struct Inputs<'a> {
     pub file: Option<&'a Loaded>,
     pub settings: &'a Settings,
     pub ctx: &'a Context,
+    /// The shared store, for the commands that use it.
+    pub store: Option<std::sync::Arc<crate::store::Etcd>>,
 }
 
 /// A config file as read, kept with its text for error snippets.
@@ -101,10 +104,20 @@ impl Config {
     /// which [`crate::pipe`] turns into another command first).
     pub fn build(cli: &Cli, ctx: &Context, stdout_is_tty: bool) -> Result<Config, Error> {
         let (settings, loaded) = settings::resolve(&cli.global, ctx, stdout_is_tty)?;
+        let uses_store = matches!(
+            cli.command,
+            Command::Gate(_) | Command::Status(_) | Command::Lock(_) | Command::Unlock(_)
+        );
+        let store = if uses_store {
+            store::resolve(&cli.global.store, loaded.as_ref(), ctx)?
+        } else {
+            None
+        };
         let i = Inputs {
             file: loaded.as_ref(),
             settings: &settings,
             ctx,
+            store,
         };
         let junit = |flag: Option<&str>| Some(reports::junit_flag(flag, ctx));
         let (command, junit) = match &cli.command {
@@ -293,6 +306,7 @@ mod fuzz {
                 file: Some(&loaded),
                 settings: &settings,
                 ctx: &ctx,
+                store: None,
             };
             let _ = gate::resolve(&GateArgs::default(), &i);
         }

@@ -22,6 +22,11 @@ pub enum LockError {
         path: String,
         cause: String,
     },
+    #[error("{source_name}: {error}")]
+    Store {
+        source_name: String,
+        error: crate::store::StoreError,
+    },
     #[error("{source_name}: lock API {}{error}", if matches!(.error, HttpError::Status { .. }) { "answered " } else { "could not be reached: " })]
     Api {
         source_name: String,
@@ -36,7 +41,7 @@ impl LockError {
     pub fn code(&self) -> u8 {
         match self {
             LockError::Held { .. } => 1,
-            LockError::Api { .. } | LockError::Changed { .. } => 3,
+            LockError::Api { .. } | LockError::Changed { .. } | LockError::Store { .. } => 3,
             LockError::Write { .. } => 2,
         }
     }
@@ -46,6 +51,7 @@ impl LockError {
     pub fn kind(&self) -> Option<FailureKind> {
         match self {
             LockError::Api { error, .. } => Some(FailureKind::of(error)),
+            LockError::Store { error, .. } => Some(error.failure().kind()),
             LockError::Write { .. } => Some(FailureKind::Unreadable),
             LockError::Changed { .. } => Some(FailureKind::BadAnswer),
             LockError::Held { .. } => None,

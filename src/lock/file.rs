@@ -220,7 +220,7 @@ impl LockWriter for FileSource {
         })
     }
 
-    fn unlock(&self, deadline: Deadline) -> Result<Done, LockError> {
+    fn unlock(&self, _: Option<&str>, _: DateTime<Utc>, deadline: Deadline) -> Result<Done, LockError> {
         self.exclusively(deadline, || {
             let lifted = self.current(deadline).ok().flatten();
             match std::fs::remove_file(&self.path) {

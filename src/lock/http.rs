@@ -247,7 +247,11 @@ impl LockSource for HttpSource {
             LockState::Locked(info) => LockState::Locked(info.scrub(self.secrets())),
             other => other,
         };
-        Reading { state, attempts }
+        Reading {
+            state,
+            attempts,
+            guard: None,
+        }
     }
 
     fn writer(&self) -> Option<&dyn LockWriter> {
@@ -283,7 +287,7 @@ impl LockWriter for HttpSource {
         Ok(Done { message, replaced })
     }
 
-    fn unlock(&self, deadline: Deadline) -> Result<Done, LockError> {
+    fn unlock(&self, _: Option<&str>, _: DateTime<Utc>, deadline: Deadline) -> Result<Done, LockError> {
         let (lifted, etag) = self.current(deadline)?;
         let mut req = self.request("DELETE");
         if let Some(tag) = &etag {

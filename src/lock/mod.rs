@@ -11,6 +11,7 @@
 //! | `env` | a pipeline variable | no |
 //! | `file` | a JSON lock file | yes |
 //! | `http` | a lock API | yes (PUT/DELETE) |
+//! | `etcd` | a key in the shared store (`store:`) | yes (compare-and-set), and deploy leases |
 //!
 //! Adding a kind: a file here implementing [`LockKind`] and [`LockSource`],
 //! and its line in the `registry!` of [`KINDS`] (see `src/registry.rs`).
@@ -40,6 +41,7 @@ registry! {
         env::Env,
         file::File,
         http::Http,
+        etcd::EtcdLock,
         #[cfg(feature = "test-kinds")] always::Always,
     }
 }

@@ -7,9 +7,7 @@
 //! |---|---|---|
 //! | read | [`LockSource::read`] | `gate`, `status` |
 //! | write | [`LockWriter`] | `lock`, `unlock` |
-//! | lease | [`LeaseStore`] | planned: `gate --lease`, `release` on a shared store (etcd, issue #11) |
-
-use std::time::Duration;
+//! | lease | [`LockSource::leases`] | `gate --lease`, `release`: deploy leases in the shared store (etcd) |
 
 use chrono::{DateTime, Utc};
 
@@ -38,6 +36,8 @@ pub struct Setup<'a> {
     pub ctx: &'a Context,
     /// `locks.timeout` and `locks.retries`.
     pub policy: Policy,
+    /// The shared store (`store:`), for kinds that live in it.
+    pub store: Option<std::sync::Arc<crate::store::Etcd>>,
 }
 
 impl Setup<'_> {
@@ -60,8 +60,8 @@ pub trait LockSource: Send + Sync {
     fn writer(&self) -> Option<&dyn LockWriter> {
         None
     }
-    /// Sources that can grant deploy leases.
-    fn leases(&self) -> Option<&dyn LeaseStore> {
+    /// Sources that can grant deploy leases (those in the shared store).
+    fn leases(&self) -> Option<crate::store::Leases> {
         None
     }
 }
@@ -71,11 +71,18 @@ pub trait LockSource: Send + Sync {
 pub struct Reading {
     pub state: LockState,
     pub attempts: u32,
+    /// For a source in the shared store: the condition that what was read
+    /// is still there, for a lease taken on the strength of it.
+    pub guard: Option<crate::store::Compare>,
 }
 
 impl Reading {
     pub fn once(state: LockState) -> Reading {
-        Reading { state, attempts: 1 }
+        Reading {
+            state,
+            attempts: 1,
+            guard: None,
+        }
     }
 }
 
@@ -94,7 +101,13 @@ pub trait LockWriter {
         at: DateTime<Utc>,
         deadline: Deadline,
     ) -> Result<Done, LockError>;
-    fn unlock(&self, deadline: Deadline) -> Result<Done, LockError>;
+    /// Lifts the lock; `by` is who does (for sources that keep a history).
+    fn unlock(
+        &self,
+        by: Option<&str>,
+        at: DateTime<Utc>,
+        deadline: Deadline,
+    ) -> Result<Done, LockError>;
 }
 
 /// What a write did: one line (`wrote .greenlight/lock.json`), and the lock
@@ -103,35 +116,4 @@ pub trait LockWriter {
 pub struct Done {
     pub message: String,
     pub replaced: Option<LockInfo>,
-}
-
-/// A lease to ask for: at most `slots` holders of `name` at once.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeaseRequest {
-    pub name: String,
-    pub holder: String,
-    pub ttl: Duration,
-    pub slots: u32,
-}
-
-/// A lease held.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Lease {
-    pub name: String,
-    pub holder: String,
-    pub since: DateTime<Utc>,
-    pub expires: DateTime<Utc>,
-}
-
-/// The lease capability: take a slot of a named lease atomically, or free
-/// it. A holder that dies loses its slot when the time to live runs out.
-pub trait LeaseStore {
-    /// `Ok(Ok(lease))` when granted, `Ok(Err(holders))` when every slot
-    /// is held (by these).
-    fn take(
-        &self,
-        request: &LeaseRequest,
-        deadline: Deadline,
-    ) -> Result<Result<Lease, Vec<Lease>>, LockError>;
-    fn release(&self, name: &str, holder: &str, deadline: Deadline) -> Result<String, LockError>;
 }

@@ -13,11 +13,9 @@ use crate::http::Deadline;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
     /// Set this lock; `force` replaces another holder's.
-    Lock {
-        record: LockRecord,
-        force: bool,
-    },
-    Unlock,
+    Lock { record: LockRecord, force: bool },
+    /// Lift the lock; `by` is who does (recorded where a history is kept).
+    Unlock { by: Option<String> },
 }
 
 /// One source's answer to a write.
@@ -91,7 +89,7 @@ pub fn write_all(
             let w = s.writer()?;
             let result = match &write {
                 Write::Lock { record, force } => w.lock(record, *force, at, deadline),
-                Write::Unlock => w.unlock(deadline),
+                Write::Unlock { by } => w.unlock(by.as_deref(), at, deadline),
             };
             Some(Written {
                 source: s.name().to_string(),

@@ -14,7 +14,7 @@ use crate::report::{Mark, Painter};
 pub fn lock(r: &LockRun, p: Painter) -> String {
     let (verb, detail) = match &r.write {
         Write::Lock { record, .. } => ("Locked", format!(" ({})", detail(record))),
-        Write::Unlock => ("Unlocked", String::new()),
+        Write::Unlock { .. } => ("Unlocked", String::new()),
     };
     let lines: Vec<String> = r
         .results
@@ -23,7 +23,7 @@ pub fn lock(r: &LockRun, p: Painter) -> String {
             Ok(done) => {
                 let other = match (&done.replaced, &r.write) {
                     (Some(h), Write::Lock { .. }) => format!("; replaced the lock of {}", whose(h)),
-                    (Some(h), Write::Unlock) => format!(" (lifted the lock of {})", lifted(h)),
+                    (Some(h), Write::Unlock { .. }) => format!(" (lifted the lock of {})", lifted(h)),
                     (None, _) => String::new(),
                 };
                 p.line(
