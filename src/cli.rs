@@ -110,8 +110,47 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run the semantic checks (`checks:`), then, only when they pass, the comparison (`compare:`): one verdict
     Verify(VerifyArgs),
+    /// Free a deploy lease taken by `gate --lease`: only its holder may, unless --force with --reason
+    Release(ReleaseArgs),
+    /// What happened to a lease or an etcd lock: locks, unlocks, takeovers, leases taken, released and expired
+    History(HistoryArgs),
     /// Run as a Bitbucket pipe: COMMAND and the pipe variables (WINDOW, TIMEZONE, CONFIG, ...) come from the environment
     Pipe,
+}
+
+/// Options of `release`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ReleaseArgs {
+    #[command(flatten)]
+    pub target: LeaseTarget,
+    /// Free another holder's lease (the --holder given, or every holder); needs --reason, which is recorded [env: GREENLIGHT_LOCK_FORCE]
+    #[arg(long)]
+    pub force: bool,
+    /// Why a forced release [env: GREENLIGHT_LOCK_REASON]
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// Which lease, and whose.
+#[derive(Debug, Args, Default, Clone)]
+pub struct LeaseTarget {
+    /// The lease [env: GREENLIGHT_LEASE] [default: the config's lease.name]
+    #[arg(long, value_name = "NAME")]
+    pub lease: Option<String>,
+    /// Whose lease [env: GREENLIGHT_HOLDER] [default: this pipeline: Bitbucket repository and pipeline, Bamboo build result, else user@host]
+    #[arg(long, value_name = "ID")]
+    pub holder: Option<String>,
+}
+
+/// Options of `history`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct HistoryArgs {
+    /// The history of this lease [env: GREENLIGHT_LEASE] [default: the config's lease.name]
+    #[arg(long, value_name = "NAME")]
+    pub lease: Option<String>,
+    /// The history of this etcd lock source, by name (e.g. etcd:shop/production) [env: GREENLIGHT_LOCK_SOURCE]
+    #[arg(long, value_name = "NAME", conflicts_with = "lease")]
+    pub source: Option<String>,
 }
 
 impl Command {
@@ -125,6 +164,8 @@ impl Command {
             Command::Checks(_) => "checks",
             Command::Compare(_) => "compare",
             Command::Verify(_) => "verify",
+            Command::Release(_) => "release",
+            Command::History(_) => "history",
             Command::Pipe => "pipe",
         }
     }
@@ -143,6 +184,28 @@ pub struct GateArgs {
     /// What an unreachable lock source means: closed (exit 3) or open (pass with a warning) [env: GREENLIGHT_ON_ERROR] [default: closed]
     #[arg(long, value_name = "POLICY")]
     pub on_error: Option<String>,
+    #[command(flatten)]
+    pub lease: LeaseArgs,
+}
+
+/// The deploy lease `gate` takes when it says go (in the shared store).
+#[derive(Debug, Args, Default, Clone)]
+pub struct LeaseArgs {
+    /// Take this deploy lease when the gate says go: one deploy at a time under the name [env: GREENLIGHT_LEASE] [default: the config's lease.name]
+    #[arg(long, value_name = "NAME")]
+    pub lease: Option<String>,
+    /// The lease ends by itself this long after it is taken, if not released [env: GREENLIGHT_LEASE_TTL] [default: the config's lease.ttl, else 30m]
+    #[arg(long, value_name = "DURATION")]
+    pub ttl: Option<String>,
+    /// Wait in line this long for the lease, first come first served [env: GREENLIGHT_LEASE_WAIT] [default: the config's lease.wait, else no wait]
+    #[arg(long, value_name = "DURATION")]
+    pub wait: Option<String>,
+    /// How many deploys may hold the lease at once [env: GREENLIGHT_LEASE_SLOTS] [default: the config's lease.slots, else 1]
+    #[arg(long, value_name = "N")]
+    pub slots: Option<String>,
+    /// Who holds the lease [env: GREENLIGHT_HOLDER] [default: the pipeline: Bitbucket repository and pipeline, Bamboo build result, else user@host]
+    #[arg(long, value_name = "ID")]
+    pub holder: Option<String>,
 }
 
 /// Lock sources given on the command line, added to the config's.
@@ -231,6 +294,11 @@ pub struct VerifyArgs {
     pub compare: CompareArgs,
     #[command(flatten)]
     pub run: CheckRunArgs,
+    /// When verification ends, whatever the verdict, free the deploy lease taken by `gate --lease` [env: GREENLIGHT_RELEASE]
+    #[arg(long)]
+    pub release: bool,
+    #[command(flatten)]
+    pub target: LeaseTarget,
 }
 
 /// Options of `compare` and `verify`.
@@ -407,6 +475,30 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "etcd-password-env",
         env: "GREENLIGHT_ETCD_PASSWORD_ENV",
+    },
+    EnvOption {
+        flag: "lease",
+        env: "GREENLIGHT_LEASE",
+    },
+    EnvOption {
+        flag: "ttl",
+        env: "GREENLIGHT_LEASE_TTL",
+    },
+    EnvOption {
+        flag: "wait",
+        env: "GREENLIGHT_LEASE_WAIT",
+    },
+    EnvOption {
+        flag: "slots",
+        env: "GREENLIGHT_LEASE_SLOTS",
+    },
+    EnvOption {
+        flag: "holder",
+        env: "GREENLIGHT_HOLDER",
+    },
+    EnvOption {
+        flag: "release",
+        env: "GREENLIGHT_RELEASE",
     },
     EnvOption {
         flag: "watch",

@@ -19,6 +19,8 @@ pub struct GateConfig {
     pub schedule: Schedule,
     pub sources: Vec<Box<dyn LockSource>>,
     pub on_error: OnError,
+    /// The deploy lease to take when the gate says go.
+    pub lease: Option<crate::lease::LeasePlan>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -30,6 +32,9 @@ pub struct GateResult {
     pub warnings: Vec<String>,
     pub window: WindowStatus,
     pub locks: Locks,
+    /// The deploy lease, when one is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease: Option<crate::lease::LeaseStatus>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,6 +106,7 @@ pub fn decide(
         warnings,
         window,
         locks: Locks { on_error, sources },
+        lease: None,
     }
 }
 
@@ -126,6 +132,7 @@ mod tests {
             state,
             attempts: 1,
             elapsed_ms: 0,
+            guard: None,
         }
     }
 

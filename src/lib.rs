@@ -24,9 +24,11 @@ pub mod encode;
 pub mod error;
 pub mod failure;
 pub mod gate;
+pub mod history;
 pub mod http;
 pub mod input;
 pub mod judge;
+pub mod lease;
 pub mod lock;
 pub mod metrics;
 pub mod outcome;
@@ -84,10 +86,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
     // A watch's looks are shown as they happen, on stderr (stdout holds
     // the report, which may be JSON).
     let style = &config.reports.style;
-    let mut progress = |look: &compare::result::LookResult| {
-        if !style.quiet {
-            report::emit_err(&report::text::compare::look(look, style.painter()));
+    let mut progress = |event: &commands::ProgressEvent<'_>| {
+        if style.quiet {
+            return;
         }
+        let line = match event {
+            commands::ProgressEvent::Look(look) => {
+                report::text::compare::look(look, style.painter())
+            }
+            commands::ProgressEvent::Waiting(w) => report::text::gate::waiting(w, style.painter()),
+        };
+        report::emit_err(&line);
     };
     let result = commands::execute(&config.command, &config.settings, &mut progress);
     log::debug!(

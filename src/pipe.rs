@@ -20,7 +20,7 @@ use crate::context::Context;
 
 /// The subcommands a pipe may run.
 pub const COMMANDS: &[&str] = &[
-    "gate", "status", "lock", "unlock", "checks", "compare", "verify",
+    "gate", "status", "lock", "unlock", "checks", "compare", "verify", "release", "history",
 ];
 
 /// The list form of a pipe variable: `WINDOW` → `WINDOWS`, `CANARY` →

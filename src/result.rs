@@ -49,6 +49,8 @@ pub enum Body {
     Checks(CheckRun),
     Compare(CompareResult),
     Verify(VerifyResult),
+    Release(crate::lease::ReleaseResult),
+    History(crate::history::HistoryResult),
 }
 
 impl RunResult {
@@ -62,6 +64,8 @@ impl RunResult {
             Body::Checks(_) => "checks",
             Body::Compare(_) => "compare",
             Body::Verify(_) => "verify",
+            Body::Release(_) => "release",
+            Body::History(_) => "history",
         }
     }
 
@@ -86,6 +90,8 @@ impl RunResult {
             }
             Body::Compare(r) => r.outcome.code(),
             Body::Verify(r) => r.outcome.code(),
+            Body::Release(r) => r.code(),
+            Body::History(r) => r.code(),
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct VerifyResult {
     pub checks: CheckRun,
     /// `None` when the comparison did not run (see `reason`).
     pub compare: Option<CompareResult>,
+    /// `--release`: what freeing the deploy lease did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub released: Option<crate::lease::ReleaseResult>,
 }
 
 pub fn run(
@@ -93,5 +96,6 @@ pub fn run(
         reason,
         checks: run,
         compare: compared,
+        released: None,
     }
 }

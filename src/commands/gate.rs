@@ -1,12 +1,239 @@
 //! `gate` and `status`: the deploy window and every lock source at the
 //! run's one clock. `status` evaluates the same; its exit code differs
 //! ([`crate::result::RunResult::exit_code`]).
+//!
+//! With a deploy lease (`--lease`), a `gate` that says go takes a slot in
+//! the same etcd transaction that checks that every etcd lock it read is
+//! unchanged; when every slot is held it says who holds them and exits 1,
+//! or with `--wait` waits in line (first come, first served), reading the
+//! window and the locks again before each try, and reporting its progress.
+//! `status` only shows who holds the lease.
 
+use std::time::{Duration, Instant};
+
+use super::{Progress, ProgressEvent};
 use crate::config::Settings;
 use crate::gate::{self, GateConfig, GateResult};
+use crate::http::Deadline;
+use crate::lease::{LeasePlan, LeaseState, LeaseStatus, Waiting, held_reason};
+use crate::lock::OnError;
+use crate::outcome::Outcome;
+use crate::store::{Compare, Queued, StoreError, Taken};
 
-pub fn gate(cfg: &GateConfig, s: &Settings) -> GateResult {
-    let result = gate::evaluate(cfg, s.at, s.deadline);
+/// How often a waiting gate tries again, and says so.
+const POLL: Duration = Duration::from_secs(1);
+const SAY_EVERY: Duration = Duration::from_secs(10);
+/// A lock changing under a take is read again this many times.
+const GUARD_TRIES: u32 = 5;
+
+pub fn gate(cfg: &GateConfig, s: &Settings, progress: Progress<'_>) -> GateResult {
+    let mut result = gate::evaluate(cfg, s.at, s.deadline);
     log::debug!("gate evaluated: {:?}", result.outcome);
+    let Some(plan) = &cfg.lease else {
+        return result;
+    };
+    if result.outcome != Outcome::Go {
+        result.lease = Some(LeaseStatus::new(plan, LeaseState::NotAsked));
+        return result;
+    }
+    match plan.wait {
+        None => take_now(cfg, plan, s, result),
+        Some(wait) => wait_in_line(cfg, plan, s, wait, progress),
+    }
+}
+
+/// `status`: the gate, and who holds the lease (nothing is taken).
+pub fn status(cfg: &GateConfig, s: &Settings) -> GateResult {
+    let mut result = gate::evaluate(cfg, s.at, s.deadline);
+    if let Some(plan) = &cfg.lease {
+        let mut status = LeaseStatus::new(plan, LeaseState::NotAsked);
+        match plan.leases.holders(&plan.request.name, s.deadline) {
+            Ok(holders) => status.holders = holders,
+            Err(e) => {
+                status.state = LeaseState::Unavailable;
+                status.cause = Some(e.to_string());
+            }
+        }
+        result.lease = Some(status);
+    }
     result
+}
+
+fn guards(r: &GateResult) -> Vec<Compare> {
+    r.locks
+        .sources
+        .iter()
+        .filter_map(|s| s.guard.clone())
+        .collect()
+}
+
+/// One try (reading again when a lock changed under it).
+fn take_now(
+    cfg: &GateConfig,
+    plan: &LeasePlan,
+    s: &Settings,
+    mut result: GateResult,
+) -> GateResult {
+    for _ in 0..GUARD_TRIES {
+        let taken = plan
+            .leases
+            .take(&plan.request, &guards(&result), None, result.at, s.deadline);
+        match taken {
+            Ok(Taken::GuardChanged) => {
+                result = gate::evaluate(cfg, s.at, s.deadline);
+                if result.outcome != Outcome::Go {
+                    result.lease = Some(LeaseStatus::new(plan, LeaseState::NotAsked));
+                    return result;
+                }
+            }
+            other => return settle(plan, result, other, cfg.on_error, None),
+        }
+    }
+    settle(
+        plan,
+        result,
+        Err(StoreError::Refused(
+            "the locks kept changing while the lease was taken".into(),
+        )),
+        cfg.on_error,
+        None,
+    )
+}
+
+/// Puts what a take gave into the result.
+fn settle(
+    plan: &LeasePlan,
+    mut result: GateResult,
+    taken: Result<Taken, StoreError>,
+    on_error: OnError,
+    waited: Option<Duration>,
+) -> GateResult {
+    let mut status = LeaseStatus::new(plan, LeaseState::Taken);
+    status.waited_s = waited.map(|w| w.as_secs());
+    match taken {
+        Ok(Taken::Granted(lease)) => status.lease = Some(lease),
+        Ok(Taken::Held { holders, ahead }) => {
+            status.state = LeaseState::Held;
+            result.outcome = Outcome::NoGo;
+            result
+                .reasons
+                .push(held_reason(&plan.request.name, &holders, Some(ahead)));
+            status.holders = holders;
+            status.ahead = Some(ahead);
+        }
+        Ok(Taken::GuardChanged) => {
+            status.state = LeaseState::NotAsked;
+        }
+        Err(e) => {
+            status.state = LeaseState::Unavailable;
+            status.cause = Some(e.to_string());
+            let what = format!("the lease {} could not be taken ({e})", plan.request.name);
+            match on_error {
+                OnError::Closed => {
+                    result.outcome = result.outcome.and(Outcome::Inconclusive);
+                    result.reasons.push(format!("{what}; on_error: closed"));
+                }
+                OnError::Open => result.warnings.push(format!(
+                    "{what}; deploying without it because on_error: open"
+                )),
+            }
+        }
+    }
+    result.lease = Some(status);
+    result
+}
+
+/// `--wait`: in line until a slot is ours, the window closes, a lock is
+/// set, or the wait is over.
+fn wait_in_line(
+    cfg: &GateConfig,
+    plan: &LeasePlan,
+    s: &Settings,
+    wait: Duration,
+    progress: Progress<'_>,
+) -> GateResult {
+    let started = Instant::now();
+    let round = || Deadline::after(s.deadline_length);
+    let leases = &plan.leases;
+    let name = &plan.request.name;
+    let queued: Queued = match leases.join(name, &plan.request.holder, round()) {
+        Ok(q) => q,
+        Err(e) => {
+            let result = gate::evaluate(cfg, s.at, s.deadline);
+            return settle(plan, result, Err(e), cfg.on_error, Some(Duration::ZERO));
+        }
+    };
+    let mut said = None::<Instant>;
+    loop {
+        let waited = started.elapsed();
+        let at = s.at + chrono::Duration::from_std(waited).unwrap_or_default();
+        let mut result = gate::evaluate(cfg, at, round());
+        if result.outcome != Outcome::Go {
+            leases.leave(&queued, round());
+            let mut status = LeaseStatus::new(plan, LeaseState::NotAsked);
+            status.waited_s = Some(waited.as_secs());
+            result.reasons.push(format!(
+                "while waiting {} for the lease {name}",
+                crate::duration::format(waited)
+            ));
+            result.lease = Some(status);
+            return result;
+        }
+        let taken = leases.take(&plan.request, &guards(&result), Some(&queued), at, round());
+        match taken {
+            Ok(Taken::Held { holders, ahead }) if waited < wait => {
+                if said.is_none_or(|t| t.elapsed() >= SAY_EVERY) {
+                    said = Some(Instant::now());
+                    progress(&ProgressEvent::Waiting(&Waiting {
+                        name: name.clone(),
+                        holders,
+                        ahead,
+                        waited,
+                        wait,
+                    }));
+                }
+                if let Err(e) = leases.stay(&queued, round()) {
+                    log::debug!("could not keep the place in line: {e}");
+                }
+                std::thread::sleep(
+                    POLL.min(wait.saturating_sub(waited))
+                        .max(Duration::from_millis(50)),
+                );
+            }
+            Ok(Taken::Held { holders, ahead }) => {
+                leases.leave(&queued, round());
+                let mut result = settle(
+                    plan,
+                    result,
+                    Ok(Taken::Held { holders, ahead }),
+                    cfg.on_error,
+                    Some(waited),
+                );
+                if let Some(l) = result.lease.as_mut() {
+                    l.state = LeaseState::WaitedOut;
+                }
+                if let Some(last) = result.reasons.last_mut() {
+                    *last = format!(
+                        "waited {} for the lease: {last}",
+                        crate::duration::format(waited)
+                    );
+                }
+                return result;
+            }
+            Ok(Taken::GuardChanged) => continue,
+            Ok(Taken::Granted(lease)) => {
+                return settle(
+                    plan,
+                    result,
+                    Ok(Taken::Granted(lease)),
+                    cfg.on_error,
+                    Some(waited),
+                );
+            }
+            Err(e) => {
+                leases.leave(&queued, round());
+                return settle(plan, result, Err(e), cfg.on_error, Some(waited));
+            }
+        }
+    }
 }

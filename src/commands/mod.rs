@@ -12,20 +12,30 @@ use crate::compare::result::LookResult;
 use crate::config::{CommandConfig, Settings};
 use crate::result::{Body, RunResult};
 
-/// Where a long command reports what it has done so far (each look of a
-/// watch), as data; the caller decides how to show it.
-pub type Progress<'a> = &'a mut dyn FnMut(&LookResult);
+/// What a long command has done so far, as data; the caller decides how
+/// to show it.
+pub enum ProgressEvent<'a> {
+    /// A look of a watch (`--watch`).
+    Look(&'a LookResult),
+    /// A gate waiting in line for its lease (`--wait`).
+    Waiting(&'a crate::lease::Waiting),
+}
+
+/// Where a long command reports its progress.
+pub type Progress<'a> = &'a mut dyn FnMut(&ProgressEvent<'_>);
 
 /// Runs the command `cfg` configures.
 pub fn execute(cfg: &CommandConfig, s: &Settings, progress: Progress<'_>) -> RunResult {
     let body = match cfg {
-        CommandConfig::Gate(c) => Body::Gate(gate::gate(c, s)),
-        CommandConfig::Status(c) => Body::Status(gate::gate(c, s)),
+        CommandConfig::Gate(c) => Body::Gate(gate::gate(c, s, progress)),
+        CommandConfig::Status(c) => Body::Status(gate::status(c, s)),
         CommandConfig::Lock(c) => Body::Lock(lock::write(c, s)),
         CommandConfig::Unlock(c) => Body::Unlock(lock::write(c, s)),
         CommandConfig::Checks(c) => Body::Checks(checks::checks(c, s)),
         CommandConfig::Compare(c) => Body::Compare(compare::compare(c, s, progress)),
         CommandConfig::Verify(c) => Body::Verify(verify::verify(c, s, progress)),
+        CommandConfig::Release(c) => Body::Release(crate::lease::release(c, s.at, s.deadline)),
+        CommandConfig::History(c) => Body::History(crate::history::read(c, s.at, s.deadline)),
     };
     RunResult {
         info: s.info(),

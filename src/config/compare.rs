@@ -24,10 +24,16 @@ pub fn verify(v: &VerifyArgs, i: &Inputs<'_>) -> Result<VerifyConfig, Error> {
             "nothing to verify: add `checks:` (semantic HTTP checks) and/or `compare:` (baseline comparison) to the config file; see examples/compare.yml",
         )));
     }
+    let release = if crate::input::pick_bool("release", v.release, i.ctx) {
+        Some(super::lease::release(&v.target, None, i)?)
+    } else {
+        None
+    };
     Ok(VerifyConfig {
         checks,
         options: super::checks::options(&v.run, i.settings, i.ctx)?,
         compare,
+        release,
     })
 }
 

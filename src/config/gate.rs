@@ -77,6 +77,7 @@ pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigErro
         schedule,
         sources,
         on_error,
+        lease: super::lease::plan(&args.lease, i)?,
     })
 }
 

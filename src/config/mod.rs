@@ -19,6 +19,7 @@ pub mod checks;
 pub mod compare;
 pub mod file;
 pub mod gate;
+pub mod lease;
 pub mod locks;
 pub mod reports;
 pub mod settings;
@@ -60,8 +61,10 @@ pub enum CommandConfig {
     Lock(LockConfig),
     Unlock(LockConfig),
     Checks(ChecksConfig),
-    Compare(Comparison),
-    Verify(VerifyConfig),
+    Compare(Box<Comparison>),
+    Verify(Box<VerifyConfig>),
+    Release(crate::lease::ReleasePlan),
+    History(crate::history::HistoryConfig),
 }
 
 /// `lock` and `unlock`: what to write, and the writable sources.
@@ -81,6 +84,8 @@ pub struct VerifyConfig {
     pub checks: Vec<Check>,
     pub options: RunOptions,
     pub compare: Option<Comparison>,
+    /// `--release`: the lease to free when verification ends.
+    pub release: Option<crate::lease::ReleasePlan>,
 }
 
 /// What stage two reads besides a command's own arguments.
@@ -104,10 +109,16 @@ impl Config {
     /// which [`crate::pipe`] turns into another command first).
     pub fn build(cli: &Cli, ctx: &Context, stdout_is_tty: bool) -> Result<Config, Error> {
         let (settings, loaded) = settings::resolve(&cli.global, ctx, stdout_is_tty)?;
-        let uses_store = matches!(
-            cli.command,
-            Command::Gate(_) | Command::Status(_) | Command::Lock(_) | Command::Unlock(_)
-        );
+        let uses_store = match &cli.command {
+            Command::Gate(_)
+            | Command::Status(_)
+            | Command::Lock(_)
+            | Command::Unlock(_)
+            | Command::Release(_)
+            | Command::History(_) => true,
+            Command::Verify(v) => crate::input::pick_bool("release", v.release, ctx),
+            _ => false,
+        };
         let store = if uses_store {
             store::resolve(&cli.global.store, loaded.as_ref(), ctx)?
         } else {
@@ -130,13 +141,25 @@ impl Config {
                 junit(a.junit.as_deref()),
             ),
             Command::Compare(a) => (
-                CommandConfig::Compare(compare::compare(a, &i)?),
+                CommandConfig::Compare(Box::new(compare::compare(a, &i)?)),
                 junit(a.junit.as_deref()),
             ),
             Command::Verify(a) => (
-                CommandConfig::Verify(compare::verify(a, &i)?),
+                CommandConfig::Verify(Box::new(compare::verify(a, &i)?)),
                 junit(a.compare.junit.as_deref()),
             ),
+            Command::Release(a) => (
+                CommandConfig::Release(lease::release(
+                    &a.target,
+                    Some((
+                        crate::input::pick_bool("force", a.force, ctx),
+                        a.reason.as_deref(),
+                    )),
+                    &i,
+                )?),
+                None,
+            ),
+            Command::History(a) => (CommandConfig::History(lease::history(a, &i)?), None),
             Command::Pipe => return Err(Error::Usage("`pipe` cannot run itself".into())),
         };
         let command_name = cli.command.name();

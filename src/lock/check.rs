@@ -30,6 +30,7 @@ pub fn check_all(
                         attempts: reading.attempts,
                         elapsed_ms: u64::try_from(started.elapsed().as_millis())
                             .unwrap_or(u64::MAX),
+                        guard: reading.guard,
                     }
                 })
             })
@@ -47,6 +48,7 @@ pub fn check_all(
                     )),
                     attempts: 0,
                     elapsed_ms: 0,
+                    guard: None,
                 })
             })
             .collect()

@@ -58,6 +58,9 @@ pub struct LockReading {
     pub state: LockState,
     pub attempts: u32,
     pub elapsed_ms: u64,
+    /// That what was read is still there (sources in the shared store).
+    #[serde(skip)]
+    pub guard: Option<crate::store::Compare>,
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ impl Report for Json {
             Body::Checks(r) => envelope(command, code, info, r),
             Body::Compare(r) => envelope(command, code, info, r),
             Body::Verify(r) => envelope(command, code, info, r),
+            Body::Release(r) => envelope(command, code, info, r),
+            Body::History(r) => envelope(command, code, info, r),
         })
     }
 }

@@ -48,7 +48,7 @@ impl StoreError {
         use crate::failure::Failure;
         match self {
             StoreError::Unreachable(causes) => Failure::Http {
-                error: crate::http::HttpError::Connect(format!("etcd: {}", causes.join("; "))),
+                error: crate::http::HttpError::Other(self.to_string()),
                 attempts: u32::try_from(causes.len()).unwrap_or(u32::MAX),
             },
             StoreError::Refused(m) => Failure::Declined {

@@ -30,7 +30,12 @@ impl Report for Junit {
                 suites.extend(r.compare.as_ref().map(compare::compare_suite));
                 suites
             }
-            Body::Gate(_) | Body::Status(_) | Body::Lock(_) | Body::Unlock(_) => return None,
+            Body::Gate(_)
+            | Body::Status(_)
+            | Body::Lock(_)
+            | Body::Unlock(_)
+            | Body::Release(_)
+            | Body::History(_) => return None,
         };
         Some(xml::render(&suites))
     }

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::duration;
 use crate::gate::GateResult;
+use crate::lease::{LeaseState, LeaseStatus, Waiting, holder_text};
 use crate::lock::{LockReading, LockState};
 use crate::report::{Mark, Painter, outcome_word};
 use crate::window::{HORIZON_DAYS, Rule, Transition};
@@ -23,6 +24,9 @@ pub fn gate(r: &GateResult, p: Painter, quiet: bool, verdict_prefix: &str) -> St
         lines.push(window_line(r, p));
         for s in &r.locks.sources {
             lines.push(lock_line(s, p));
+        }
+        if let Some(l) = &r.lease {
+            lines.push(lease_line(l, p));
         }
         for w in &r.warnings {
             lines.push(p.line(Mark::Warn, w));
@@ -43,6 +47,66 @@ pub fn gate(r: &GateResult, p: Painter, quiet: bool, verdict_prefix: &str) -> St
         &format!("{verdict_prefix}{}: {why}", outcome_word(r.outcome)),
     ));
     lines.join("\n")
+}
+
+/// A waiting gate, now and then:
+/// `• waiting 40s of 20m for the lease shop/production: held by acme/shop#{1} since ..., expires ...; 1 waiting ahead`.
+pub fn waiting(w: &Waiting, p: Painter) -> String {
+    let held: Vec<String> = w.holders.iter().map(holder_text).collect();
+    let held = if held.is_empty() {
+        "its free slots are promised to gates waiting ahead".to_string()
+    } else {
+        format!("held by {}", held.join(", "))
+    };
+    let ahead = if w.ahead > 0 {
+        format!("; {} waiting ahead", w.ahead)
+    } else {
+        String::new()
+    };
+    p.line(
+        Mark::Info,
+        &format!(
+            "waiting {} of {} for the lease {}: {held}{ahead}",
+            duration::format(w.waited),
+            duration::format(w.wait),
+            w.name
+        ),
+    )
+}
+
+/// The lease line: taken, held, waited out, not asked for, unavailable.
+fn lease_line(l: &LeaseStatus, p: Painter) -> String {
+    let slots = if l.slots > 1 {
+        format!(" ({} slots)", l.slots)
+    } else {
+        String::new()
+    };
+    let held: Vec<String> = l.holders.iter().map(holder_text).collect();
+    let (mark, text) = match l.state {
+        LeaseState::Taken => (
+            Mark::Ok,
+            match &l.lease {
+                Some(lease) => format!(
+                    "taken by {} until {}{}",
+                    lease.holder,
+                    lease.expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    l.waited_s
+                        .filter(|w| *w > 0)
+                        .map(|w| format!(" after waiting {}", duration::format(std::time::Duration::from_secs(w))))
+                        .unwrap_or_default()
+                ),
+                None => "taken".into(),
+            },
+        ),
+        LeaseState::Held | LeaseState::WaitedOut => (Mark::Fail, format!("held by {}", held.join(", "))),
+        LeaseState::NotAsked if held.is_empty() => (Mark::Info, "free (not taken)".to_string()),
+        LeaseState::NotAsked => (Mark::Info, format!("held by {}", held.join(", "))),
+        LeaseState::Unavailable => (
+            Mark::Warn,
+            format!("unavailable: {}", l.cause.as_deref().unwrap_or("unknown")),
+        ),
+    };
+    p.line(mark, &format!("Lease {}{slots}: {text}", l.name))
 }
 
 fn window_line(r: &GateResult, p: Painter) -> String {

@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod compare;
 pub mod gate;
+pub mod lease;
 pub mod lock;
 pub mod verify;
 
@@ -28,6 +29,8 @@ impl Report for Text {
             Body::Checks(r) => checks::text(r, p, q),
             Body::Compare(r) => compare::compare(r, p, q),
             Body::Verify(r) => verify::verify(r, p, q),
+            Body::Release(r) => lease::release(r, p),
+            Body::History(r) => lease::history(r, p, q),
         };
         if q {
             return Some(body);

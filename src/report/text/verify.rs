@@ -28,6 +28,9 @@ pub fn verify(r: &VerifyResult, p: Painter, quiet: bool) -> String {
         if let Some(c) = &r.compare {
             lines.extend(compare::body(c, p));
         }
+        if let Some(released) = &r.released {
+            lines.push(super::lease::release(released, p));
+        }
     }
     match &r.compare {
         Some(c) if !c.bad_queries.is_empty() => lines.push(compare::verdict(c, p)),
