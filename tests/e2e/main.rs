@@ -12,6 +12,7 @@ mod compare_http;
 mod compare_watch;
 mod environments;
 mod errors;
+mod etcd;
 mod fault_matrix;
 mod hostile;
 mod layers;

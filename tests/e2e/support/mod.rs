@@ -5,6 +5,7 @@
 
 pub mod buildah;
 pub mod canary;
+pub mod etcd;
 pub mod musl;
 pub mod prometheus;
 pub mod server;
