@@ -21,7 +21,7 @@ use crate::outcome::Outcome;
 use crate::store::{Compare, Queued, StoreError, Taken};
 
 /// How often a waiting gate tries again, and says so.
-const POLL: Duration = Duration::from_secs(1);
+const POLL: Duration = Duration::from_millis(250);
 const SAY_EVERY: Duration = Duration::from_secs(10);
 /// A lock changing under a take is read again this many times.
 const GUARD_TRIES: u32 = 5;

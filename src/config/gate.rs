@@ -64,9 +64,10 @@ pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigErro
     let sources = super::locks::sources(&args.sources, file, ctx, i.store.as_ref())?;
     // With a config file, an empty schedule is a choice (`windows: []`:
     // always open); without one, nothing to evaluate is a usage mistake.
-    if file.is_none() && schedule.is_empty() && sources.is_empty() {
+    let lease = super::lease::plan(&args.lease, i)?;
+    if file.is_none() && schedule.is_empty() && sources.is_empty() && lease.is_none() {
         return Err(ConfigError::Usage(
-            "nothing to evaluate: give a window (--window and --timezone, or `windows:` in greenlight.yml) or a lock source (--lock-env, --lock-file, --lock-url)".into(),
+            "nothing to evaluate: give a window (--window and --timezone, or `windows:` in greenlight.yml), a lock source (--lock-env, --lock-file, --lock-url) or a lease (--lease with --etcd-endpoints)".into(),
         ));
     }
     let on_error = match pick("on-error", args.on_error.as_deref(), ctx) {
@@ -77,7 +78,7 @@ pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigErro
         schedule,
         sources,
         on_error,
-        lease: super::lease::plan(&args.lease, i)?,
+        lease,
     })
 }
 

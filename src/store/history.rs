@@ -95,21 +95,23 @@ pub fn read(
     now: DateTime<Utc>,
     deadline: Deadline,
 ) -> Result<Vec<Event>, super::StoreError> {
-    let mut events: Vec<Event> = store
-        .list(base, deadline)?
+    // In the order the store committed them (each event is written in the
+    // transaction of what it records); the times are each writer's clock.
+    let mut kvs = store.list(base, deadline)?;
+    kvs.sort_by_key(|kv| kv.create_revision);
+    let events: Vec<Event> = kvs
         .into_iter()
         .filter_map(|kv| serde_json::from_str(&kv.value).ok())
         .collect();
-    events.sort_by_key(|e| e.at);
     Ok(with_expiries(events, now))
 }
 
-/// Adds an `expired` event after each `taken` whose holder never released
-/// and whose expiry has passed.
+/// Adds an `expired` event for each `taken` whose holder never released
+/// and whose expiry has passed, before the first later event that
+/// happened after the expiry.
 fn with_expiries(events: Vec<Event>, now: DateTime<Utc>) -> Vec<Event> {
-    let mut out = Vec::with_capacity(events.len());
+    let mut expiries: Vec<(usize, Event)> = Vec::new();
     for (i, e) in events.iter().enumerate() {
-        out.push(e.clone());
         let Some(expires) = e.expires.filter(|x| e.event == "taken" && *x <= now) else {
             continue;
         };
@@ -121,10 +123,20 @@ fn with_expiries(events: Vec<Event>, now: DateTime<Utc>) -> Vec<Event> {
         if !released {
             let mut ex = Event::new("expired", e.by.clone(), expires);
             ex.reason = Some("its time to live ran out (the holder did not release it)".into());
-            out.push(ex);
+            let place = events[i + 1..]
+                .iter()
+                .position(|later| later.at > expires)
+                .map_or(events.len(), |p| i + 1 + p);
+            expiries.push((place, ex));
         }
     }
-    out.sort_by_key(|e| e.at);
+    let n = events.len();
+    let mut out = Vec::with_capacity(n + expiries.len());
+    for (i, e) in events.into_iter().enumerate() {
+        out.extend(expiries.iter().filter(|(p, _)| *p == i).map(|(_, x)| x.clone()));
+        out.push(e);
+    }
+    out.extend(expiries.into_iter().filter(|(p, _)| *p >= n).map(|(_, x)| x));
     out
 }
 
