@@ -133,10 +133,20 @@ fn with_expiries(events: Vec<Event>, now: DateTime<Utc>) -> Vec<Event> {
     let n = events.len();
     let mut out = Vec::with_capacity(n + expiries.len());
     for (i, e) in events.into_iter().enumerate() {
-        out.extend(expiries.iter().filter(|(p, _)| *p == i).map(|(_, x)| x.clone()));
+        out.extend(
+            expiries
+                .iter()
+                .filter(|(p, _)| *p == i)
+                .map(|(_, x)| x.clone()),
+        );
         out.push(e);
     }
-    out.extend(expiries.into_iter().filter(|(p, _)| *p >= n).map(|(_, x)| x));
+    out.extend(
+        expiries
+            .into_iter()
+            .filter(|(p, _)| *p >= n)
+            .map(|(_, x)| x),
+    );
     out
 }
 

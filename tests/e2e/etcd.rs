@@ -319,3 +319,48 @@ fn tls_and_auth_with_the_password_never_shown() {
         }
     }
 }
+
+#[test]
+fn a_hanging_endpoint_is_failed_over_and_a_silent_store_ends_in_time() {
+    let c = Cluster::start();
+    let hung = crate::support::Server::fixed(crate::support::Reply::hang());
+    let hung_url = hung.url("").trim_end_matches('/').to_string();
+    let yaml = format!(
+        "store:\n  type: etcd\n  endpoints: [{hung_url}, {}]\n  timeout: 1s\nlease: {{ name: shop/production }}\n",
+        c.endpoints()
+    );
+    let r = run(&yaml, &["gate", "--holder", "p1"]);
+    assert_eq!(r.code, 0, "the next endpoint answered: {}", r.stdout);
+    let only_hung = format!(
+        "store:\n  type: etcd\n  endpoints: [{hung_url}]\n  timeout: 1s\n  retries: 10\nlease: {{ name: shop/production }}\n"
+    );
+    let started = Instant::now();
+    let r = run(&only_hung, &["gate", "--holder", "p2", "--deadline", "3s"]);
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert!(
+        started.elapsed() < Duration::from_millis(3600),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(r.stdout.contains("timed out"), "{}", r.stdout);
+    // With on_error: open the gate goes ahead without the lease, and says so.
+    let r = run(
+        &only_hung,
+        &[
+            "gate",
+            "--holder",
+            "p2",
+            "--deadline",
+            "3s",
+            "--on-error",
+            "open",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("deploying without it because on_error: open"),
+        "{}",
+        r.stdout
+    );
+}
