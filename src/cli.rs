@@ -137,7 +137,7 @@ pub struct LeaseTarget {
     /// The lease [env: GREENLIGHT_LEASE] [default: the config's lease.name]
     #[arg(long, value_name = "NAME")]
     pub lease: Option<String>,
-    /// Whose lease [env: GREENLIGHT_HOLDER] [default: this pipeline: Bitbucket repository and pipeline, Bamboo build result, else user@host]
+    /// Whose lease [env: GREENLIGHT_HOLDER] [default: this pipeline step: Bitbucket repository, pipeline and step, Bamboo build result, else user@host]
     #[arg(long, value_name = "ID")]
     pub holder: Option<String>,
 }
@@ -203,7 +203,7 @@ pub struct LeaseArgs {
     /// How many deploys may hold the lease at once [env: GREENLIGHT_LEASE_SLOTS] [default: the config's lease.slots, else 1]
     #[arg(long, value_name = "N")]
     pub slots: Option<String>,
-    /// Who holds the lease [env: GREENLIGHT_HOLDER] [default: the pipeline: Bitbucket repository and pipeline, Bamboo build result, else user@host]
+    /// Who holds the lease [env: GREENLIGHT_HOLDER] [default: the pipeline step: Bitbucket repository, pipeline and step, Bamboo build result, else user@host]
     #[arg(long, value_name = "ID")]
     pub holder: Option<String>,
 }

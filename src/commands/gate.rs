@@ -153,10 +153,13 @@ fn wait_in_line(
     progress: Progress<'_>,
 ) -> GateResult {
     let started = Instant::now();
-    let round = || Deadline::after(s.deadline_length);
+    // The whole wait ends by `wait` plus one deadline, whatever happens;
+    // each round of calls has at most the run's deadline, within that.
+    let hard_end = Deadline::from(started, wait.saturating_add(s.deadline_length));
+    let round = || Deadline(Deadline::after(s.deadline_length).0.min(hard_end.0));
     let leases = &plan.leases;
     let name = &plan.request.name;
-    let queued: Queued = match leases.join(name, &plan.request.holder, round()) {
+    let mut queued: Queued = match leases.join(name, &plan.request.holder, round()) {
         Ok(q) => q,
         Err(e) => {
             let result = gate::evaluate(cfg, s.at, s.deadline);
@@ -165,7 +168,31 @@ fn wait_in_line(
     };
     let mut said = None::<Instant>;
     loop {
+        // Keep the place in line first: a slow round must not lose it.
+        match leases.stay(&queued, round()) {
+            Ok(true) => {}
+            Ok(false) => {
+                log::warn!("the place in line for {name} ran out; joining again at the end");
+                if let Ok(q) = leases.join(name, &plan.request.holder, round()) {
+                    queued = q;
+                }
+            }
+            Err(e) => log::debug!("could not keep the place in line: {e}"),
+        }
         let waited = started.elapsed();
+        if hard_end.passed() {
+            leases.leave(&queued, round());
+            let result = gate::evaluate(cfg, s.at, round());
+            return settle(
+                plan,
+                result,
+                Err(StoreError::Unreachable(vec![
+                    "the wait and the run's deadline have passed".into(),
+                ])),
+                cfg.on_error,
+                Some(waited),
+            );
+        }
         let at = s.at + chrono::Duration::from_std(waited).unwrap_or_default();
         let mut result = gate::evaluate(cfg, at, round());
         if result.outcome != Outcome::Go {
@@ -192,9 +219,6 @@ fn wait_in_line(
                         wait,
                     }));
                 }
-                if let Err(e) = leases.stay(&queued, round()) {
-                    log::debug!("could not keep the place in line: {e}");
-                }
                 std::thread::sleep(
                     POLL.min(wait.saturating_sub(waited))
                         .max(Duration::from_millis(50)),
@@ -220,7 +244,19 @@ fn wait_in_line(
                 }
                 return result;
             }
-            Ok(Taken::GuardChanged) => continue,
+            Ok(Taken::GuardChanged) if waited < wait => std::thread::sleep(POLL),
+            Ok(Taken::GuardChanged) => {
+                leases.leave(&queued, round());
+                return settle(
+                    plan,
+                    result,
+                    Err(StoreError::Refused(
+                        "the locks kept changing while the lease was taken".into(),
+                    )),
+                    cfg.on_error,
+                    Some(waited),
+                );
+            }
             Ok(Taken::Granted(lease)) => {
                 return settle(
                     plan,

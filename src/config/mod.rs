@@ -120,7 +120,7 @@ impl Config {
             _ => false,
         };
         let store = if uses_store {
-            store::resolve(&cli.global.store, loaded.as_ref(), ctx)?
+            store::resolve(&cli.global.store, loaded.as_ref(), &settings.trust, ctx)?
         } else {
             None
         };

@@ -13,6 +13,7 @@ use crate::store::{self, Etcd, StoreFlags};
 pub fn resolve(
     args: &StoreArgs,
     file: Option<&Loaded>,
+    trust: &crate::http::Trust,
     ctx: &Context,
 ) -> Result<Option<Arc<Etcd>>, ConfigError> {
     let flags = StoreFlags {
@@ -24,5 +25,5 @@ pub fn resolve(
         user: pick("etcd-user", args.etcd_user.as_deref(), ctx),
         password_env: pick("etcd-password-env", args.etcd_password_env.as_deref(), ctx),
     };
-    store::resolve(file.and_then(|f| f.file.store.as_ref()), &flags, ctx)
+    store::resolve(file.and_then(|f| f.file.store.as_ref()), &flags, trust, ctx)
 }

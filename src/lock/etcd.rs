@@ -99,24 +99,42 @@ impl EtcdLockSource {
         }
     }
 
-    /// Writes `ops` if the key is still at `revision`.
-    fn swap(&self, revision: i64, ops: &[Op], deadline: Deadline) -> Result<(), LockError> {
+    /// Writes `ops` if the key is still at `revision`. `wanted` is the
+    /// value the key should hold after (`None`: deleted): a transaction
+    /// sent again to another endpoint after a timeout can find its own
+    /// first attempt committed, which is success, not a lost race.
+    fn swap(
+        &self,
+        revision: i64,
+        ops: &[Op],
+        wanted: Option<&str>,
+        deadline: Deadline,
+    ) -> Result<(), LockError> {
         let guard = if revision == 0 {
             Compare::Absent(self.path())
         } else {
             Compare::ModRevision(self.path(), revision)
         };
-        let done = self
+        let done = self.store.txn(&[guard], ops, &[], deadline);
+        if matches!(done, Ok(ref d) if d.succeeded) {
+            return Ok(());
+        }
+        let now = self
             .store
-            .txn(&[guard], ops, &[], deadline)
+            .get(&self.path(), deadline)
             .map_err(|e| self.error(e))?;
-        if done.succeeded {
-            Ok(())
-        } else {
-            Err(LockError::Changed {
+        let ours = match (wanted, &now) {
+            (Some(v), Some(kv)) => kv.value == v && kv.mod_revision > revision,
+            (None, None) => true,
+            _ => false,
+        };
+        match done {
+            _ if ours => Ok(()),
+            Err(e) => Err(self.error(e)),
+            Ok(_) => Err(LockError::Changed {
                 source_name: self.name.clone(),
                 detail: "another writer changed it first".into(),
-            })
+            }),
         }
     }
 }
@@ -129,21 +147,19 @@ impl LockSource for EtcdLockSource {
         "etcd"
     }
     fn read(&self, deadline: Deadline) -> Reading {
-        let mut revision = 0;
-        let state = match self.current(deadline) {
-            Ok((None, _)) => LockState::Unlocked,
-            Ok((Some(record), r)) => {
-                revision = r;
-                record.state()
-            }
-            Err(LockError::Store { error, .. }) => LockState::unavailable(error.failure()),
-            Err(e) => LockState::unavailable(Failure::BadAnswer(e.to_string())),
+        // The guard is what was read: absent, or at its revision; nothing
+        // when it could not be read (a lease is then not taken on it).
+        let (state, guard) = match self.current(deadline) {
+            Ok((None, _)) => (LockState::Unlocked, Some(Compare::Absent(self.path()))),
+            Ok((Some(record), r)) => (
+                record.state(),
+                Some(Compare::ModRevision(self.path(), r)),
+            ),
+            Err(LockError::Store { error, .. }) => (LockState::unavailable(error.failure()), None),
+            Err(e) => (LockState::unavailable(Failure::BadAnswer(e.to_string())), None),
         };
         Reading {
-            guard: Some(match revision {
-                0 => Compare::Absent(self.path()),
-                r => Compare::ModRevision(self.path(), r),
-            }),
+            guard,
             ..Reading::once(state)
         }
     }
@@ -175,6 +191,7 @@ impl LockWriter for EtcdLockSource {
                 holder,
             })?;
         let value = serde_json::to_string(record).unwrap_or_default();
+        let put_value = value.clone();
         let mut event = Event::new(
             if replaced.is_some() { "forced" } else { "locked" },
             record.by.clone(),
@@ -184,11 +201,11 @@ impl LockWriter for EtcdLockSource {
         event.replaced = replaced.as_ref().and_then(|r| r.by.clone());
         let mut ops = vec![Op::Put {
             key: self.path(),
-            value,
+            value: put_value,
             lease: None,
         }];
         ops.extend(history::append_op(&history::lock_key(&self.key), &event));
-        self.swap(revision, &ops, deadline)?;
+        self.swap(revision, &ops, Some(&value), deadline)?;
         history::trim(&self.store, &history::lock_key(&self.key), deadline);
         Ok(Done {
             message: format!("locked in {}", self.store.describe()),
@@ -217,7 +234,7 @@ impl LockWriter for EtcdLockSource {
         event.replaced = lifted.as_ref().and_then(|l: &LockInfo| l.by.clone());
         let mut ops = vec![Op::Delete(self.path())];
         ops.extend(history::append_op(&history::lock_key(&self.key), &event));
-        self.swap(revision, &ops, deadline)?;
+        self.swap(revision, &ops, None, deadline)?;
         history::trim(&self.store, &history::lock_key(&self.key), deadline);
         Ok(Done {
             message: format!("unlocked in {}", self.store.describe()),

@@ -79,6 +79,8 @@ pub enum Compare {
     Absent(String),
     /// The key was last changed at this revision (0: it does not exist).
     ModRevision(String, i64),
+    /// The key holds this value.
+    Value(String, String),
 }
 
 /// An operation of a transaction.
@@ -214,6 +216,10 @@ impl Etcd {
                 Compare::ModRevision(k, r) => json!({
                     "key": base64(self.full(k).as_bytes()),
                     "target": "MOD", "result": "EQUAL", "mod_revision": r.to_string()
+                }),
+                Compare::Value(k, v) => json!({
+                    "key": base64(self.full(k).as_bytes()),
+                    "target": "VALUE", "result": "EQUAL", "value": base64(v.as_bytes())
                 }),
             })
             .collect();
@@ -515,9 +521,21 @@ fn revision(answer: &Value) -> i64 {
     int(answer.get("header").and_then(|h| h.get("revision"))).unwrap_or(0)
 }
 
-/// etcd's error answer: `{"error": "...", "code": 7, "message": "..."}`.
+/// etcd's error answer: `{"error": "...", "code": 7, "message": "..."}`,
+/// or on a streaming endpoint (`/v3/lease/keepalive`) `{"error":
+/// {"grpc_code": 16, "message": "..."}}`.
 fn etcd_error(body: &str) -> (Option<i64>, String) {
     match serde_json::from_str::<Value>(body) {
+        Ok(v) if v.get("error").is_some_and(Value::is_object) => {
+            let e = &v["error"];
+            (
+                int(e.get("grpc_code").or_else(|| e.get("code"))),
+                e.get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        }
         Ok(v) => (
             int(v.get("code")),
             v.get("message")
@@ -562,5 +580,12 @@ mod tests {
             (Some(7), "etcdserver: permission denied")
         );
         assert_eq!(etcd_error("<html>").0, None);
+        let (code, m) = etcd_error(
+            r#"{"error":{"grpc_code":16,"http_code":401,"message":"etcdserver: invalid auth token"}}"#,
+        );
+        assert_eq!(
+            (code, m.as_str()),
+            (Some(16), "etcdserver: invalid auth token")
+        );
     }
 }

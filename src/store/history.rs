@@ -44,14 +44,15 @@ impl Event {
     }
 }
 
-/// The history folder of a lock source's key.
+/// The history folder of a lock source's key (escaped, so that `shop`'s
+/// history never lists `shop/production`'s).
 pub fn lock_key(key: &str) -> String {
-    format!("history/locks/{key}/")
+    format!("history/locks/{}/events/", super::key_part(key))
 }
 
 /// The history folder of a lease.
 pub fn lease_key(name: &str) -> String {
-    format!("history/leases/{name}/")
+    format!("history/leases/{}/events/", super::key_part(name))
 }
 
 /// The operation that records `event` (to run in the same transaction as
@@ -74,9 +75,11 @@ pub fn append_op(base: &str, event: &Event) -> Vec<Op> {
 /// Deletes all but the newest [`KEEP`] events; best effort (a failure only
 /// leaves a longer history).
 pub fn trim(store: &Etcd, base: &str, deadline: Deadline) {
-    let Ok(all) = store.list(base, deadline) else {
+    let Ok(mut all) = store.list(base, deadline) else {
         return;
     };
+    // Oldest first by commit, not by the writers' clocks.
+    all.sort_by_key(|kv| kv.create_revision);
     if all.len() <= KEEP {
         return;
     }

@@ -25,11 +25,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::history::{self, Event};
-use super::{Compare, Etcd, Kv, Op, StoreError};
+use super::{Compare, Etcd, Kv, Op, StoreError, key_part};
 use crate::http::Deadline;
 
-/// How long a waiter's queue key lives without being kept alive.
-pub const QUEUE_TTL: i64 = 30;
+/// How long a waiter's queue key lives without being kept alive (a
+/// waiting gate renews it every try, at most every few seconds).
+pub const QUEUE_TTL: i64 = 120;
 
 /// A lease to ask for.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,23 +83,16 @@ pub struct Leases {
 }
 
 fn slots_of(name: &str) -> String {
-    format!("leases/{name}/slot/")
+    format!("leases/{}/slot/", key_part(name))
 }
 
 fn queue_of(name: &str) -> String {
-    format!("leases/{name}/queue/")
+    format!("leases/{}/queue/", key_part(name))
 }
 
-/// A holder as a key part: `/` and control characters escaped.
-fn key_part(holder: &str) -> String {
-    holder
-        .chars()
-        .map(|c| match c {
-            '/' | '%' => format!("%{:02X}", u32::from(c)),
-            c if c.is_control() => format!("%{:02X}", u32::from(c) & 0xff),
-            c => c.to_string(),
-        })
-        .collect()
+/// How many slots the lease has, as the first gate to take it said.
+fn meta_of(name: &str) -> String {
+    format!("leases/{}/slots", key_part(name))
 }
 
 impl Leases {
@@ -123,6 +117,10 @@ impl Leases {
     /// Takes a free slot for `req.holder` if the queue allows it, in one
     /// transaction with `guards`; `queued` is this gate's place in the
     /// queue, if it waits.
+    ///
+    /// A transaction sent again to another endpoint (after a timeout) may
+    /// find its own first attempt already committed: a slot held by this
+    /// holder under the lease just granted is then the grant, not a loss.
     pub fn take(
         &self,
         req: &LeaseRequest,
@@ -131,14 +129,31 @@ impl Leases {
         at: DateTime<Utc>,
         deadline: Deadline,
     ) -> Result<Taken, StoreError> {
+        let meta = self.store.get(&meta_of(&req.name), deadline)?;
+        let slots_guard = match &meta {
+            Some(kv) if kv.value.trim() != req.slots.to_string() => {
+                return Err(StoreError::Refused(format!(
+                    "the lease {} has {} slot(s) in the store and this gate asks for {}: every gate of a lease must use the same `slots`",
+                    req.name,
+                    kv.value.trim(),
+                    req.slots
+                )));
+            }
+            Some(_) => Compare::Value(meta_of(&req.name), req.slots.to_string()),
+            None => Compare::Absent(meta_of(&req.name)),
+        };
         let held: Vec<(Kv, Lease)> = self
             .store
             .list(&slots_of(&req.name), deadline)?
             .into_iter()
             .filter_map(|kv| lease_of(&req.name, &kv).map(|l| (kv, l)))
             .collect();
-        if let Some((_, mine)) = held.iter().find(|(_, l)| l.holder == req.holder) {
-            return Ok(Taken::Granted(mine.clone()));
+        if let Some((kv, mine)) = held.iter().find(|(_, l)| l.holder == req.holder) {
+            // The same holder again (a re-run): its lease, renewed.
+            if let Some(q) = queued {
+                self.leave(q, deadline);
+            }
+            return Ok(Taken::Granted(self.renew(kv, mine, req, at, deadline)));
         }
         let holders: Vec<Lease> = held.iter().map(|(_, l)| l.clone()).collect();
         let mut waiters = self.store.list(&queue_of(&req.name), deadline)?;
@@ -150,7 +165,7 @@ impl Leases {
         let free: Vec<u32> = (0..req.slots)
             .filter(|i| !held.iter().any(|(_, l)| l.slot == *i))
             .collect();
-        if ahead >= free.len() {
+        if held.len() >= req.slots as usize || ahead >= free.len() {
             return Ok(Taken::Held { holders, ahead });
         }
         let ttl = i64::try_from(req.ttl.as_secs().max(1)).unwrap_or(i64::MAX);
@@ -166,7 +181,7 @@ impl Leases {
                 id,
             };
             let key = format!("{}{slot}", slots_of(&req.name));
-            let mut compares = vec![Compare::Absent(key.clone())];
+            let mut compares = vec![Compare::Absent(key.clone()), slots_guard.clone()];
             compares.extend(guards.iter().cloned());
             let mut event = Event::new("taken", Some(req.holder.clone()), at);
             event.expires = Some(expires);
@@ -175,19 +190,33 @@ impl Leases {
                 value: serde_json::to_string(&lease).unwrap_or_default(),
                 lease: Some(id),
             }];
+            if meta.is_none() {
+                ops.push(Op::Put {
+                    key: meta_of(&req.name),
+                    value: req.slots.to_string(),
+                    lease: None,
+                });
+            }
             ops.extend(history::append_op(&history::lease_key(&req.name), &event));
             if let Some(q) = queued {
                 ops.push(Op::Delete(q.key.clone()));
             }
-            let done = self.store.txn(
-                &compares,
-                &ops,
-                &[Op::Range {
-                    key: key.clone(),
-                    prefix: false,
-                }],
-                deadline,
-            )?;
+            let range = Op::Range {
+                key: key.clone(),
+                prefix: false,
+            };
+            let done = match self.store.txn(&compares, &ops, &[range], deadline) {
+                Ok(done) => done,
+                Err(e) => {
+                    // It may have been committed with the answer lost:
+                    // ours if the slot is, else nothing is left behind.
+                    if self.holds(&key, &req.holder, id, deadline) {
+                        return Ok(Taken::Granted(lease));
+                    }
+                    self.end(id, deadline);
+                    return Err(e);
+                }
+            };
             if done.succeeded {
                 history::trim(&self.store, &history::lease_key(&req.name), deadline);
                 if let Some(q) = queued {
@@ -195,10 +224,15 @@ impl Leases {
                 }
                 return Ok(Taken::Granted(lease));
             }
-            let slot_taken = done.ranges.first().is_some_and(|r| !r.is_empty());
-            if !slot_taken {
-                self.end(id, deadline);
-                return Ok(Taken::GuardChanged);
+            let there = done.ranges.first().and_then(|r| r.first());
+            match there {
+                // Our own attempt, committed before a fail-over resent it.
+                Some(kv) if kv.lease == id => return Ok(Taken::Granted(lease)),
+                Some(_) => {}
+                None => {
+                    self.end(id, deadline);
+                    return Ok(Taken::GuardChanged);
+                }
             }
         }
         // Every free slot went to someone faster.
@@ -209,6 +243,44 @@ impl Leases {
         })
     }
 
+    /// Whether `key` is held by `holder` under etcd lease `id`.
+    fn holds(&self, key: &str, holder: &str, id: i64, deadline: Deadline) -> bool {
+        matches!(
+            self.store.get(key, deadline),
+            Ok(Some(kv)) if kv.lease == id && kv.value.contains(&format!("\"holder\":{}", serde_json::to_string(holder).unwrap_or_default()))
+        )
+    }
+
+    /// A holder's own lease, its time to live started again.
+    fn renew(
+        &self,
+        kv: &Kv,
+        mine: &Lease,
+        req: &LeaseRequest,
+        at: DateTime<Utc>,
+        deadline: Deadline,
+    ) -> Lease {
+        let mut lease = mine.clone();
+        match self.store.keep_alive(kv.lease, deadline) {
+            Ok(true) => {
+                let ttl = i64::try_from(req.ttl.as_secs().max(1)).unwrap_or(i64::MAX);
+                lease.expires = at + chrono::Duration::seconds(ttl);
+                let put = Op::Put {
+                    key: kv.key.clone(),
+                    value: serde_json::to_string(&lease).unwrap_or_default(),
+                    lease: Some(kv.lease),
+                };
+                let guard = Compare::ModRevision(kv.key.clone(), kv.mod_revision);
+                if let Err(e) = self.store.txn(&[guard], &[put], &[], deadline) {
+                    log::debug!("could not record the renewed expiry: {e}");
+                }
+            }
+            Ok(false) => log::debug!("the lease {} expired while renewing it", req.name),
+            Err(e) => log::debug!("could not renew the lease {}: {e}", req.name),
+        }
+        lease
+    }
+
     /// Ends an etcd lease early; best effort (it runs out by itself).
     fn end(&self, id: i64, deadline: Deadline) {
         if let Err(e) = self.store.revoke(id, deadline) {
@@ -216,7 +288,9 @@ impl Leases {
         }
     }
 
-    /// Joins the queue of `name`.
+    /// Joins the queue of `name`. A key left by an earlier run of the same
+    /// holder keeps its place (its create revision) and gets this run's
+    /// etcd lease.
     pub fn join(&self, name: &str, holder: &str, deadline: Deadline) -> Result<Queued, StoreError> {
         let lease = self.store.grant(QUEUE_TTL, deadline)?;
         let key = format!("{}{}", queue_of(name), key_part(holder));
@@ -225,15 +299,14 @@ impl Leases {
             value: holder.to_string(),
             lease: Some(lease),
         };
-        // Joining again keeps the first place: only if absent.
-        self.store
-            .txn(&[Compare::Absent(key.clone())], &[put], &[], deadline)?;
+        self.store.txn(&[], &[put], &[], deadline)?;
         Ok(Queued { key, lease })
     }
 
-    /// Keeps this gate's place (its queue key) alive.
-    pub fn stay(&self, q: &Queued, deadline: Deadline) -> Result<(), StoreError> {
-        self.store.keep_alive(q.lease, deadline).map(|_| ())
+    /// Keeps this gate's place (its queue key) alive; false when it had
+    /// already run out (the place is lost: join again).
+    pub fn stay(&self, q: &Queued, deadline: Deadline) -> Result<bool, StoreError> {
+        self.store.keep_alive(q.lease, deadline)
     }
 
     /// Leaves the queue.
@@ -294,7 +367,15 @@ impl Leases {
                 &[],
                 deadline,
             )?;
-            if done.succeeded {
+            // Failed: the slot changed meanwhile (it ran out, or a resent
+            // delete already went through); either way it is not held now
+            // under that lease.
+            if done.succeeded
+                || !self
+                    .store
+                    .get(&kv.key, deadline)?
+                    .is_some_and(|k| k.lease == kv.lease)
+            {
                 self.end(kv.lease, deadline);
                 freed.push(lease.clone());
             }
@@ -327,8 +408,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn holders_become_key_parts() {
+    fn names_become_key_parts() {
         assert_eq!(key_part("shop/app#{42}"), "shop%2Fapp#{42}");
         assert_eq!(key_part("a%b"), "a%25b");
+        assert_ne!(slots_of("a/slot"), slots_of("a"));
     }
 }

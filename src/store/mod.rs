@@ -76,6 +76,7 @@ const DEFAULT_PREFIX: &str = "/greenlight/";
 pub fn resolve(
     file: Option<&StoreEntry>,
     flags: &StoreFlags,
+    run_trust: &crate::http::Trust,
     ctx: &Context,
 ) -> Result<Option<Arc<Etcd>>, ConfigError> {
     let usage = |m: String| ConfigError::Usage(format!("store: {m}"));
@@ -156,7 +157,8 @@ pub fn resolve(
     };
     let tls = if ca.is_some() || client.is_some() {
         let client = client.as_ref().map(|(c, k)| (c.as_slice(), k.as_slice()));
-        Some(crate::http::tls_config(ca.as_ref(), client).map_err(usage)?)
+        // Without its own CA, the store trusts what the run trusts.
+        Some(crate::http::tls_config(ca.as_ref().or(Some(run_trust)), client).map_err(usage)?)
     } else {
         None
     };
@@ -200,18 +202,34 @@ pub fn resolve(
     }))))
 }
 
+/// A name as one key segment: `/`, `%` and control characters escaped, so
+/// that no name's keys can be mistaken for another's.
+pub fn key_part(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '/' | '%' => format!("%{:02X}", u32::from(c)),
+            c if c.is_control() => format!("%{:02X}", u32::from(c) & 0xff),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// Who a pipeline is, so that the `gate` that took a lease and the
 /// `release` that frees it match without configuration: in Bitbucket
-/// Pipelines the repository and the pipeline (`BITBUCKET_REPO_FULL_NAME`,
-/// `BITBUCKET_PIPELINE_UUID`; the step is left out so that a later step
-/// can release), in Bamboo the build result (`bamboo_buildResultKey`),
-/// else `user@host`.
+/// Pipelines the repository, the pipeline and the step
+/// (`BITBUCKET_REPO_FULL_NAME`, `BITBUCKET_PIPELINE_UUID`,
+/// `BITBUCKET_STEP_UUID`: parallel steps are distinct holders; a later
+/// step releasing gives `--holder`), in Bamboo the build result
+/// (`bamboo_buildResultKey`), else `user@host`.
 pub fn default_holder(ctx: &Context) -> String {
     if let (Some(repo), Some(pipeline)) = (
         ctx.var("BITBUCKET_REPO_FULL_NAME"),
         ctx.var("BITBUCKET_PIPELINE_UUID"),
     ) {
-        return format!("{repo}#{pipeline}");
+        return match ctx.var("BITBUCKET_STEP_UUID") {
+            Some(step) => format!("{repo}#{pipeline}/{step}"),
+            None => format!("{repo}#{pipeline}"),
+        };
     }
     if let Some(key) = ctx.var("bamboo_buildResultKey") {
         return format!("bamboo:{key}");
@@ -244,7 +262,7 @@ mod tests {
             ("BITBUCKET_PIPELINE_UUID", "{1234}"),
             ("BITBUCKET_STEP_UUID", "{s1}"),
         ]);
-        assert_eq!(default_holder(&ctx), "acme/shop#{1234}");
+        assert_eq!(default_holder(&ctx), "acme/shop#{1234}/{s1}");
         let ctx = Context::with_env(&[("bamboo_buildResultKey", "SHOP-DEPLOY-42")]);
         assert_eq!(default_holder(&ctx), "bamboo:SHOP-DEPLOY-42");
         let ctx = Context::with_env(&[("USER", "alice"), ("HOSTNAME", "ci-7")]);

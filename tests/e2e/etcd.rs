@@ -364,3 +364,56 @@ fn a_hanging_endpoint_is_failed_over_and_a_silent_store_ends_in_time() {
         r.stdout
     );
 }
+
+#[test]
+fn leases_keep_to_their_slots_their_names_and_their_holders() {
+    let c = Cluster::start();
+    let yaml = config(&c, "");
+    let gate = |args: &[&str]| {
+        let mut all = vec!["gate"];
+        all.extend_from_slice(args);
+        run(&yaml, &all)
+    };
+    assert_eq!(
+        gate(&["--lease", "shop", "--holder", "a", "--ttl", "10m"]).code,
+        0
+    );
+    // Another count of slots for the same lease is refused, not obeyed.
+    let r = gate(&["--lease", "shop", "--holder", "b", "--slots", "2"]);
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("has 1 slot(s) in the store and this gate asks for 2"),
+        "{}",
+        r.stdout
+    );
+    // `shop` and `shop/production` are different leases with their own
+    // histories.
+    assert_eq!(
+        gate(&["--lease", "shop/production", "--holder", "b"]).code,
+        0
+    );
+    let history = |name: &str| {
+        let r = run(&yaml, &["history", "--lease", name, "--format", "json"]);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        doc["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["by"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(history("shop"), vec!["a"]);
+    assert_eq!(history("shop/production"), vec!["b"]);
+    // The same holder again gets its lease back, renewed.
+    let again = run(
+        &yaml,
+        &[
+            "gate", "--lease", "shop", "--holder", "a", "--ttl", "10m", "--format", "json",
+        ],
+    );
+    assert_eq!(again.code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(doc["lease"]["state"], "taken");
+    assert_eq!(doc["lease"]["lease"]["holder"], "a");
+}
