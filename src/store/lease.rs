@@ -370,12 +370,12 @@ impl Leases {
             // Failed: the slot changed meanwhile (it ran out, or a resent
             // delete already went through); either way it is not held now
             // under that lease.
-            if done.succeeded
-                || !self
+            let gone = done.succeeded
+                || self
                     .store
                     .get(&kv.key, deadline)?
-                    .is_some_and(|k| k.lease == kv.lease)
-            {
+                    .is_none_or(|k| k.lease != kv.lease);
+            if gone {
                 self.end(kv.lease, deadline);
                 freed.push(lease.clone());
             }
