@@ -11,11 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose,
-};
-
 /// Each member stops by itself after this long whatever happens.
 const LIFETIME_SECS: u32 = 600;
 
@@ -238,42 +233,11 @@ impl Cluster {
 
     /// A CA, and a server certificate for 127.0.0.1 and localhost.
     fn make_certificates(&self) {
-        let now = rcgen::date_time_ymd(1970, 1, 1)
-            + SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .expect("clock after 1970");
-        let day = Duration::from_secs(86_400);
-        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.distinguished_name
-            .push(DnType::CommonName, "greenlight etcd test CA");
-        ca.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        ca.not_before = now - day;
-        ca.not_after = now + day * 30;
-        let ca_key = KeyPair::generate().expect("CA key");
-        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
-        let issuer = Issuer::new(ca, ca_key);
-        let mut leaf =
-            CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-                .expect("leaf params");
-        leaf.distinguished_name.push(DnType::CommonName, "etcd");
-        leaf.extended_key_usages = vec![
-            ExtendedKeyUsagePurpose::ServerAuth,
-            ExtendedKeyUsagePurpose::ClientAuth,
-        ];
-        leaf.not_before = now - day;
-        leaf.not_after = now + day * 30;
-        let leaf_key = KeyPair::generate().expect("leaf key");
-        let leaf_cert = leaf
-            .signed_by(&leaf_key, &issuer)
-            .expect("leaf certificate");
+        let (ca, cert, key) = super::tls::ca_and_leaf(&["127.0.0.1", "localhost"]);
         let d = self.dir.path();
-        write(&d.join("ca.pem"), &ca_cert.pem());
-        write(&d.join("server.pem"), &leaf_cert.pem());
-        write(&d.join("server-key.pem"), &leaf_key.serialize_pem());
+        write(&d.join("ca.pem"), &ca);
+        write(&d.join("server.pem"), &cert);
+        write(&d.join("server-key.pem"), &key);
     }
 }
 

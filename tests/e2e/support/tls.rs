@@ -124,18 +124,40 @@ impl Drop for TlsServer {
     }
 }
 
-/// A CA, and a leaf for `name` valid from `from` to `to` days from now.
-fn certificate(
-    name: &str,
-    from: i64,
-    to: i64,
-) -> (String, Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+/// PEM files' text for a fresh CA and a leaf it signed for `names` (DNS
+/// names or IP addresses), valid for server and client auth for 30 days:
+/// (CA certificate, leaf certificate, leaf key).
+pub fn ca_and_leaf(names: &[&str]) -> (String, String, String) {
     let now = rcgen::date_time_ymd(1970, 1, 1)
         + SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .expect("clock after 1970");
     let day = Duration::from_secs(86_400);
+    let (ca, ca_key, ca_cert) = make_ca();
+    let issuer = Issuer::new(ca, ca_key);
+    let mut leaf = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+        .expect("leaf params");
+    leaf.distinguished_name.push(DnType::CommonName, names[0]);
+    leaf.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ServerAuth,
+        ExtendedKeyUsagePurpose::ClientAuth,
+    ];
+    leaf.not_before = now - day;
+    leaf.not_after = now + day * 30;
+    let leaf_key = KeyPair::generate().expect("leaf key");
+    let leaf_cert = leaf
+        .signed_by(&leaf_key, &issuer)
+        .expect("leaf certificate");
+    (ca_cert.pem(), leaf_cert.pem(), leaf_key.serialize_pem())
+}
 
+/// A test CA valid from 60 days ago to a year from now.
+fn make_ca() -> (CertificateParams, KeyPair, rcgen::Certificate) {
+    let now = rcgen::date_time_ymd(1970, 1, 1)
+        + SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("clock after 1970");
+    let day = Duration::from_secs(86_400);
     let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.distinguished_name
@@ -148,6 +170,22 @@ fn certificate(
     ca.not_after = now + day * 365;
     let ca_key = KeyPair::generate().expect("CA key");
     let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
+    (ca, ca_key, ca_cert)
+}
+
+/// A CA, and a leaf for `name` valid from `from` to `to` days from now.
+fn certificate(
+    name: &str,
+    from: i64,
+    to: i64,
+) -> (String, Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+    let now = rcgen::date_time_ymd(1970, 1, 1)
+        + SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("clock after 1970");
+    let day = Duration::from_secs(86_400);
+
+    let (ca, ca_key, ca_cert) = make_ca();
     let issuer = Issuer::new(ca, ca_key);
 
     let mut leaf = CertificateParams::new(vec![name.to_string()]).expect("leaf params");
