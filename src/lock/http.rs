@@ -348,18 +348,6 @@ impl HttpSource {
     }
 }
 
-impl LockInfo {
-    fn scrub(self, secrets: &Secrets) -> LockInfo {
-        let s = |t: String| secrets.clean(&t);
-        LockInfo {
-            reason: s(self.reason),
-            by: self.by.map(s),
-            since: self.since.map(s),
-            expires: self.expires,
-        }
-    }
-}
-
 /// Turns a lock API answer into a state.
 pub fn interpret(status: u16, body: &str, p: &Pointers, attempts: u32) -> LockState {
     let json: Option<Value> = serde_json::from_str(body).ok();

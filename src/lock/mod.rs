@@ -12,10 +12,15 @@
 //! | `file` | a JSON lock file | yes |
 //! | `http` | a lock API | yes (PUT/DELETE) |
 //! | `etcd` | a key in the shared store (`store:`) | yes (compare-and-set), and deploy leases |
+//! | `statuspage` | a status page's indicator, components, unresolved incidents | no |
+//! | `pagerduty` | triggered or acknowledged PagerDuty incidents | no |
+//! | `opsgenie` | open Opsgenie alerts matching a query | no |
+//! | `json` | a predicate over any JSON API's answer | no |
 //!
 //! Adding a kind: a file here implementing [`LockKind`] and [`LockSource`],
 //! and its line in the `registry!` of [`KINDS`] (see `src/registry.rs`).
 
+mod api;
 mod check;
 mod error;
 mod record;
@@ -42,6 +47,10 @@ registry! {
         file::File,
         http::Http,
         etcd::EtcdLock,
+        statuspage::Statuspage,
+        pagerduty::PagerDuty,
+        opsgenie::Opsgenie,
+        json::Json,
         #[cfg(feature = "test-kinds")] always::Always,
     }
 }

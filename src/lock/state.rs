@@ -49,6 +49,19 @@ pub struct LockInfo {
     pub expires: Option<DateTime<Utc>>,
 }
 
+impl LockInfo {
+    /// The same lock with every secret masked in what a source said.
+    pub fn scrub(self, secrets: &crate::secret::Secrets) -> LockInfo {
+        let s = |t: String| secrets.clean(&t);
+        LockInfo {
+            reason: s(self.reason),
+            by: self.by.map(s),
+            since: self.since.map(s),
+            expires: self.expires,
+        }
+    }
+}
+
 /// One source's answer, with the source's name and kind.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LockReading {
