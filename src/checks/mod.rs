@@ -160,12 +160,12 @@ pub use error::CheckError;
 pub use expect::{BodyExpect, Expect, HeaderAsserts, JsonAsserts, OneOrMany};
 pub use headers::{HeaderSpec, Headers};
 pub use locator::Locator;
-pub use predicate::Predicate;
 pub use options::{
     DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, RunOptions,
     Trust,
 };
 pub use pattern::Pattern;
+pub use predicate::Predicate;
 pub use predicate::Subject;
 pub use resolver::ConnectTo;
 pub use result::{AssertKind, AssertResult, CheckOutcome, CheckResult, CheckRun, Totals};

@@ -46,18 +46,22 @@ impl JsonApi {
     pub fn get(&self, url: &str, deadline: Deadline) -> Result<(Value, u32), Failure> {
         let mut req = Request::new("GET", url);
         req.headers = self.headers.clone();
-        if !req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept")) {
-            req.headers.push(("Accept".into(), "application/json".into()));
+        if !req
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("accept"))
+        {
+            req.headers
+                .push(("Accept".into(), "application/json".into()));
         }
         if let Some((name, value)) = &self.auth {
             req.headers.push((name.clone(), value.expose().to_string()));
         }
-        let resp = http::send(&req, self.policy, deadline).map_err(|(error, attempts)| {
-            Failure::Http {
+        let resp =
+            http::send(&req, self.policy, deadline).map_err(|(error, attempts)| Failure::Http {
                 error: error.scrub(&self.secrets),
                 attempts,
-            }
-        })?;
+            })?;
         if !(200..300).contains(&resp.status) {
             return Err(Failure::Http {
                 error: HttpError::Status {
@@ -69,10 +73,10 @@ impl JsonApi {
             });
         }
         let value = serde_json::from_str(&resp.body).map_err(|e| {
-            Failure::BadAnswer(self.secrets.clean(&format!(
-                "not JSON ({e}): {}",
-                http::excerpt(&resp.body)
-            )))
+            Failure::BadAnswer(
+                self.secrets
+                    .clean(&format!("not JSON ({e}): {}", http::excerpt(&resp.body))),
+            )
         })?;
         Ok((value, resp.attempts))
     }
@@ -184,6 +188,9 @@ mod tests {
             "incident #1 Checkout down [high] https://acme.pagerduty.com/incidents/P1; and 1 more"
         );
         assert_eq!(info.since.as_deref(), Some("2026-03-02T10:00:00Z"));
-        assert_eq!(lock_state("x", vec![], &Secrets::new()), LockState::Unlocked);
+        assert_eq!(
+            lock_state("x", vec![], &Secrets::new()),
+            LockState::Unlocked
+        );
     }
 }

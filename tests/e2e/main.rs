@@ -15,6 +15,7 @@ mod errors;
 mod etcd;
 mod fault_matrix;
 mod hostile;
+mod incidents;
 mod layers;
 mod lock_command;
 mod locks;
