@@ -76,7 +76,7 @@ impl LockKind for Json {
             (_, Value::String(v)) => format!("{op} {v}"),
             (_, v) => format!("{op} {v}"),
         };
-        let predicate = Predicate::parse(&text).map_err(|m| bad(m))?;
+        let predicate = Predicate::parse(&text).map_err(bad)?;
         let reason = s.keys.string("reason")?.map(|r| r.value);
         if let Some(r) = &reason {
             check_pointer(r, "/status/description").map_err(|m| s.keys.here(format!("reason: {m}")))?;
