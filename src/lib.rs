@@ -13,6 +13,7 @@
 #[macro_use]
 mod registry;
 
+pub mod autolock;
 pub mod checks;
 pub mod cli;
 pub mod commands;

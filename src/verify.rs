@@ -27,6 +27,9 @@ pub struct VerifyResult {
     /// `--release`: what freeing the deploy lease did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub released: Option<crate::lease::ReleaseResult>,
+    /// `on_no_go: {lock: true}`: the lock a no-go wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locked_after: Option<crate::lock::LockRun>,
 }
 
 pub fn run(
@@ -97,5 +100,6 @@ pub fn run(
         checks: run,
         compare: compared,
         released: None,
+        locked_after: None,
     }
 }

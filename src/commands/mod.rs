@@ -24,6 +24,13 @@ pub enum ProgressEvent<'a> {
 /// Where a long command reports its progress.
 pub type Progress<'a> = &'a mut dyn FnMut(&ProgressEvent<'_>);
 
+/// The run's clock moved on by the time spent so far (for what a long
+/// command writes at its end).
+fn now(s: &Settings) -> chrono::DateTime<chrono::Utc> {
+    let spent = s.deadline_length.saturating_sub(s.deadline.remaining());
+    s.at + chrono::Duration::from_std(spent).unwrap_or_default()
+}
+
 /// Runs the command `cfg` configures.
 pub fn execute(cfg: &CommandConfig, s: &Settings, progress: Progress<'_>) -> RunResult {
     let body = match cfg {

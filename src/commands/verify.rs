@@ -1,8 +1,11 @@
 //! `verify`: the checks, then, only when they pass, the comparison (once
-//! or watched).
+//! or watched); then, as configured, the lock a no-go writes and the lease
+//! it frees.
 
-use super::{Progress, ProgressEvent};
+use super::{Progress, ProgressEvent, now};
 use crate::config::{Settings, VerifyConfig};
+use crate::http::Deadline;
+use crate::outcome::Outcome;
 use crate::verify::{self, VerifyResult};
 
 pub fn verify(cfg: &VerifyConfig, s: &Settings, progress: Progress<'_>) -> VerifyResult {
@@ -11,15 +14,20 @@ pub fn verify(cfg: &VerifyConfig, s: &Settings, progress: Progress<'_>) -> Verif
         crate::compare::watch::run(c, s.deadline, s.deadline_length, &mut looks)
     };
     let mut result = verify::run(&cfg.checks, cfg.compare.as_ref(), &cfg.options, compare);
+    if let Some(lock) = cfg
+        .auto_lock
+        .as_ref()
+        .filter(|_| result.outcome == Outcome::NoGo)
+    {
+        let why = result.reason.clone();
+        result.locked_after = Some(lock.apply(&why, now(s), Deadline::after(s.deadline_length)));
+    }
     // Whatever the verdict: a failed verification must not hold the lease.
     if let Some(plan) = &cfg.release {
-        let now = s.at
-            + chrono::Duration::from_std(s.deadline_length.saturating_sub(s.deadline.remaining()))
-                .unwrap_or_default();
         result.released = Some(crate::lease::release(
             plan,
-            now,
-            crate::http::Deadline::after(s.deadline_length),
+            now(s),
+            Deadline::after(s.deadline_length),
         ));
     }
     result

@@ -52,6 +52,9 @@ pub struct CompareResult {
     /// The looks of a watch (`--watch`); absent for one judgement.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub watch: Option<WatchResult>,
+    /// `on_no_go: {lock: true}`: the lock a no-go wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locked_after: Option<crate::lock::LockRun>,
     pub duration_ms: u64,
 }
 
@@ -261,6 +264,7 @@ pub(crate) fn sample() -> CompareResult {
         verdict,
         bad_queries: Vec::new(),
         watch: None,
+        locked_after: None,
         queries: vec![
             MetricQueries {
                 metric: "latency_p95".into(),

@@ -83,6 +83,7 @@ pub fn run(cfg: &CompareConfig, deadline: Deadline) -> CompareResult {
         queries,
         bad_queries,
         watch: None,
+        locked_after: None,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }
 }

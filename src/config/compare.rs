@@ -34,6 +34,7 @@ pub fn verify(v: &VerifyArgs, i: &Inputs<'_>) -> Result<VerifyConfig, Error> {
         options: super::checks::options(&v.run, i.settings, i.ctx)?,
         compare,
         release,
+        auto_lock: super::autolock::resolve(i)?,
     })
 }
 

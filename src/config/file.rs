@@ -58,9 +58,22 @@ pub struct FileConfig {
     pub store: Option<crate::store::StoreEntry>,
     /// The deploy lease `gate` takes when it says go.
     pub lease: Option<LeaseEntry>,
+    /// What a no-go of `verify` or `compare` does besides exiting 1.
+    pub on_no_go: Option<OnNoGoEntry>,
     /// Per deployment environment, keys that replace the top-level ones.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentEntry>,
+}
+
+/// `on_no_go: {lock: true, expires: 4h}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnNoGoEntry {
+    /// Lock the writable lock sources.
+    #[serde(default)]
+    pub lock: bool,
+    /// The lock expires after this long (default: never; a person unlocks).
+    pub expires: Option<HumanDuration>,
 }
 
 /// `lease:`: one deploy at a time (or `slots`) under `name`.
@@ -91,6 +104,7 @@ pub struct EnvironmentEntry {
     pub compare: Option<crate::compare::CompareEntry>,
     pub store: Option<crate::store::StoreEntry>,
     pub lease: Option<LeaseEntry>,
+    pub on_no_go: Option<OnNoGoEntry>,
 }
 
 impl FileConfig {
@@ -126,7 +140,7 @@ impl FileConfig {
             ($($field:ident),*) => { $( if let Some(v) = env.$field { self.$field = v.into(); } )* };
         }
         take!(
-            timezone, windows, freezes, locks, deadline, checks, compare, store, lease
+            timezone, windows, freezes, locks, deadline, checks, compare, store, lease, on_no_go
         );
         Ok(Some(key))
     }

@@ -15,6 +15,7 @@
 //! Precedence, highest first: flag, `GREENLIGHT_*` variable, Bamboo
 //! `bamboo_greenlight_*` variable, config file, default.
 
+pub mod autolock;
 pub mod checks;
 pub mod compare;
 pub mod file;
@@ -61,10 +62,16 @@ pub enum CommandConfig {
     Lock(LockConfig),
     Unlock(LockConfig),
     Checks(ChecksConfig),
-    Compare(Box<Comparison>),
+    Compare(Box<CompareCommand>),
     Verify(Box<VerifyConfig>),
     Release(crate::lease::ReleasePlan),
     History(crate::history::HistoryConfig),
+}
+
+/// `compare`: the comparison, and what a no-go locks.
+pub struct CompareCommand {
+    pub comparison: Comparison,
+    pub auto_lock: Option<crate::autolock::AutoLock>,
 }
 
 /// `lock` and `unlock`: what to write, and the writable sources.
@@ -86,6 +93,8 @@ pub struct VerifyConfig {
     pub compare: Option<Comparison>,
     /// `--release`: the lease to free when verification ends.
     pub release: Option<crate::lease::ReleasePlan>,
+    /// `on_no_go: {lock: true}`: what a no-go locks.
+    pub auto_lock: Option<crate::autolock::AutoLock>,
 }
 
 /// What stage two reads besides a command's own arguments.
@@ -116,7 +125,11 @@ impl Config {
             | Command::Unlock(_)
             | Command::Release(_)
             | Command::History(_) => true,
-            Command::Verify(v) => crate::input::pick_bool("release", v.release, ctx),
+            Command::Verify(v) => {
+                crate::input::pick_bool("release", v.release, ctx)
+                    || autolock::wanted(loaded.as_ref())
+            }
+            Command::Compare(_) => autolock::wanted(loaded.as_ref()),
             _ => false,
         };
         let store = if uses_store {
@@ -141,7 +154,10 @@ impl Config {
                 junit(a.junit.as_deref()),
             ),
             Command::Compare(a) => (
-                CommandConfig::Compare(Box::new(compare::compare(a, &i)?)),
+                CommandConfig::Compare(Box::new(CompareCommand {
+                    comparison: compare::compare(a, &i)?,
+                    auto_lock: autolock::resolve(&i)?,
+                })),
                 junit(a.junit.as_deref()),
             ),
             Command::Verify(a) => (

@@ -417,3 +417,93 @@ fn leases_keep_to_their_slots_their_names_and_their_holders() {
     assert_eq!(doc["lease"]["state"], "taken");
     assert_eq!(doc["lease"]["lease"]["holder"], "a");
 }
+
+/// A regressed canary locks deploys by itself (`on_no_go`): in etcd and in
+/// a lock file, with a reason that names the failure and links the run;
+/// the next gate is a no-go until a person unlocks.
+#[test]
+fn a_bad_deploy_locks_deploys_until_someone_unlocks() {
+    let c = Cluster::start();
+    let prom = crate::support::canary::prometheus();
+    let shared = tempfile::tempdir().unwrap();
+    let lock_file = shared.path().join("lock.json");
+    let yaml = format!(
+        "store:\n  type: etcd\n  endpoints: [{}]\nlocks:\n  sources:\n    - {{ type: etcd, key: shop/production }}\n    - {{ type: file, path: \"{}\" }}\non_no_go: {{ lock: true, expires: 4h }}\n",
+        c.endpoints(),
+        lock_file.display()
+    ) + &crate::support::canary::config(&prom.url(), "{group: blue}", "{group: slow}");
+    let ci = |t: Test| {
+        t.env(
+            "BITBUCKET_GIT_HTTP_ORIGIN",
+            "http://bitbucket.org/acme/shop",
+        )
+        .env("BITBUCKET_BUILD_NUMBER", "412")
+        .env("BITBUCKET_REPO_FULL_NAME", "acme/shop")
+        .env("BITBUCKET_PIPELINE_UUID", "{p-412}")
+    };
+    let verify = ci(Test::new().config(&yaml))
+        .args(["verify", "--at", crate::support::canary::AT])
+        .output();
+    assert_eq!(verify.code, 1, "{}", verify.stdout);
+    assert!(
+        verify.stdout.contains("Locked etcd:shop/production"),
+        "{}",
+        verify.stdout
+    );
+    assert!(
+        verify
+            .stdout
+            .contains(&format!("Locked file:{}", lock_file.display())),
+        "{}",
+        verify.stdout
+    );
+    let written = std::fs::read_to_string(&lock_file).unwrap();
+    assert!(
+        written.contains(
+            "bad deploy: no checks configured; comparison no-go: critical latency_p95 high"
+        ),
+        "{written}"
+    );
+    assert!(
+        written.contains("https://bitbucket.org/acme/shop/pipelines/results/412"),
+        "{written}"
+    );
+    assert!(written.contains("\"expires\""), "{written}");
+    // The next pipeline's gate (at the same replayed instant): no-go, by both.
+    let gate = run(&yaml, &["gate", "--at", crate::support::canary::AT]);
+    assert_eq!(gate.code, 1, "{}", gate.stdout);
+    assert!(
+        gate.stdout
+            .contains("locked by acme/shop#{p-412} (etcd:shop/production): bad deploy"),
+        "{}",
+        gate.stdout
+    );
+    assert!(
+        gate.stdout
+            .contains(&format!("(file:{}): bad deploy", lock_file.display())),
+        "{}",
+        gate.stdout
+    );
+    // A person unlocks; deploys go again.
+    let unlock = run(&yaml, &["unlock"]);
+    assert_eq!(unlock.code, 0, "{}", unlock.stdout);
+    assert_eq!(run(&yaml, &["gate", "--at", crate::support::canary::AT]).code, 0);
+    let history = run(
+        &yaml,
+        &[
+            "history",
+            "--source",
+            "etcd:shop/production",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
+    let events: Vec<&str> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, vec!["locked", "unlocked"]);
+}

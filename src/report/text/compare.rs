@@ -23,6 +23,9 @@ use crate::report::{Mark, Painter, outcome_word};
 /// Every line, the verdict last; only the verdict when `quiet`.
 pub fn compare(r: &CompareResult, p: Painter, quiet: bool) -> String {
     let mut lines = if quiet { Vec::new() } else { body(r, p) };
+    if let Some(locked) = &r.locked_after {
+        lines.push(super::lock::lock(locked, p));
+    }
     lines.push(verdict(r, p));
     lines.join("\n")
 }

@@ -32,6 +32,9 @@ pub fn verify(r: &VerifyResult, p: Painter, quiet: bool) -> String {
             lines.push(super::lease::release(released, p));
         }
     }
+    if let Some(locked) = &r.locked_after {
+        lines.push(super::lock::lock(locked, p));
+    }
     match &r.compare {
         Some(c) if !c.bad_queries.is_empty() => lines.push(compare::verdict(c, p)),
         _ => lines.push(p.line(
