@@ -47,8 +47,8 @@ pub enum Body {
     Lock(LockRun),
     Unlock(LockRun),
     Checks(CheckRun),
-    Compare(CompareResult),
-    Verify(VerifyResult),
+    Compare(Box<CompareResult>),
+    Verify(Box<VerifyResult>),
     Release(crate::lease::ReleaseResult),
     History(crate::history::HistoryResult),
 }

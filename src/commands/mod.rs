@@ -39,8 +39,8 @@ pub fn execute(cfg: &CommandConfig, s: &Settings, progress: Progress<'_>) -> Run
         CommandConfig::Lock(c) => Body::Lock(lock::write(c, s)),
         CommandConfig::Unlock(c) => Body::Unlock(lock::write(c, s)),
         CommandConfig::Checks(c) => Body::Checks(checks::checks(c, s)),
-        CommandConfig::Compare(c) => Body::Compare(compare::compare(c, s, progress)),
-        CommandConfig::Verify(c) => Body::Verify(verify::verify(c, s, progress)),
+        CommandConfig::Compare(c) => Body::Compare(Box::new(compare::compare(c, s, progress))),
+        CommandConfig::Verify(c) => Body::Verify(Box::new(verify::verify(c, s, progress))),
         CommandConfig::Release(c) => Body::Release(crate::lease::release(c, s.at, s.deadline)),
         CommandConfig::History(c) => Body::History(crate::history::read(c, s.at, s.deadline)),
     };

@@ -487,7 +487,10 @@ fn a_bad_deploy_locks_deploys_until_someone_unlocks() {
     // A person unlocks; deploys go again.
     let unlock = run(&yaml, &["unlock"]);
     assert_eq!(unlock.code, 0, "{}", unlock.stdout);
-    assert_eq!(run(&yaml, &["gate", "--at", crate::support::canary::AT]).code, 0);
+    assert_eq!(
+        run(&yaml, &["gate", "--at", crate::support::canary::AT]).code,
+        0
+    );
     let history = run(
         &yaml,
         &[
