@@ -151,6 +151,9 @@ pub struct HistoryArgs {
     /// The history of this etcd lock source, by name (e.g. etcd:shop/production) [env: GREENLIGHT_LOCK_SOURCE]
     #[arg(long, value_name = "NAME", conflicts_with = "lease")]
     pub source: Option<String>,
+    /// The history of overrides and rollbacks that went through a window, a freeze or a lock
+    #[arg(long, conflicts_with_all = ["lease", "source"])]
+    pub overrides: bool,
 }
 
 impl Command {
@@ -186,6 +189,12 @@ pub struct GateArgs {
     pub on_error: Option<String>,
     #[command(flatten)]
     pub lease: LeaseArgs,
+    /// Break glass: go through a closed window, a freeze or a lock, for this reason; only when the config's `overrides` allow it, loudly, and recorded [env: GREENLIGHT_OVERRIDE]
+    #[arg(long = "override", value_name = "REASON")]
+    pub override_reason: Option<String>,
+    /// This deploy is a rollback: with `allow_rollbacks: true` it goes through freezes and closed windows (Bamboo's bamboo_deploy_rollback=true says so too) [env: GREENLIGHT_ROLLBACK]
+    #[arg(long)]
+    pub rollback: bool,
 }
 
 /// The deploy lease `gate` takes when it says go (in the shared store).
@@ -495,6 +504,14 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "holder",
         env: "GREENLIGHT_HOLDER",
+    },
+    EnvOption {
+        flag: "override",
+        env: "GREENLIGHT_OVERRIDE",
+    },
+    EnvOption {
+        flag: "rollback",
+        env: "GREENLIGHT_ROLLBACK",
     },
     EnvOption {
         flag: "release",

@@ -21,6 +21,46 @@ pub struct GateConfig {
     pub on_error: OnError,
     /// The deploy lease to take when the gate says go.
     pub lease: Option<crate::lease::LeasePlan>,
+    /// A break-glass override or an allowed rollback, when asked for.
+    pub bypass: Option<Bypass>,
+    /// Where an override is recorded (the shared store), if there is one.
+    pub store: Option<std::sync::Arc<crate::store::Etcd>>,
+}
+
+/// Going through what would stop a deploy, on purpose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bypass {
+    pub kind: BypassKind,
+    /// Who (the pipeline's identity).
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BypassKind {
+    /// `--override "P1 hotfix INC-9"`: through a closed window, a freeze,
+    /// any lock (not a lease held by another deploy).
+    Override { reason: String },
+    /// `--rollback` (or `bamboo_deploy_rollback=true`) with
+    /// `allow_rollbacks: true`: through freezes and closed windows, and
+    /// incidents unless `incidents_block_rollbacks: true`; a person's lock
+    /// still stops it.
+    Rollback {
+        /// The flag or variable that said so.
+        from: String,
+        incidents_block: bool,
+    },
+}
+
+/// What a bypass went through, for every report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bypassed {
+    /// `override` or `rollback`.
+    pub kind: &'static str,
+    pub by: String,
+    /// The override's reason, or what said it is a rollback.
+    pub reason: String,
+    /// What would have stopped the deploy.
+    pub bypassed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +75,9 @@ pub struct GateResult {
     /// The deploy lease, when one is configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lease: Option<crate::lease::LeaseStatus>,
+    /// An override or a rollback, and what it went through.
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    pub bypass: Option<Bypassed>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,11 +86,77 @@ pub struct Locks {
     pub sources: Vec<LockReading>,
 }
 
-/// Evaluates the window and every lock source at `at`, the run's one clock.
+/// Evaluates the window and every lock source at `at`, the run's one
+/// clock, and goes through what an override or a rollback may.
 pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> GateResult {
     let window = cfg.schedule.evaluate(at);
     let sources = lock::check_all(&cfg.sources, at, deadline);
-    decide(at, window, sources, cfg.on_error)
+    let decided = decide(at, window, sources, cfg.on_error);
+    match &cfg.bypass {
+        Some(b) => bypass(decided, b, cfg.on_error),
+        None => decided,
+    }
+}
+
+/// Decides again with what `b` goes through left out, and says what that
+/// was (pure). Nothing is left out when nothing stood in the way.
+pub fn bypass(r: GateResult, b: &Bypass, on_error: OnError) -> GateResult {
+    let (window_too, incidents_too, locks_too, why, kind) = match &b.kind {
+        BypassKind::Override { reason } => (true, true, true, reason.clone(), "override"),
+        BypassKind::Rollback {
+            from,
+            incidents_block,
+        } => (true, !incidents_block, false, from.clone(), "rollback"),
+    };
+    let mut bypassed = Vec::new();
+    let mut window = r.window.clone();
+    if window_too && !window.open {
+        bypassed.push("deploy window closed".to_string());
+        window.open = true;
+    }
+    let stops = |s: &LockReading| {
+        matches!(s.state, LockState::Locked(_))
+            || (matches!(s.state, LockState::Unavailable { .. }) && on_error == OnError::Closed)
+    };
+    let (skipped, kept): (Vec<LockReading>, Vec<LockReading>) = r
+        .locks
+        .sources
+        .iter()
+        .cloned()
+        .partition(|s| stops(s) && (locks_too || (incidents_too && lock::is_incident(s.kind))));
+    for s in &skipped {
+        bypassed.push(match &s.state {
+            LockState::Locked(info) => format!("locked ({}): {}", s.source, info.reason),
+            _ => format!("lock source {} unavailable", s.source),
+        });
+    }
+    let mut decided = decide(r.at, window, kept, on_error);
+    // Show every source as it was read; decide without the bypassed ones.
+    decided.window = r.window;
+    decided.locks.sources = r.locks.sources;
+    for w in r.warnings {
+        if !decided.warnings.contains(&w) {
+            decided.warnings.push(w);
+        }
+    }
+    if !bypassed.is_empty() {
+        decided.warnings.insert(
+            0,
+            format!(
+                "{} by {}: went through {} ({why})",
+                kind.to_uppercase(),
+                b.by,
+                bypassed.join("; ")
+            ),
+        );
+    }
+    decided.bypass = Some(Bypassed {
+        kind,
+        by: b.by.clone(),
+        reason: why,
+        bypassed,
+    });
+    decided
 }
 
 /// The decision, from evaluated parts (pure: unit-tested without I/O).
@@ -107,6 +216,7 @@ pub fn decide(
         window,
         locks: Locks { on_error, sources },
         lease: None,
+        bypass: None,
     }
 }
 

@@ -18,6 +18,7 @@ use crate::http::Deadline;
 use crate::lease::{LeasePlan, LeaseState, LeaseStatus, Waiting, held_reason};
 use crate::lock::OnError;
 use crate::outcome::Outcome;
+use crate::store::history::{self, Event};
 use crate::store::{Compare, Queued, StoreError, Taken};
 
 /// How often a waiting gate tries again, and says so.
@@ -27,6 +28,12 @@ const SAY_EVERY: Duration = Duration::from_secs(10);
 const GUARD_TRIES: u32 = 5;
 
 pub fn gate(cfg: &GateConfig, s: &Settings, progress: Progress<'_>) -> GateResult {
+    let result = with_lease(cfg, s, progress);
+    record_bypass(cfg, &result, s);
+    result
+}
+
+fn with_lease(cfg: &GateConfig, s: &Settings, progress: Progress<'_>) -> GateResult {
     let mut result = gate::evaluate(cfg, s.at, s.deadline);
     log::debug!("gate evaluated: {:?}", result.outcome);
     let Some(plan) = &cfg.lease else {
@@ -39,6 +46,34 @@ pub fn gate(cfg: &GateConfig, s: &Settings, progress: Progress<'_>) -> GateResul
     match plan.wait {
         None => take_now(cfg, plan, s, result),
         Some(wait) => wait_in_line(cfg, plan, s, wait, progress),
+    }
+}
+
+/// An override or rollback that went through something is recorded in the
+/// store's history (`greenlight history --overrides`), and in the lease's.
+fn record_bypass(cfg: &GateConfig, r: &GateResult, s: &Settings) {
+    let (Some(store), Some(b)) = (&cfg.store, &r.bypass) else {
+        return;
+    };
+    if b.bypassed.is_empty() || r.outcome != Outcome::Go {
+        return;
+    }
+    let mut event = Event::new(b.kind, Some(b.by.clone()), r.at);
+    event.reason = Some(format!(
+        "{}; went through {}",
+        b.reason,
+        b.bypassed.join("; ")
+    ));
+    let mut bases = vec![history::overrides_key()];
+    if let Some(plan) = &cfg.lease {
+        bases.push(history::lease_key(&plan.request.name));
+    }
+    let deadline = Deadline::after(s.deadline_length);
+    for base in bases {
+        let ops = history::append_op(&base, &event);
+        if let Err(e) = store.txn(&[], &ops, &[], deadline) {
+            log::warn!("the {} could not be recorded in the store: {e}", b.kind);
+        }
     }
 }
 

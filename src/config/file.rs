@@ -60,9 +60,26 @@ pub struct FileConfig {
     pub lease: Option<LeaseEntry>,
     /// What a no-go of `verify` or `compare` does besides exiting 1.
     pub on_no_go: Option<OnNoGoEntry>,
+    /// Who may break glass (`gate --override`).
+    pub overrides: Option<OverridesEntry>,
+    /// Rollbacks go through freezes and closed windows.
+    pub allow_rollbacks: Option<bool>,
+    /// Incidents still stop a rollback (default false).
+    pub incidents_block_rollbacks: Option<bool>,
     /// Per deployment environment, keys that replace the top-level ones.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentEntry>,
+}
+
+/// `overrides: {allowed: true, by: ["acme/shop#*"]}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverridesEntry {
+    #[serde(default)]
+    pub allowed: bool,
+    /// Identity patterns (`*` any text) allowed to override; empty: anyone.
+    #[serde(default)]
+    pub by: Vec<String>,
 }
 
 /// `on_no_go: {lock: true, expires: 4h}`.
@@ -105,6 +122,9 @@ pub struct EnvironmentEntry {
     pub store: Option<crate::store::StoreEntry>,
     pub lease: Option<LeaseEntry>,
     pub on_no_go: Option<OnNoGoEntry>,
+    pub overrides: Option<OverridesEntry>,
+    pub allow_rollbacks: Option<bool>,
+    pub incidents_block_rollbacks: Option<bool>,
 }
 
 impl FileConfig {
@@ -142,6 +162,10 @@ impl FileConfig {
         take!(
             timezone, windows, freezes, locks, deadline, checks, compare, store, lease, on_no_go
         );
+        macro_rules! take_some {
+            ($($field:ident),*) => { $( if env.$field.is_some() { self.$field = env.$field; } )* };
+        }
+        take_some!(overrides, allow_rollbacks, incidents_block_rollbacks);
         Ok(Some(key))
     }
 }

@@ -6,8 +6,8 @@ use serde_saphyr::Spanned;
 use super::file::WindowEntry;
 use super::{Inputs, Loaded};
 use crate::cli::GateArgs;
-use crate::gate::GateConfig;
-use crate::input::{ConfigError, Sourced, pick, split_list};
+use crate::gate::{Bypass, BypassKind, GateConfig};
+use crate::input::{ConfigError, Sourced, pick, pick_bool, split_list};
 use crate::window::{Freeze, Schedule, Tz, WeeklyWindow, parse_timezone};
 
 pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigError> {
@@ -79,7 +79,107 @@ pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigErro
         sources,
         on_error,
         lease,
+        bypass: bypass(args, i)?,
+        store: i.store.clone(),
     })
+}
+
+/// `--override` (allowed by `overrides:`, for an identity it names) or
+/// `--rollback` (allowed by `allow_rollbacks: true`).
+fn bypass(args: &GateArgs, i: &Inputs<'_>) -> Result<Option<Bypass>, ConfigError> {
+    let file = i.file.map(|f| &f.file);
+    let by = crate::store::default_holder(i.ctx);
+    if let Some(o) = pick("override", args.override_reason.as_deref(), i.ctx) {
+        let reason = o.value.trim().to_string();
+        if reason.is_empty() {
+            return Err(
+                o.invalid("an override needs a reason, e.g. --override \"P1 hotfix INC-9\"")
+            );
+        }
+        let policy = file.and_then(|f| f.overrides.clone()).unwrap_or_default();
+        if !policy.allowed {
+            return Err(o.invalid(
+                "overrides are not allowed here: the config needs `overrides: {allowed: true, by: [...]}`",
+            ));
+        }
+        if !policy.by.is_empty() && !policy.by.iter().any(|p| glob(p, &by)) {
+            return Err(o.invalid(format!(
+                "`{by}` may not override: overrides.by allows {}",
+                policy.by.join(", ")
+            )));
+        }
+        return Ok(Some(Bypass {
+            kind: BypassKind::Override { reason },
+            by,
+        }));
+    }
+    let flagged = pick_bool("rollback", args.rollback, i.ctx);
+    let from = if flagged {
+        Some("--rollback".to_string())
+    } else if i
+        .ctx
+        .var("bamboo_deploy_rollback")
+        .is_some_and(crate::input::is_true)
+    {
+        Some("bamboo_deploy_rollback=true".to_string())
+    } else {
+        None
+    };
+    let Some(from) = from else {
+        return Ok(None);
+    };
+    if !file.and_then(|f| f.allow_rollbacks).unwrap_or(false) {
+        // Said, and judged as any deploy.
+        log::warn!(
+            "{from}: a rollback, but the config does not allow_rollbacks: judged as any deploy"
+        );
+        return Ok(None);
+    }
+    Ok(Some(Bypass {
+        kind: BypassKind::Rollback {
+            from,
+            incidents_block: file
+                .and_then(|f| f.incidents_block_rollbacks)
+                .unwrap_or(false),
+        },
+        by,
+    }))
+}
+
+/// `*` matches any text (including none); everything else itself.
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return pattern == text;
+    };
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    for m in middle {
+        match rest.find(m) {
+            Some(i) => rest = &rest[i + m.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last) && rest.len() >= last.len()
+}
+
+#[cfg(test)]
+mod glob_tests {
+    use super::glob;
+
+    #[test]
+    fn stars_match_any_text() {
+        assert!(glob("acme/shop#*", "acme/shop#{1}/{2}"));
+        assert!(glob("*@ci-*", "alice@ci-7"));
+        assert!(glob("alice", "alice"));
+        assert!(!glob("alice", "alice2"));
+        assert!(!glob("acme/*#x", "acme/shop#y"));
+        assert!(glob("*", ""));
+    }
 }
 
 fn window_from_file(

@@ -141,6 +141,13 @@ pub fn history(
             "history is kept in the shared store: add `store: {type: etcd, endpoints: [...]}` or --etcd-endpoints".into(),
         )
     })?;
+    if args.overrides {
+        return Ok(crate::history::HistoryConfig {
+            store,
+            of: "overrides and rollbacks".into(),
+            base: crate::store::history::overrides_key(),
+        });
+    }
     if let Some(source) = pick("source", args.source.as_deref(), i.ctx) {
         let key = source
             .value

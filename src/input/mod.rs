@@ -32,5 +32,5 @@ pub use keys::{
     unset,
 };
 pub use located::Located;
-pub use origin::{Sourced, pick, pick_bool, split_list};
+pub use origin::{Sourced, is_true, pick, pick_bool, split_list};
 pub use text::ConfigText;

@@ -84,6 +84,12 @@ impl std::str::FromStr for OnError {
     }
 }
 
+/// The kinds that lock because of an incident (not because a person said
+/// so): what a rollback may go through.
+pub fn is_incident(kind: &str) -> bool {
+    matches!(kind, "statuspage" | "pagerduty" | "opsgenie" | "json")
+}
+
 /// Default names: `env:DEPLOY_LOCK`, `file:.greenlight/lock.json`, `http:host`.
 pub fn default_name(kind: &str, detail: &str) -> String {
     format!("{kind}:{detail}")

@@ -50,6 +50,11 @@ pub fn lock_key(key: &str) -> String {
     format!("history/locks/{}/events/", super::key_part(key))
 }
 
+/// Where overrides and rollbacks that went through something are kept.
+pub fn overrides_key() -> String {
+    "history/overrides/events/".into()
+}
+
 /// The history folder of a lease.
 pub fn lease_key(name: &str) -> String {
     format!("history/leases/{}/events/", super::key_part(name))

@@ -20,6 +20,7 @@ mod layers;
 mod lock_command;
 mod locks;
 mod output;
+mod overrides;
 mod pipe_image;
 mod pipe_metadata;
 mod plugins;

@@ -1,8 +1,10 @@
-//! The JUnit report ([`xml`] renders it): checks, compare and verify as
-//! test suites; `gate`, `status`, `lock` and `unlock` have no test cases.
+//! The JUnit report ([`xml`] renders it): gate, checks, compare and verify
+//! as test suites; `status`, `lock`, `unlock`, `release` and `history`
+//! have no test cases.
 
 pub mod checks;
 pub mod compare;
+pub mod gate;
 pub mod xml;
 
 use super::{Report, Style};
@@ -30,8 +32,8 @@ impl Report for Junit {
                 suites.extend(r.compare.as_ref().map(compare::compare_suite));
                 suites
             }
-            Body::Gate(_)
-            | Body::Status(_)
+            Body::Gate(r) => vec![gate::suite(r)],
+            Body::Status(_)
             | Body::Lock(_)
             | Body::Unlock(_)
             | Body::Release(_)

@@ -32,7 +32,15 @@ pub fn gate(r: &GateResult, p: Painter, quiet: bool, verdict_prefix: &str) -> St
             lines.push(p.line(Mark::Warn, w));
         }
     }
-    let why = if r.reasons.is_empty() {
+    let why = if let Some(b) = r.bypass.as_ref().filter(|b| !b.bypassed.is_empty() && r.reasons.is_empty()) {
+        format!(
+            "{} by {} ({}), went through {}",
+            b.kind.to_uppercase(),
+            b.by,
+            b.reason,
+            b.bypassed.join("; ")
+        )
+    } else if r.reasons.is_empty() {
         let locks = if r.locks.sources.is_empty() {
             "no lock sources configured"
         } else {
