@@ -167,21 +167,6 @@ fn glob(pattern: &str, text: &str) -> bool {
     rest.ends_with(last) && rest.len() >= last.len()
 }
 
-#[cfg(test)]
-mod glob_tests {
-    use super::glob;
-
-    #[test]
-    fn stars_match_any_text() {
-        assert!(glob("acme/shop#*", "acme/shop#{1}/{2}"));
-        assert!(glob("*@ci-*", "alice@ci-7"));
-        assert!(glob("alice", "alice"));
-        assert!(!glob("alice", "alice2"));
-        assert!(!glob("acme/*#x", "acme/shop#y"));
-        assert!(glob("*", ""));
-    }
-}
-
 fn window_from_file(
     f: &Loaded,
     i: usize,
@@ -202,4 +187,19 @@ fn window_from_file(
     WeeklyWindow::parse(&e.when, tz)
         .map(|w| w.named(e.name.clone()))
         .map_err(|err| at(err.to_string()))
+}
+
+#[cfg(test)]
+mod glob_tests {
+    use super::glob;
+
+    #[test]
+    fn stars_match_any_text() {
+        assert!(glob("acme/shop#*", "acme/shop#{1}/{2}"));
+        assert!(glob("*@ci-*", "alice@ci-7"));
+        assert!(glob("alice", "alice"));
+        assert!(!glob("alice", "alice2"));
+        assert!(!glob("acme/*#x", "acme/shop#y"));
+        assert!(glob("*", ""));
+    }
 }
