@@ -48,7 +48,37 @@ enum Period {
         from: MonthDay,
         to: MonthDay,
     },
+    /// Occurrences of an RFC 5545 recurrence rule (starts in the freeze's
+    /// zone), each lasting `length` on the local wall clock.
+    Recurring(Box<Recurrence>),
 }
+
+/// A recurring freeze's rule, and how long each occurrence lasts.
+#[derive(Debug, Clone)]
+struct Recurrence {
+    /// The rule as written, for equality and reports.
+    text: String,
+    set: rrule::RRuleSet,
+    length: Length,
+}
+
+impl PartialEq for Recurrence {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.length == other.length
+    }
+}
+
+/// How long an occurrence lasts: whole local days (so a day of 23 or 25
+/// hours at a DST change is still a day), or a fixed time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Length {
+    Days(u32),
+    Fixed(chrono::Duration),
+}
+
+/// The most occurrences looked at around one instant (a rule that fires
+/// every minute still answers in bounded time).
+const MAX_OCCURRENCES: u16 = 2000;
 
 /// A day of the year as `MM-DD`; `day` is valid for `month` in a leap year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -103,6 +133,59 @@ impl Freeze {
         })
     }
 
+    /// A freeze at each occurrence of `rule` (RFC 5545 `RRULE`, e.g.
+    /// `FREQ=YEARLY;BYMONTH=11;BYDAY=4TH`), starting from `start` (a date
+    /// or local date-time in `tz`: the first occurrence's start and the
+    /// local time of every start), each lasting `length`. `exdates` are
+    /// starts left out (local date-times).
+    pub fn recurring(
+        rule: &str,
+        start: &str,
+        length: Length,
+        exdates: &[NaiveDateTime],
+        tz: Tz,
+        reason: String,
+    ) -> Result<Self, WindowError> {
+        let bad = |m: String| WindowError::Freeze(m);
+        let start_local = match parse_bound(start) {
+            Some(Bound::Date(d)) => d.and_hms_opt(0, 0, 0).ok_or_else(|| bad(format!("`{start}` is not a start")))?,
+            Some(Bound::Local(l)) => l,
+            Some(Bound::Instant(_)) | None => {
+                return Err(bad(format!(
+                    "`start` `{start}` is not a date or a local date-time (e.g. 2026-11-26 or 2026-11-26T00:00): the rule's times are wall-clock times in the freeze's zone"
+                )));
+            }
+        };
+        let rtz = rrule::Tz::Tz(tz);
+        let dt_start = local::resolve(tz, start_local)
+            .map(|u| u.with_timezone(&rtz))
+            .ok_or_else(|| bad(format!("`{start}` does not exist in {tz}")))?;
+        let text = rule.trim().trim_start_matches("RRULE:").to_string();
+        let parsed: rrule::RRule<rrule::Unvalidated> = text
+            .parse()
+            .map_err(|e| bad(format!("`{text}` is not a recurrence rule: {e}")))?;
+        let mut set = parsed
+            .build(dt_start)
+            .map_err(|e| bad(format!("`{text}`: {e}")))?;
+        for x in exdates {
+            if let Some(u) = local::resolve(tz, *x) {
+                set = set.exdate(u.with_timezone(&rtz));
+            }
+        }
+        if match length {
+            Length::Days(d) => d == 0,
+            Length::Fixed(d) => d <= chrono::Duration::zero(),
+        } {
+            return Err(bad("a recurring freeze lasts more than 0".into()));
+        }
+        Ok(Freeze {
+            name: None,
+            reason,
+            tz,
+            period: Period::Recurring(Box::new(Recurrence { text, set, length })),
+        })
+    }
+
     pub fn named(mut self, name: Option<String>) -> Self {
         self.name = name;
         self
@@ -112,6 +195,12 @@ impl Freeze {
     pub(crate) fn active_until(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         match &self.period {
             Period::OneOff { from, to } => (*from <= at && at < *to).then_some(*to),
+            Period::Recurring(r) => r
+                .spans(self.tz, at - r.longest(), at + chrono::Duration::seconds(1))
+                .into_iter()
+                .filter(|(from, to)| *from <= at && at < *to)
+                .map(|(_, to)| to)
+                .max(),
             Period::Yearly { .. } => {
                 let year = local::wall_clock(self.tz, at)?.year();
                 (year - 1..=year + 1)
@@ -133,6 +222,11 @@ impl Freeze {
         let inside = |t: &DateTime<Utc>| lo <= *t && *t < hi;
         match &self.period {
             Period::OneOff { from, to } => out.extend([*from, *to].into_iter().filter(inside)),
+            Period::Recurring(r) => {
+                for (from, to) in r.spans(self.tz, lo - r.longest(), hi) {
+                    out.extend([from, to].into_iter().filter(inside));
+                }
+            }
             Period::Yearly { .. } => {
                 let (Some(lo_local), Some(hi_local)) = (
                     local::wall_clock(self.tz, lo),
@@ -166,6 +260,43 @@ impl Freeze {
             local::resolve(self.tz, start)?,
             local::resolve(self.tz, end)?,
         ))
+    }
+}
+
+impl Recurrence {
+    /// The longest an occurrence can last (a day may have 25 hours).
+    fn longest(&self) -> chrono::Duration {
+        match self.length {
+            Length::Days(d) => chrono::Duration::hours(25 * i64::from(d)),
+            Length::Fixed(d) => d,
+        }
+    }
+
+    /// The occurrences starting in `[from, to]`, as `[start, end)` spans.
+    fn spans(&self, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let rtz = rrule::Tz::Tz(tz);
+        let starts = self
+            .set
+            .clone()
+            .after(from.with_timezone(&rtz))
+            .before(to.with_timezone(&rtz))
+            .all(MAX_OCCURRENCES)
+            .dates;
+        starts
+            .into_iter()
+            .filter_map(|s| {
+                let start = s.with_timezone(&Utc);
+                let end = match self.length {
+                    Length::Fixed(d) => start.checked_add_signed(d)?,
+                    Length::Days(n) => {
+                        let local = s.naive_local();
+                        let later = local.checked_add_days(chrono::Days::new(u64::from(n)))?;
+                        local::resolve(tz, later)?
+                    }
+                };
+                Some((start, end))
+            })
+            .collect()
     }
 }
 
@@ -507,5 +638,79 @@ mod tests {
             out,
             vec![utc("2026-01-03T00:00:00Z"), utc("2026-12-24T00:00:00Z")]
         );
+    }
+}
+
+#[cfg(test)]
+mod recurring_tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn thanksgiving_is_the_fourth_thursday_of_november_in_new_york() {
+        let tz: Tz = "America/New_York".parse().unwrap();
+        let f = Freeze::recurring(
+            "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH",
+            "2020-01-01",
+            Length::Days(1),
+            &[],
+            tz,
+            "Thanksgiving".into(),
+        )
+        .unwrap();
+        // 2026-11-26 is the fourth Thursday; EST is UTC-5.
+        assert_eq!(
+            f.active_until(utc("2026-11-26T05:00:00Z")),
+            Some(utc("2026-11-27T05:00:00Z"))
+        );
+        assert_eq!(f.active_until(utc("2026-11-26T04:59:59Z")), None);
+        assert_eq!(f.active_until(utc("2026-11-27T05:00:00Z")), None);
+        let mut b = Vec::new();
+        f.boundaries(utc("2027-01-01T00:00:00Z"), utc("2028-01-01T00:00:00Z"), &mut b);
+        assert_eq!(b, vec![utc("2027-11-25T05:00:00Z"), utc("2027-11-26T05:00:00Z")]);
+    }
+
+    #[test]
+    fn a_day_long_occurrence_over_a_dst_change_is_a_local_day() {
+        // Every Sunday in London; 2026-03-29 is the spring-forward Sunday
+        // (23 hours), 2026-10-25 the fall-back one (25 hours).
+        let tz: Tz = "Europe/London".parse().unwrap();
+        let f = Freeze::recurring("FREQ=WEEKLY;BYDAY=SU", "2026-01-04", Length::Days(1), &[], tz, "Sundays".into()).unwrap();
+        assert_eq!(
+            f.active_until(utc("2026-03-29T12:00:00Z")),
+            Some(utc("2026-03-29T23:00:00Z"))
+        );
+        assert_eq!(
+            f.active_until(utc("2026-10-25T12:00:00Z")),
+            Some(utc("2026-10-26T00:00:00Z"))
+        );
+        assert_eq!(f.active_until(utc("2026-10-24T23:30:00Z")), Some(utc("2026-10-26T00:00:00Z")));
+    }
+
+    #[test]
+    fn last_friday_of_each_month_with_an_exception_and_bad_rules() {
+        let tz: Tz = "UTC".parse().unwrap();
+        let ex = NaiveDate::from_ymd_opt(2026, 3, 27).unwrap().and_hms_opt(18, 0, 0).unwrap();
+        let f = Freeze::recurring(
+            "RRULE:FREQ=MONTHLY;BYDAY=-1FR",
+            "2026-01-01T18:00",
+            Length::Fixed(chrono::Duration::hours(62)),
+            &[ex],
+            tz,
+            "weekend after the last Friday".into(),
+        )
+        .unwrap();
+        assert_eq!(f.active_until(utc("2026-02-28T12:00:00Z")), Some(utc("2026-03-02T08:00:00Z")));
+        assert_eq!(f.active_until(utc("2026-03-28T12:00:00Z")), None, "excepted");
+        for (rule, start) in [
+            ("FREQ=SOMETIMES", "2026-01-01"),
+            ("FREQ=DAILY", "next tuesday"),
+            ("FREQ=DAILY", "2026-01-01T00:00:00Z"),
+        ] {
+            assert!(Freeze::recurring(rule, start, Length::Days(1), &[], tz, "x".into()).is_err(), "{rule} {start}");
+        }
     }
 }

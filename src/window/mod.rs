@@ -27,6 +27,7 @@
 
 mod days;
 mod freeze;
+pub mod ics;
 mod local;
 mod schedule;
 mod spec;
@@ -52,7 +53,7 @@ use chrono::{DateTime, Utc};
 pub use chrono_tz::Tz;
 use serde::Serialize;
 
-pub use freeze::Freeze;
+pub use freeze::{Freeze, Length};
 pub use schedule::{HORIZON_DAYS, Schedule};
 use spec::WindowSpec;
 
