@@ -25,6 +25,9 @@ pub struct GateConfig {
     pub bypass: Option<Bypass>,
     /// Where an override is recorded (the shared store), if there is one.
     pub store: Option<std::sync::Arc<crate::store::Etcd>>,
+    /// Freezes from calendars on the web (`ics: https://...`), fetched
+    /// each run.
+    pub calendars: Vec<crate::calendar::Feed>,
 }
 
 /// Going through what would stop a deploy, on purpose.
@@ -89,13 +92,43 @@ pub struct Locks {
 /// Evaluates the window and every lock source at `at`, the run's one
 /// clock, and goes through what an override or a rollback may.
 pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> GateResult {
-    let window = cfg.schedule.evaluate(at);
+    let (schedule, unreadable) = schedule_at(cfg, deadline);
+    let window = schedule.evaluate(at);
     let sources = lock::check_all(&cfg.sources, at, deadline);
-    let decided = decide(at, window, sources, cfg.on_error);
+    let mut decided = decide(at, window, sources, cfg.on_error);
+    for (feed, cause) in unreadable {
+        let what = format!("calendar {} unavailable ({cause})", feed);
+        match cfg.on_error {
+            OnError::Closed => {
+                decided.outcome = decided.outcome.and(Outcome::Inconclusive);
+                decided.reasons.push(format!("{what}; on_error: closed"));
+            }
+            OnError::Open => decided
+                .warnings
+                .push(format!("{what}; ignored because on_error: open")),
+        }
+    }
     match &cfg.bypass {
         Some(b) => bypass(decided, b, cfg.on_error),
         None => decided,
     }
+}
+
+/// The schedule with the web calendars' freezes added, and the calendars
+/// that could not be read (shown URL, cause).
+pub fn schedule_at(cfg: &GateConfig, deadline: Deadline) -> (std::borrow::Cow<'_, Schedule>, Vec<(String, crate::failure::Failure)>) {
+    if cfg.calendars.is_empty() {
+        return (std::borrow::Cow::Borrowed(&cfg.schedule), Vec::new());
+    }
+    let mut schedule = cfg.schedule.clone();
+    let mut unreadable = Vec::new();
+    for feed in &cfg.calendars {
+        match feed.fetch(deadline) {
+            Ok(freezes) => schedule.freezes.extend(freezes),
+            Err(cause) => unreadable.push((feed.shown(), cause)),
+        }
+    }
+    (std::borrow::Cow::Owned(schedule), unreadable)
 }
 
 /// Decides again with what `b` goes through left out, and says what that

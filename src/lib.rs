@@ -14,6 +14,7 @@
 mod registry;
 
 pub mod autolock;
+pub mod calendar;
 pub mod checks;
 pub mod cli;
 pub mod commands;

@@ -239,10 +239,23 @@ impl<'de> Deserialize<'de> for WindowEntry {
 #[serde(deny_unknown_fields)]
 pub struct FreezeEntry {
     pub name: Option<String>,
+    /// Required, except for an `ics:` calendar (its events' summaries).
+    #[serde(default)]
     pub reason: String,
     pub from: Option<String>,
     pub to: Option<String>,
     pub yearly: Option<YearlyEntry>,
+    /// An RFC 5545 recurrence rule (`FREQ=YEARLY;BYMONTH=11;BYDAY=4TH`).
+    pub rrule: Option<String>,
+    /// The rule's first start (a date or local date-time; default 2000-01-01).
+    pub start: Option<String>,
+    /// How long each occurrence lasts (default 1d; whole days are local days).
+    pub duration: Option<HumanDuration>,
+    /// Starts left out (local dates or date-times).
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// An iCalendar file (path) or URL whose events are freezes.
+    pub ics: Option<String>,
     pub timezone: Option<TzName>,
 }
 

@@ -8,7 +8,7 @@ use super::{Inputs, Loaded};
 use crate::cli::GateArgs;
 use crate::gate::{Bypass, BypassKind, GateConfig};
 use crate::input::{ConfigError, Sourced, pick, pick_bool, split_list};
-use crate::window::{Freeze, Schedule, Tz, WeeklyWindow, parse_timezone};
+use crate::window::{Freeze, Length, Schedule, Tz, WeeklyWindow, parse_timezone};
 
 pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigError> {
     let (file, ctx) = (i.file, i.ctx);
@@ -18,6 +18,7 @@ pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigErro
     };
 
     let mut schedule = Schedule::default();
+    let mut calendars = Vec::new();
     let cli_windows: Vec<Sourced> = split_list("window", &args.window, ctx);
     if let Some(first) = cli_windows.first() {
         let tz = default_tz.ok_or_else(|| {
@@ -48,15 +49,75 @@ pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigErro
             let tz = e.timezone.map(|t| t.0).or(default_tz).ok_or_else(|| {
                 at("no time zone: add `timezone:` to the freeze or at the top of the file".into())
             })?;
-            let freeze = match (&e.yearly, &e.from, &e.to) {
-                (Some(y), None, None) => Freeze::yearly(&y.from, &y.to, tz, e.reason.clone()),
-                (None, Some(from), Some(to)) => Freeze::one_off(from, to, tz, e.reason.clone()),
-                (Some(_), _, _) => {
-                    return Err(at("use either `yearly` or `from`/`to`, not both".into()));
+            if let Some(source) = &e.ics {
+                if e.yearly.is_some() || e.from.is_some() || e.rrule.is_some() {
+                    return Err(at("an `ics` calendar takes its dates from its events: no `from`, `to`, `yearly` or `rrule` beside it".into()));
                 }
-                _ => return Err(at("needs `from` and `to` (dates or date-times) or `yearly: {from: MM-DD, to: MM-DD}`".into())),
+                let reason = Some(e.reason.trim()).filter(|r| !r.is_empty()).map(str::to_string);
+                if source.starts_with("http://") || source.starts_with("https://") {
+                    crate::http::check_url(source).map_err(|m| at(format!("ics: {m}")))?;
+                    calendars.push(crate::calendar::Feed {
+                        url: source.clone(),
+                        tz,
+                        reason,
+                        name: e.name.clone(),
+                        cache: ctx.cwd.join(".greenlight/cache"),
+                    });
+                } else {
+                    let path = ctx.cwd.join(source);
+                    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+                    let text = crate::input::read::read_text(&path, 4 << 20, "calendar", until)
+                        .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
+                    let found = crate::window::ics::freezes(&text, tz, reason.as_deref())
+                        .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
+                    schedule
+                        .freezes
+                        .extend(found.into_iter().map(|f| f.named(e.name.clone())));
+                }
+                continue;
+            }
+            if e.reason.trim().is_empty() {
+                return Err(at("a freeze needs a `reason` (it is what people read)".into()));
+            }
+            let freeze = match (&e.yearly, &e.from, &e.to, &e.rrule) {
+                (Some(y), None, None, None) => Freeze::yearly(&y.from, &y.to, tz, e.reason.clone()),
+                (None, Some(from), Some(to), None) => {
+                    Freeze::one_off(from, to, tz, e.reason.clone())
+                }
+                (None, None, None, Some(rule)) => {
+                    let length = match e.duration.map(|d| d.get()) {
+                        None => Length::Days(1),
+                        Some(d) if d.as_secs() % 86_400 == 0 && d.subsec_nanos() == 0 => {
+                            Length::Days(u32::try_from(d.as_secs() / 86_400).unwrap_or(u32::MAX))
+                        }
+                        Some(d) => Length::Fixed(
+                            chrono::Duration::from_std(d).map_err(|_| at("`duration` is too long".into()))?,
+                        ),
+                    };
+                    let mut except = Vec::new();
+                    for x in &e.except {
+                        except.push(local_date_time(x).ok_or_else(|| {
+                            at(format!("except: `{x}` is not a date or a local date-time"))
+                        })?);
+                    }
+                    Freeze::recurring(
+                        rule,
+                        e.start.as_deref().unwrap_or("2000-01-01"),
+                        length,
+                        &except,
+                        tz,
+                        e.reason.clone(),
+                    )
+                }
+                (None, None, None, None) => return Err(at("needs `from` and `to` (dates or date-times), `yearly: {from: MM-DD, to: MM-DD}`, `rrule` (a recurrence rule) or `ics` (a calendar)".into())),
+                _ => {
+                    return Err(at("use one of `yearly`, `from`/`to`, `rrule` or `ics`".into()));
+                }
             }
             .map_err(|err| at(err.to_string()))?;
+            if (e.start.is_some() || e.duration.is_some() || !e.except.is_empty()) && e.rrule.is_none() {
+                return Err(at("`start`, `duration` and `except` belong to an `rrule` freeze".into()));
+            }
             schedule.freezes.push(freeze.named(e.name.clone()));
         }
     }
@@ -81,7 +142,19 @@ pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigErro
         lease,
         bypass: bypass(args, i)?,
         store: i.store.clone(),
+        calendars,
     })
+}
+
+/// `2026-12-24` (midnight) or `2026-12-24T18:00[:SS]` (also with a space).
+fn local_date_time(text: &str) -> Option<chrono::NaiveDateTime> {
+    let t = text.trim();
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0);
+    }
+    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
 }
 
 /// `--override` (allowed by `overrides:`, for an identity it names) or
