@@ -151,7 +151,7 @@ pub struct HistoryArgs {
     /// The history of this etcd lock source, by name (e.g. etcd:shop/production) [env: GREENLIGHT_LOCK_SOURCE]
     #[arg(long, value_name = "NAME", conflicts_with = "lease")]
     pub source: Option<String>,
-    /// The history of overrides and rollbacks that went through a window, a freeze or a lock
+    /// The history of overrides and rollbacks that went through a window, a freeze or a lock [env: GREENLIGHT_HISTORY_OVERRIDES]
     #[arg(long, conflicts_with_all = ["lease", "source"])]
     pub overrides: bool,
 }
@@ -512,6 +512,10 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "rollback",
         env: "GREENLIGHT_ROLLBACK",
+    },
+    EnvOption {
+        flag: "overrides",
+        env: "GREENLIGHT_HISTORY_OVERRIDES",
     },
     EnvOption {
         flag: "release",

@@ -12,117 +12,13 @@ use crate::window::{Freeze, Length, Schedule, Tz, WeeklyWindow, parse_timezone};
 
 pub fn resolve(args: &GateArgs, i: &Inputs<'_>) -> Result<GateConfig, ConfigError> {
     let (file, ctx) = (i.file, i.ctx);
-    let default_tz = match pick("timezone", args.timezone.as_deref(), ctx) {
-        Some(s) => Some(parse_timezone(&s.value).map_err(|e| s.invalid(e.to_string()))?),
-        None => file.and_then(|f| f.file.timezone).map(|t| t.0),
-    };
-
-    let mut schedule = Schedule::default();
-    let mut calendars = Vec::new();
-    let cli_windows: Vec<Sourced> = split_list("window", &args.window, ctx);
-    if let Some(first) = cli_windows.first() {
-        let tz = default_tz.ok_or_else(|| {
-            first.invalid(format!(
-                "window `{}` has no time zone: add --timezone (or GREENLIGHT_TIMEZONE), e.g. Europe/London or UTC",
-                first.value
-            ))
-        })?;
-        for w in &cli_windows {
-            schedule
-                .windows
-                .push(WeeklyWindow::parse(&w.value, tz).map_err(|e| w.invalid(e.to_string()))?);
-        }
-    } else if let Some(f) = file {
-        for (i, entry) in f.file.windows.iter().enumerate() {
-            schedule
-                .windows
-                .push(window_from_file(f, i, entry, default_tz)?);
-        }
-    }
-    if let Some(f) = file {
-        for (i, entry) in f.file.freezes.iter().enumerate() {
-            let e = &entry.value;
-            let at = |msg: String| {
-                f.text
-                    .error_at(&entry.referenced, format!("freezes[{i}]"), msg)
-            };
-            let tz = e.timezone.map(|t| t.0).or(default_tz).ok_or_else(|| {
-                at("no time zone: add `timezone:` to the freeze or at the top of the file".into())
-            })?;
-            if let Some(source) = &e.ics {
-                if e.yearly.is_some() || e.from.is_some() || e.rrule.is_some() {
-                    return Err(at("an `ics` calendar takes its dates from its events: no `from`, `to`, `yearly` or `rrule` beside it".into()));
-                }
-                let reason = Some(e.reason.trim()).filter(|r| !r.is_empty()).map(str::to_string);
-                if source.starts_with("http://") || source.starts_with("https://") {
-                    crate::http::check_url(source).map_err(|m| at(format!("ics: {m}")))?;
-                    calendars.push(crate::calendar::Feed {
-                        url: source.clone(),
-                        tz,
-                        reason,
-                        name: e.name.clone(),
-                        cache: ctx.cwd.join(".greenlight/cache"),
-                    });
-                } else {
-                    let path = ctx.cwd.join(source);
-                    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
-                    let text = crate::input::read::read_text(&path, 4 << 20, "calendar", until)
-                        .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
-                    let found = crate::window::ics::freezes(&text, tz, reason.as_deref())
-                        .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
-                    schedule
-                        .freezes
-                        .extend(found.into_iter().map(|f| f.named(e.name.clone())));
-                }
-                continue;
-            }
-            if e.reason.trim().is_empty() {
-                return Err(at("a freeze needs a `reason` (it is what people read)".into()));
-            }
-            let freeze = match (&e.yearly, &e.from, &e.to, &e.rrule) {
-                (Some(y), None, None, None) => Freeze::yearly(&y.from, &y.to, tz, e.reason.clone()),
-                (None, Some(from), Some(to), None) => {
-                    Freeze::one_off(from, to, tz, e.reason.clone())
-                }
-                (None, None, None, Some(rule)) => {
-                    let length = match e.duration.map(|d| d.get()) {
-                        None => Length::Days(1),
-                        Some(d) if d.as_secs() % 86_400 == 0 && d.subsec_nanos() == 0 => {
-                            Length::Days(u32::try_from(d.as_secs() / 86_400).unwrap_or(u32::MAX))
-                        }
-                        Some(d) => Length::Fixed(
-                            chrono::Duration::from_std(d).map_err(|_| at("`duration` is too long".into()))?,
-                        ),
-                    };
-                    let mut except = Vec::new();
-                    for x in &e.except {
-                        except.push(local_date_time(x).ok_or_else(|| {
-                            at(format!("except: `{x}` is not a date or a local date-time"))
-                        })?);
-                    }
-                    Freeze::recurring(
-                        rule,
-                        e.start.as_deref().unwrap_or("2000-01-01"),
-                        length,
-                        &except,
-                        tz,
-                        e.reason.clone(),
-                    )
-                }
-                (None, None, None, None) => return Err(at("needs `from` and `to` (dates or date-times), `yearly: {from: MM-DD, to: MM-DD}`, `rrule` (a recurrence rule) or `ics` (a calendar)".into())),
-                _ => {
-                    return Err(at("use one of `yearly`, `from`/`to`, `rrule` or `ics`".into()));
-                }
-            }
-            .map_err(|err| at(err.to_string()))?;
-            if (e.start.is_some() || e.duration.is_some() || !e.except.is_empty()) && e.rrule.is_none() {
-                return Err(at("`start`, `duration` and `except` belong to an `rrule` freeze".into()));
-            }
-            schedule.freezes.push(freeze.named(e.name.clone()));
-        }
-    }
-
+    let Planned {
+        schedule,
+        calendars,
+        ..
+    } = schedule(&args.window, args.timezone.as_deref(), i)?;
     let sources = super::locks::sources(&args.sources, file, ctx, i.store.as_ref())?;
+
     // With a config file, an empty schedule is a choice (`windows: []`:
     // always open); without one, nothing to evaluate is a usage mistake.
     let lease = super::lease::plan(&args.lease, i)?;
@@ -238,6 +134,138 @@ fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     rest.ends_with(last) && rest.len() >= last.len()
+}
+
+/// The schedule of a config: windows (the flags' or the file's), freezes
+/// (the file's: one-off, yearly, rrule, iCalendar files), the calendars on
+/// the web to fetch each run, and the default time zone.
+pub struct Planned {
+    pub schedule: Schedule,
+    pub calendars: Vec<crate::calendar::Feed>,
+    pub timezone: Option<Tz>,
+}
+
+pub fn schedule(
+    window: &[String],
+    timezone: Option<&str>,
+    i: &Inputs<'_>,
+) -> Result<Planned, ConfigError> {
+    let (file, ctx) = (i.file, i.ctx);
+    let default_tz = match pick("timezone", timezone, ctx) {
+        Some(s) => Some(parse_timezone(&s.value).map_err(|e| s.invalid(e.to_string()))?),
+        None => file.and_then(|f| f.file.timezone).map(|t| t.0),
+    };
+
+    let mut schedule = Schedule::default();
+    let mut calendars = Vec::new();
+    let cli_windows: Vec<Sourced> = split_list("window", window, ctx);
+    if let Some(first) = cli_windows.first() {
+        let tz = default_tz.ok_or_else(|| {
+            first.invalid(format!(
+                "window `{}` has no time zone: add --timezone (or GREENLIGHT_TIMEZONE), e.g. Europe/London or UTC",
+                first.value
+            ))
+        })?;
+        for w in &cli_windows {
+            schedule
+                .windows
+                .push(WeeklyWindow::parse(&w.value, tz).map_err(|e| w.invalid(e.to_string()))?);
+        }
+    } else if let Some(f) = file {
+        for (i, entry) in f.file.windows.iter().enumerate() {
+            schedule
+                .windows
+                .push(window_from_file(f, i, entry, default_tz)?);
+        }
+    }
+    if let Some(f) = file {
+        for (i, entry) in f.file.freezes.iter().enumerate() {
+            let e = &entry.value;
+            let at = |msg: String| {
+                f.text
+                    .error_at(&entry.referenced, format!("freezes[{i}]"), msg)
+            };
+            let tz = e.timezone.map(|t| t.0).or(default_tz).ok_or_else(|| {
+                at("no time zone: add `timezone:` to the freeze or at the top of the file".into())
+            })?;
+            if let Some(source) = &e.ics {
+                if e.yearly.is_some() || e.from.is_some() || e.rrule.is_some() {
+                    return Err(at("an `ics` calendar takes its dates from its events: no `from`, `to`, `yearly` or `rrule` beside it".into()));
+                }
+                let reason = Some(e.reason.trim()).filter(|r| !r.is_empty()).map(str::to_string);
+                if source.starts_with("http://") || source.starts_with("https://") {
+                    crate::http::check_url(source).map_err(|m| at(format!("ics: {m}")))?;
+                    calendars.push(crate::calendar::Feed {
+                        url: source.clone(),
+                        tz,
+                        reason,
+                        name: e.name.clone(),
+                        cache: ctx.cwd.join(".greenlight/cache"),
+                    });
+                } else {
+                    let path = ctx.cwd.join(source);
+                    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+                    let text = crate::input::read::read_text(&path, 4 << 20, "calendar", until)
+                        .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
+                    let found = crate::window::ics::freezes(&text, tz, reason.as_deref())
+                        .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
+                    schedule
+                        .freezes
+                        .extend(found.into_iter().map(|f| f.named(e.name.clone())));
+                }
+                continue;
+            }
+            if e.reason.trim().is_empty() {
+                return Err(at("a freeze needs a `reason` (it is what people read)".into()));
+            }
+            let freeze = match (&e.yearly, &e.from, &e.to, &e.rrule) {
+                (Some(y), None, None, None) => Freeze::yearly(&y.from, &y.to, tz, e.reason.clone()),
+                (None, Some(from), Some(to), None) => {
+                    Freeze::one_off(from, to, tz, e.reason.clone())
+                }
+                (None, None, None, Some(rule)) => {
+                    let length = match e.duration.map(|d| d.get()) {
+                        None => Length::Days(1),
+                        Some(d) if d.as_secs() % 86_400 == 0 && d.subsec_nanos() == 0 => {
+                            Length::Days(u32::try_from(d.as_secs() / 86_400).unwrap_or(u32::MAX))
+                        }
+                        Some(d) => Length::Fixed(
+                            chrono::Duration::from_std(d).map_err(|_| at("`duration` is too long".into()))?,
+                        ),
+                    };
+                    let mut except = Vec::new();
+                    for x in &e.except {
+                        except.push(local_date_time(x).ok_or_else(|| {
+                            at(format!("except: `{x}` is not a date or a local date-time"))
+                        })?);
+                    }
+                    Freeze::recurring(
+                        rule,
+                        e.start.as_deref().unwrap_or("2000-01-01"),
+                        length,
+                        &except,
+                        tz,
+                        e.reason.clone(),
+                    )
+                }
+                (None, None, None, None) => return Err(at("needs `from` and `to` (dates or date-times), `yearly: {from: MM-DD, to: MM-DD}`, `rrule` (a recurrence rule) or `ics` (a calendar)".into())),
+                _ => {
+                    return Err(at("use one of `yearly`, `from`/`to`, `rrule` or `ics`".into()));
+                }
+            }
+            .map_err(|err| at(err.to_string()))?;
+            if (e.start.is_some() || e.duration.is_some() || !e.except.is_empty()) && e.rrule.is_none() {
+                return Err(at("`start`, `duration` and `except` belong to an `rrule` freeze".into()));
+            }
+            schedule.freezes.push(freeze.named(e.name.clone()));
+        }
+    }
+
+    Ok(Planned {
+        schedule,
+        calendars,
+        timezone: default_tz,
+    })
 }
 
 fn window_from_file(

@@ -141,7 +141,7 @@ pub fn history(
             "history is kept in the shared store: add `store: {type: etcd, endpoints: [...]}` or --etcd-endpoints".into(),
         )
     })?;
-    if args.overrides {
+    if crate::input::pick_bool("overrides", args.overrides, i.ctx) {
         return Ok(crate::history::HistoryConfig {
             store,
             of: "overrides and rollbacks".into(),
