@@ -112,6 +112,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Free a deploy lease taken by `gate --lease`: only its holder may, unless --force with --reason
     Release(ReleaseArgs),
+    /// The coming open and closed periods of the windows and freezes, in local time and UTC (text, JSON, or --format ics to subscribe from a calendar app)
+    Calendar(CalendarArgs),
     /// What happened to a lease or an etcd lock: locks, unlocks, takeovers, leases taken, released and expired
     History(HistoryArgs),
     /// Run as a Bitbucket pipe: COMMAND and the pipe variables (WINDOW, TIMEZONE, CONFIG, ...) come from the environment
@@ -142,6 +144,20 @@ pub struct LeaseTarget {
     pub holder: Option<String>,
 }
 
+/// Options of `calendar`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CalendarArgs {
+    /// How far ahead [env: GREENLIGHT_CALENDAR_NEXT] [default: 14d]
+    #[arg(long, value_name = "DURATION")]
+    pub next: Option<String>,
+    /// Open window, e.g. "Mon-Fri 09:00-15:30"; repeat for several; replaces the config's windows [env: GREENLIGHT_WINDOW, ';'-separated]
+    #[arg(short, long, value_name = "SPEC")]
+    pub window: Vec<String>,
+    /// IANA time zone for windows that name none, and for local times shown [env: GREENLIGHT_TIMEZONE]
+    #[arg(short, long, value_name = "TZ")]
+    pub timezone: Option<String>,
+}
+
 /// Options of `history`.
 #[derive(Debug, Args, Default, Clone)]
 pub struct HistoryArgs {
@@ -168,6 +184,7 @@ impl Command {
             Command::Compare(_) => "compare",
             Command::Verify(_) => "verify",
             Command::Release(_) => "release",
+            Command::Calendar(_) => "calendar",
             Command::History(_) => "history",
             Command::Pipe => "pipe",
         }
@@ -516,6 +533,10 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "overrides",
         env: "GREENLIGHT_HISTORY_OVERRIDES",
+    },
+    EnvOption {
+        flag: "next",
+        env: "GREENLIGHT_CALENDAR_NEXT",
     },
     EnvOption {
         flag: "release",

@@ -15,6 +15,7 @@ mod registry;
 
 pub mod autolock;
 pub mod calendar;
+pub mod calendar_view;
 pub mod checks;
 pub mod cli;
 pub mod commands;

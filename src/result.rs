@@ -50,6 +50,7 @@ pub enum Body {
     Compare(Box<CompareResult>),
     Verify(Box<VerifyResult>),
     Release(crate::lease::ReleaseResult),
+    Calendar(crate::calendar_view::CalendarResult),
     History(crate::history::HistoryResult),
 }
 
@@ -65,6 +66,7 @@ impl RunResult {
             Body::Compare(_) => "compare",
             Body::Verify(_) => "verify",
             Body::Release(_) => "release",
+            Body::Calendar(_) => "calendar",
             Body::History(_) => "history",
         }
     }
@@ -91,6 +93,7 @@ impl RunResult {
             Body::Compare(r) => r.outcome.code(),
             Body::Verify(r) => r.outcome.code(),
             Body::Release(r) => r.code(),
+            Body::Calendar(r) => r.code(),
             Body::History(r) => r.code(),
         }
     }

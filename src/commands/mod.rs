@@ -43,6 +43,9 @@ pub fn execute(cfg: &CommandConfig, s: &Settings, progress: Progress<'_>) -> Run
         CommandConfig::Verify(c) => Body::Verify(Box::new(verify::verify(c, s, progress))),
         CommandConfig::Release(c) => Body::Release(crate::lease::release(c, s.at, s.deadline)),
         CommandConfig::History(c) => Body::History(crate::history::read(c, s.at, s.deadline)),
+        CommandConfig::Calendar(c) => {
+            Body::Calendar(crate::calendar_view::periods(c, s.at, s.deadline))
+        }
     };
     RunResult {
         info: s.info(),

@@ -136,6 +136,38 @@ fn glob(pattern: &str, text: &str) -> bool {
     rest.ends_with(last) && rest.len() >= last.len()
 }
 
+/// `calendar`: the schedule, the zone to show, how far ahead.
+pub fn calendar(
+    args: &crate::cli::CalendarArgs,
+    i: &Inputs<'_>,
+) -> Result<crate::calendar_view::CalendarConfig, ConfigError> {
+    let Planned {
+        schedule,
+        calendars,
+        timezone,
+    } = schedule(&args.window, args.timezone.as_deref(), i)?;
+    let next = match pick("next", args.next.as_deref(), i.ctx) {
+        Some(s) => {
+            let d = crate::duration::parse_positive(&s.value).map_err(|e| s.invalid(e))?;
+            if d > std::time::Duration::from_secs(366 * 86_400) {
+                return Err(s.invalid("at most 366d ahead"));
+            }
+            d
+        }
+        None => std::time::Duration::from_secs(14 * 86_400),
+    };
+    let tz = timezone
+        .or_else(|| schedule.windows.first().map(|w| w.tz))
+        .unwrap_or(chrono_tz::UTC);
+    Ok(crate::calendar_view::CalendarConfig {
+        schedule,
+        calendars,
+        tz,
+        next,
+        on_error: i.file.and_then(|f| f.file.locks.on_error).unwrap_or_default(),
+    })
+}
+
 /// The schedule of a config: windows (the flags' or the file's), freezes
 /// (the file's: one-off, yearly, rrule, iCalendar files), the calendars on
 /// the web to fetch each run, and the default time zone.

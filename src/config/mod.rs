@@ -65,6 +65,7 @@ pub enum CommandConfig {
     Compare(Box<CompareCommand>),
     Verify(Box<VerifyConfig>),
     Release(crate::lease::ReleasePlan),
+    Calendar(crate::calendar_view::CalendarConfig),
     History(crate::history::HistoryConfig),
 }
 
@@ -176,6 +177,7 @@ impl Config {
                 None,
             ),
             Command::History(a) => (CommandConfig::History(lease::history(a, &i)?), None),
+            Command::Calendar(a) => (CommandConfig::Calendar(gate::calendar(a, &i)?), None),
             Command::Pipe => return Err(Error::Usage("`pipe` cannot run itself".into())),
         };
         let command_name = cli.command.name();

@@ -55,6 +55,11 @@ pub fn resolve(
         }
         None => &report::text::Text,
     };
+    if stdout.name() == "ics" && command != "calendar" {
+        return Err(ConfigError::Usage(
+            "`--format ics` is the calendar's: `greenlight calendar --format ics`".into(),
+        ));
+    }
     let mut files = Vec::new();
     for r in split_list("report", &g.report, ctx) {
         let (kind, path) = r.value.split_once('=').ok_or_else(|| {

@@ -35,6 +35,7 @@ impl Report for Json {
             Body::Verify(r) => envelope(command, code, info, r),
             Body::Release(r) => envelope(command, code, info, r),
             Body::History(r) => envelope(command, code, info, r),
+            Body::Calendar(r) => envelope(command, code, info, r),
         })
     }
 }

@@ -43,6 +43,7 @@ registry! {
         pub text::Text,
         pub json::Json,
         pub junit::Junit,
+        pub ics::Ics,
     }
 }
 

@@ -263,6 +263,17 @@ impl Freeze {
     }
 }
 
+impl Freeze {
+    /// The starts of a recurring freeze's occurrences in `[from, to]`
+    /// (empty for other freezes).
+    pub(crate) fn starts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+        match &self.period {
+            Period::Recurring(r) => r.spans(self.tz, from, to).into_iter().map(|s| s.0).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl Recurrence {
     /// The longest an occurrence can last (a day may have 25 hours).
     fn longest(&self) -> chrono::Duration {
@@ -644,6 +655,38 @@ mod tests {
 #[cfg(test)]
 mod recurring_tests {
     use super::*;
+
+    /// Every occurrence start of every reference case agrees with
+    /// python-dateutil's rrule in real time zones (ranges crossing DST
+    /// changes both ways), and each freeze is active from its start and
+    /// not the second before (when no other occurrence covers it).
+    #[test]
+    fn occurrences_match_dateutil() {
+        let text = include_str!("../../tests/data/window/rrule_reference.json");
+        let doc: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut checked = 0;
+        for case in doc["cases"].as_array().unwrap() {
+            let s = |k: &str| case[k].as_str().unwrap().to_string();
+            let tz: Tz = s("tz").parse().unwrap();
+            let f = Freeze::recurring(&s("rule"), &s("start"), Length::Fixed(chrono::Duration::minutes(1)), &[], tz, "x".into())
+                .unwrap_or_else(|e| panic!("{}: {e}", s("rule")));
+            let got: Vec<String> = f
+                .starts(utc(&s("from")), utc(&s("to")))
+                .iter()
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .collect();
+            let want: Vec<String> = case["starts"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+            assert_eq!(got, want, "{} from {} in {}", s("rule"), s("start"), s("tz"));
+            for w in &want {
+                let at = utc(w);
+                assert!(f.active_until(at).is_some(), "{w}");
+                assert!(f.active_until(at - chrono::Duration::seconds(1)).is_none(), "{w}");
+                checked += 1;
+            }
+        }
+        println!("rrule: {checked} occurrences agree with dateutil");
+        assert!(checked > 100);
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap_or_default()

@@ -37,6 +37,7 @@ impl Report for Junit {
             | Body::Lock(_)
             | Body::Unlock(_)
             | Body::Release(_)
+            | Body::Calendar(_)
             | Body::History(_) => return None,
         };
         Some(xml::render(&suites))

@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod compare;
+pub mod calendar;
 pub mod gate;
 pub mod lease;
 pub mod lock;
@@ -31,6 +32,7 @@ impl Report for Text {
             Body::Verify(r) => verify::verify(r, p, q),
             Body::Release(r) => lease::release(r, p),
             Body::History(r) => lease::history(r, p, q),
+            Body::Calendar(r) => calendar::calendar(r, p),
         };
         if q {
             return Some(body);
