@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates tests/data/judge/reference.json and series_reference.json:
-# and rrule_reference.json: installs SciPy, NumPy, statsmodels and
-# python-dateutil from PyPI into a throwaway
-# virtualenv in a temp dir, runs make_reference.py and
-# make_series_reference.py, and removes the venv. Versions are pinned so the file is reproducible;
-# override with SCIPY_SPEC / NUMPY_SPEC / STATSMODELS_SPEC (e.g.
+# Regenerates the reference values the judge and the freezes are checked
+# against: tests/data/judge/reference.json and series_reference.json (SciPy,
+# NumPy, statsmodels) and tests/data/window/rrule_reference.json
+# (python-dateutil). Installs them from PyPI into a throwaway virtualenv in
+# a temp dir, runs the make_*.py scripts beside this one, and removes the
+# venv. Versions are pinned so the files are reproducible; override with
+# SCIPY_SPEC / NUMPY_SPEC / STATSMODELS_SPEC / DATEUTIL_SPEC (e.g.
 # SCIPY_SPEC=scipy).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
