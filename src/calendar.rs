@@ -53,11 +53,14 @@ impl Feed {
     /// The calendar's events as freezes.
     pub fn fetch(&self, deadline: Deadline) -> Result<Vec<Freeze>, Failure> {
         let (copy, tag) = self.paths();
-        let etag = std::fs::read_to_string(&tag).ok().filter(|_| copy.is_file());
+        let etag = std::fs::read_to_string(&tag)
+            .ok()
+            .filter(|_| copy.is_file());
         let mut req = Request::new("GET", &self.url);
         req.headers.push(("Accept".into(), "text/calendar".into()));
         if let Some(e) = &etag {
-            req.headers.push(("If-None-Match".into(), e.trim().to_string()));
+            req.headers
+                .push(("If-None-Match".into(), e.trim().to_string()));
         }
         let resp = http::send(&req, Policy::default(), deadline)
             .map_err(|(error, attempts)| Failure::Http { error, attempts })?;

@@ -62,14 +62,19 @@ pub fn periods(cfg: &CalendarConfig, at: DateTime<Utc>, deadline: Deadline) -> C
                 match cfg.on_error {
                     OnError::Closed => {
                         unavailable = true;
-                        warnings.push(format!("{what}; on_error: closed, so the periods below may be wrong"));
+                        warnings.push(format!(
+                            "{what}; on_error: closed, so the periods below may be wrong"
+                        ));
                     }
-                    OnError::Open => warnings.push(format!("{what}; left out because on_error: open")),
+                    OnError::Open => {
+                        warnings.push(format!("{what}; left out because on_error: open"))
+                    }
                 }
             }
         }
     }
-    let end = at + chrono::Duration::from_std(cfg.next).unwrap_or_else(|_| chrono::Duration::days(366));
+    let end =
+        at + chrono::Duration::from_std(cfg.next).unwrap_or_else(|_| chrono::Duration::days(366));
     let mut out = Vec::new();
     let mut t = at;
     while t < end && out.len() < MAX_PERIODS {

@@ -116,7 +116,13 @@ pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> Gate
 
 /// The schedule with the web calendars' freezes added, and the calendars
 /// that could not be read (shown URL, cause).
-pub fn schedule_at(cfg: &GateConfig, deadline: Deadline) -> (std::borrow::Cow<'_, Schedule>, Vec<(String, crate::failure::Failure)>) {
+pub fn schedule_at(
+    cfg: &GateConfig,
+    deadline: Deadline,
+) -> (
+    std::borrow::Cow<'_, Schedule>,
+    Vec<(String, crate::failure::Failure)>,
+) {
     if cfg.calendars.is_empty() {
         return (std::borrow::Cow::Borrowed(&cfg.schedule), Vec::new());
     }

@@ -21,6 +21,7 @@ use crate::context::Context;
 /// The subcommands a pipe may run.
 pub const COMMANDS: &[&str] = &[
     "gate", "status", "lock", "unlock", "checks", "compare", "verify", "release", "history",
+    "calendar",
 ];
 
 /// The list form of a pipe variable: `WINDOW` → `WINDOWS`, `CANARY` →

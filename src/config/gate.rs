@@ -48,9 +48,14 @@ fn local_date_time(text: &str) -> Option<chrono::NaiveDateTime> {
     if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return d.and_hms_opt(0, 0, 0);
     }
-    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
+    [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
 }
 
 /// `--override` (allowed by `overrides:`, for an identity it names) or
@@ -164,7 +169,10 @@ pub fn calendar(
         calendars,
         tz,
         next,
-        on_error: i.file.and_then(|f| f.file.locks.on_error).unwrap_or_default(),
+        on_error: i
+            .file
+            .and_then(|f| f.file.locks.on_error)
+            .unwrap_or_default(),
     })
 }
 
@@ -224,7 +232,9 @@ pub fn schedule(
                 if e.yearly.is_some() || e.from.is_some() || e.rrule.is_some() {
                     return Err(at("an `ics` calendar takes its dates from its events: no `from`, `to`, `yearly` or `rrule` beside it".into()));
                 }
-                let reason = Some(e.reason.trim()).filter(|r| !r.is_empty()).map(str::to_string);
+                let reason = Some(e.reason.trim())
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string);
                 if source.starts_with("http://") || source.starts_with("https://") {
                     crate::http::check_url(source).map_err(|m| at(format!("ics: {m}")))?;
                     calendars.push(crate::calendar::Feed {
@@ -248,7 +258,9 @@ pub fn schedule(
                 continue;
             }
             if e.reason.trim().is_empty() {
-                return Err(at("a freeze needs a `reason` (it is what people read)".into()));
+                return Err(at(
+                    "a freeze needs a `reason` (it is what people read)".into()
+                ));
             }
             let freeze = match (&e.yearly, &e.from, &e.to, &e.rrule) {
                 (Some(y), None, None, None) => Freeze::yearly(&y.from, &y.to, tz, e.reason.clone()),
@@ -286,8 +298,12 @@ pub fn schedule(
                 }
             }
             .map_err(|err| at(err.to_string()))?;
-            if (e.start.is_some() || e.duration.is_some() || !e.except.is_empty()) && e.rrule.is_none() {
-                return Err(at("`start`, `duration` and `except` belong to an `rrule` freeze".into()));
+            if (e.start.is_some() || e.duration.is_some() || !e.except.is_empty())
+                && e.rrule.is_none()
+            {
+                return Err(at(
+                    "`start`, `duration` and `except` belong to an `rrule` freeze".into(),
+                ));
             }
             schedule.freezes.push(freeze.named(e.name.clone()));
         }

@@ -148,7 +148,9 @@ impl Freeze {
     ) -> Result<Self, WindowError> {
         let bad = |m: String| WindowError::Freeze(m);
         let start_local = match parse_bound(start) {
-            Some(Bound::Date(d)) => d.and_hms_opt(0, 0, 0).ok_or_else(|| bad(format!("`{start}` is not a start")))?,
+            Some(Bound::Date(d)) => d
+                .and_hms_opt(0, 0, 0)
+                .ok_or_else(|| bad(format!("`{start}` is not a start")))?,
             Some(Bound::Local(l)) => l,
             Some(Bound::Instant(_)) | None => {
                 return Err(bad(format!(
@@ -263,12 +265,17 @@ impl Freeze {
     }
 }
 
+#[cfg(test)]
 impl Freeze {
     /// The starts of a recurring freeze's occurrences in `[from, to]`
     /// (empty for other freezes).
     pub(crate) fn starts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
         match &self.period {
-            Period::Recurring(r) => r.spans(self.tz, from, to).into_iter().map(|s| s.0).collect(),
+            Period::Recurring(r) => r
+                .spans(self.tz, from, to)
+                .into_iter()
+                .map(|s| s.0)
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -284,7 +291,12 @@ impl Recurrence {
     }
 
     /// The occurrences starting in `[from, to]`, as `[start, end)` spans.
-    fn spans(&self, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    fn spans(
+        &self,
+        tz: Tz,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         let rtz = rrule::Tz::Tz(tz);
         let starts = self
             .set
@@ -668,19 +680,41 @@ mod recurring_tests {
         for case in doc["cases"].as_array().unwrap() {
             let s = |k: &str| case[k].as_str().unwrap().to_string();
             let tz: Tz = s("tz").parse().unwrap();
-            let f = Freeze::recurring(&s("rule"), &s("start"), Length::Fixed(chrono::Duration::minutes(1)), &[], tz, "x".into())
-                .unwrap_or_else(|e| panic!("{}: {e}", s("rule")));
+            let f = Freeze::recurring(
+                &s("rule"),
+                &s("start"),
+                Length::Fixed(chrono::Duration::minutes(1)),
+                &[],
+                tz,
+                "x".into(),
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", s("rule")));
             let got: Vec<String> = f
                 .starts(utc(&s("from")), utc(&s("to")))
                 .iter()
                 .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
                 .collect();
-            let want: Vec<String> = case["starts"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
-            assert_eq!(got, want, "{} from {} in {}", s("rule"), s("start"), s("tz"));
+            let want: Vec<String> = case["starts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(
+                got,
+                want,
+                "{} from {} in {}",
+                s("rule"),
+                s("start"),
+                s("tz")
+            );
             for w in &want {
                 let at = utc(w);
                 assert!(f.active_until(at).is_some(), "{w}");
-                assert!(f.active_until(at - chrono::Duration::seconds(1)).is_none(), "{w}");
+                assert!(
+                    f.active_until(at - chrono::Duration::seconds(1)).is_none(),
+                    "{w}"
+                );
                 checked += 1;
             }
         }
@@ -712,8 +746,15 @@ mod recurring_tests {
         assert_eq!(f.active_until(utc("2026-11-26T04:59:59Z")), None);
         assert_eq!(f.active_until(utc("2026-11-27T05:00:00Z")), None);
         let mut b = Vec::new();
-        f.boundaries(utc("2027-01-01T00:00:00Z"), utc("2028-01-01T00:00:00Z"), &mut b);
-        assert_eq!(b, vec![utc("2027-11-25T05:00:00Z"), utc("2027-11-26T05:00:00Z")]);
+        f.boundaries(
+            utc("2027-01-01T00:00:00Z"),
+            utc("2028-01-01T00:00:00Z"),
+            &mut b,
+        );
+        assert_eq!(
+            b,
+            vec![utc("2027-11-25T05:00:00Z"), utc("2027-11-26T05:00:00Z")]
+        );
     }
 
     #[test]
@@ -721,7 +762,15 @@ mod recurring_tests {
         // Every Sunday in London; 2026-03-29 is the spring-forward Sunday
         // (23 hours), 2026-10-25 the fall-back one (25 hours).
         let tz: Tz = "Europe/London".parse().unwrap();
-        let f = Freeze::recurring("FREQ=WEEKLY;BYDAY=SU", "2026-01-04", Length::Days(1), &[], tz, "Sundays".into()).unwrap();
+        let f = Freeze::recurring(
+            "FREQ=WEEKLY;BYDAY=SU",
+            "2026-01-04",
+            Length::Days(1),
+            &[],
+            tz,
+            "Sundays".into(),
+        )
+        .unwrap();
         assert_eq!(
             f.active_until(utc("2026-03-29T12:00:00Z")),
             Some(utc("2026-03-29T23:00:00Z"))
@@ -730,13 +779,19 @@ mod recurring_tests {
             f.active_until(utc("2026-10-25T12:00:00Z")),
             Some(utc("2026-10-26T00:00:00Z"))
         );
-        assert_eq!(f.active_until(utc("2026-10-24T23:30:00Z")), Some(utc("2026-10-26T00:00:00Z")));
+        assert_eq!(
+            f.active_until(utc("2026-10-24T23:30:00Z")),
+            Some(utc("2026-10-26T00:00:00Z"))
+        );
     }
 
     #[test]
     fn last_friday_of_each_month_with_an_exception_and_bad_rules() {
         let tz: Tz = "UTC".parse().unwrap();
-        let ex = NaiveDate::from_ymd_opt(2026, 3, 27).unwrap().and_hms_opt(18, 0, 0).unwrap();
+        let ex = NaiveDate::from_ymd_opt(2026, 3, 27)
+            .unwrap()
+            .and_hms_opt(18, 0, 0)
+            .unwrap();
         let f = Freeze::recurring(
             "RRULE:FREQ=MONTHLY;BYDAY=-1FR",
             "2026-01-01T18:00",
@@ -746,14 +801,24 @@ mod recurring_tests {
             "weekend after the last Friday".into(),
         )
         .unwrap();
-        assert_eq!(f.active_until(utc("2026-02-28T12:00:00Z")), Some(utc("2026-03-02T08:00:00Z")));
-        assert_eq!(f.active_until(utc("2026-03-28T12:00:00Z")), None, "excepted");
+        assert_eq!(
+            f.active_until(utc("2026-02-28T12:00:00Z")),
+            Some(utc("2026-03-02T08:00:00Z"))
+        );
+        assert_eq!(
+            f.active_until(utc("2026-03-28T12:00:00Z")),
+            None,
+            "excepted"
+        );
         for (rule, start) in [
             ("FREQ=SOMETIMES", "2026-01-01"),
             ("FREQ=DAILY", "next tuesday"),
             ("FREQ=DAILY", "2026-01-01T00:00:00Z"),
         ] {
-            assert!(Freeze::recurring(rule, start, Length::Days(1), &[], tz, "x".into()).is_err(), "{rule} {start}");
+            assert!(
+                Freeze::recurring(rule, start, Length::Days(1), &[], tz, "x".into()).is_err(),
+                "{rule} {start}"
+            );
         }
     }
 }

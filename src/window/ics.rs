@@ -56,7 +56,10 @@ fn unfold(text: &str) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        match (raw.strip_prefix(' ').or_else(|| raw.strip_prefix('\t')), out.last_mut()) {
+        match (
+            raw.strip_prefix(' ').or_else(|| raw.strip_prefix('\t')),
+            out.last_mut(),
+        ) {
             (Some(rest), Some((_, last))) => last.push_str(rest),
             _ => out.push((i + 1, raw.to_string())),
         }
@@ -78,7 +81,12 @@ fn split(number: usize, line: &str) -> Option<Line<'_>> {
     let name = parts.next()?.trim().to_ascii_uppercase();
     let params = parts
         .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| (k.trim().to_ascii_uppercase(), v.trim().trim_matches('"').to_string()))
+        .map(|(k, v)| {
+            (
+                k.trim().to_ascii_uppercase(),
+                v.trim().trim_matches('"').to_string(),
+            )
+        })
         .collect();
     Some(Line {
         number,
@@ -90,8 +98,18 @@ fn split(number: usize, line: &str) -> Option<Line<'_>> {
 
 fn when(line: &Line<'_>, value: &str, default: Tz) -> Result<When, String> {
     let value = value.trim();
-    let param = |k: &str| line.params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    let bad = || format!("line {}: `{value}` is not an iCalendar date or date-time", line.number);
+    let param = |k: &str| {
+        line.params
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let bad = || {
+        format!(
+            "line {}: `{value}` is not an iCalendar date or date-time",
+            line.number
+        )
+    };
     if param("VALUE") == Some("DATE") || value.len() == 8 {
         return NaiveDate::parse_from_str(value, "%Y%m%d")
             .map(When::Date)
@@ -232,9 +250,12 @@ fn freeze(e: Event, default: Tz, reason: Option<&str>, number: usize) -> Result<
         (Some(d), _, _) => d,
         (None, Some(When::Date(end)), When::Date(s)) => {
             let days = (end - s).num_days();
-            Length::Days(u32::try_from(days).ok().filter(|d| *d > 0).ok_or_else(|| {
-                format!("line {line}: the event ends before it starts")
-            })?)
+            Length::Days(
+                u32::try_from(days)
+                    .ok()
+                    .filter(|d| *d > 0)
+                    .ok_or_else(|| format!("line {line}: the event ends before it starts"))?,
+            )
         }
         (None, Some(end), _) => {
             let from = super::local::resolve(tz, start.local(tz))
@@ -251,7 +272,9 @@ fn freeze(e: Event, default: Tz, reason: Option<&str>, number: usize) -> Result<
         }
         (None, None, When::Date(_)) => Length::Days(1),
         (None, None, _) => {
-            return Err(format!("line {line}: an event with a start time needs DTEND or DURATION"));
+            return Err(format!(
+                "line {line}: an event with a start time needs DTEND or DURATION"
+            ));
         }
     };
     let start_text = start.local(tz).format("%Y-%m-%dT%H:%M:%S").to_string();
@@ -281,13 +304,22 @@ END:VCALENDAR\r\n";
         let f = freezes(CALENDAR, tz, None).unwrap();
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].reason, "Christmas, Boxing Day");
-        assert_eq!(f[0].active_until(utc("2026-12-26T12:00:00Z")), Some(utc("2026-12-27T00:00:00Z")));
+        assert_eq!(
+            f[0].active_until(utc("2026-12-26T12:00:00Z")),
+            Some(utc("2026-12-27T00:00:00Z"))
+        );
         assert_eq!(f[0].active_until(utc("2026-12-27T00:00:00Z")), None);
         // First Monday, 09:00-11:00 New York; March excepted.
         assert_eq!(f[1].reason, "Monthly review");
-        assert_eq!(f[1].active_until(utc("2026-04-06T13:30:00Z")), Some(utc("2026-04-06T15:00:00Z")));
+        assert_eq!(
+            f[1].active_until(utc("2026-04-06T13:30:00Z")),
+            Some(utc("2026-04-06T15:00:00Z"))
+        );
         assert_eq!(f[1].active_until(utc("2026-03-02T14:30:00Z")), None);
-        assert_eq!(freezes(CALENDAR, tz, Some("holiday")).unwrap()[1].reason, "holiday");
+        assert_eq!(
+            freezes(CALENDAR, tz, Some("holiday")).unwrap()[1].reason,
+            "holiday"
+        );
     }
 
     #[test]
@@ -296,9 +328,16 @@ END:VCALENDAR\r\n";
         let bad = "BEGIN:VEVENT\nDTSTART:2026-12-24\nEND:VEVENT\n";
         assert!(freezes(bad, tz, None).unwrap_err().starts_with("line 2:"));
         let no_end = "BEGIN:VEVENT\nDTSTART:20261224T100000\nEND:VEVENT\n";
-        assert!(freezes(no_end, tz, None).unwrap_err().contains("needs DTEND or DURATION"));
+        assert!(
+            freezes(no_end, tz, None)
+                .unwrap_err()
+                .contains("needs DTEND or DURATION")
+        );
         assert_eq!(duration(1, "P1W").unwrap(), Length::Days(7));
-        assert_eq!(duration(1, "PT90M").unwrap(), Length::Fixed(chrono::Duration::minutes(90)));
+        assert_eq!(
+            duration(1, "PT90M").unwrap(),
+            Length::Fixed(chrono::Duration::minutes(90))
+        );
         assert!(duration(1, "1D").is_err());
     }
 }

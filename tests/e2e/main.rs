@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bamboo;
+mod calendars;
 mod checks_cli;
 mod checks_engine;
 mod compare;

@@ -182,7 +182,15 @@ fn overrides_and_rollbacks_are_recorded_in_the_store() {
     );
     // The lease's own history has it too, beside its `taken`.
     let lease = pipeline(Test::new().config(&yaml))
-        .args(["history", "--lease", "shop/production", "--format", "json", "--at", AT])
+        .args([
+            "history",
+            "--lease",
+            "shop/production",
+            "--format",
+            "json",
+            "--at",
+            AT,
+        ])
         .output();
     let doc: serde_json::Value = serde_json::from_str(&lease.stdout).unwrap();
     let kinds: Vec<&str> = doc["events"]
