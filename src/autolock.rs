@@ -45,6 +45,7 @@ impl AutoLock {
                 .expires
                 .and_then(|d| chrono::Duration::from_std(d).ok())
                 .and_then(|d| at.checked_add_signed(d)),
+            auto: true,
         };
         write_all(
             &self.sources,

@@ -37,9 +37,31 @@ fn fnv(text: &str) -> u64 {
 }
 
 impl Feed {
-    /// The URL as shown (its secrets masked).
+    /// The calendar as shown: its scheme and host only (a calendar URL
+    /// often carries a private token in its path).
     pub fn shown(&self) -> String {
-        crate::secret::redact_url(&self.url)
+        let authority = crate::http::authority(&self.url);
+        let scheme = self.url.split("://").next().unwrap_or("https");
+        format!("{scheme}://{authority}/…")
+    }
+
+    /// The URL, whole and piece by piece, as secrets.
+    fn secrets(&self) -> crate::secret::Secrets {
+        let mut s = crate::secret::Secrets::new();
+        s.add_url(&self.url);
+        s.add(&self.url);
+        let path = self
+            .url
+            .split("://")
+            .nth(1)
+            .and_then(|r| r.split_once('/'))
+            .map(|(_, p)| p);
+        for part in path.unwrap_or_default().split(['/', '?', '&', '=']) {
+            if part.len() >= 8 {
+                s.add(part);
+            }
+        }
+        s
     }
 
     fn paths(&self) -> (PathBuf, PathBuf) {
@@ -50,8 +72,21 @@ impl Feed {
         )
     }
 
-    /// The calendar's events as freezes.
-    pub fn fetch(&self, deadline: Deadline) -> Result<Vec<Freeze>, Failure> {
+    /// The calendar's events as freezes, expanded around `at`.
+    pub fn fetch(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+        deadline: Deadline,
+    ) -> Result<Vec<Freeze>, Failure> {
+        let secrets = self.secrets();
+        self.read(at, deadline).map_err(|f| f.scrub(&secrets))
+    }
+
+    fn read(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+        deadline: Deadline,
+    ) -> Result<Vec<Freeze>, Failure> {
         let (copy, tag) = self.paths();
         let etag = std::fs::read_to_string(&tag)
             .ok()
@@ -70,12 +105,24 @@ impl Feed {
                 crate::input::read::read_text(&copy, MAX_BYTES, "calendar", until)
                     .map_err(|e| Failure::Unreadable(format!("the cached copy: {e}")))?
             }
+            200..=299 if resp.body.len() as u64 > MAX_BYTES => {
+                return Err(Failure::BadAnswer(format!(
+                    "the calendar is larger than {} MiB",
+                    MAX_BYTES >> 20
+                )));
+            }
             200..=299 => {
                 if let Some(e) = &resp.etag {
-                    // Best effort: without a cache the calendar is fetched whole.
+                    // Best effort (without a cache the calendar is fetched
+                    // whole), each file renamed into place whole.
+                    let put = |path: &std::path::Path, text: &str| {
+                        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+                        std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path))
+                    };
+                    let _ = std::fs::remove_file(&tag);
                     let _ = std::fs::create_dir_all(&self.cache)
-                        .and_then(|()| std::fs::write(&copy, &resp.body))
-                        .and_then(|()| std::fs::write(&tag, e));
+                        .and_then(|()| put(&copy, &resp.body))
+                        .and_then(|()| put(&tag, e));
                 }
                 resp.body
             }
@@ -89,7 +136,7 @@ impl Feed {
                 });
             }
         };
-        let freezes = ics::freezes(&text, self.tz, self.reason.as_deref())
+        let freezes = ics::freezes(&text, self.tz, self.reason.as_deref(), at)
             .map_err(|e| Failure::BadAnswer(format!("not a calendar greenlight can read: {e}")))?;
         Ok(freezes
             .into_iter()

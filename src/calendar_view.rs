@@ -55,7 +55,7 @@ pub fn periods(cfg: &CalendarConfig, at: DateTime<Utc>, deadline: Deadline) -> C
     let mut warnings = Vec::new();
     let mut unavailable = false;
     for feed in &cfg.calendars {
-        match feed.fetch(deadline) {
+        match feed.fetch(at, deadline) {
             Ok(f) => schedule.freezes.extend(f),
             Err(cause) => {
                 let what = format!("calendar {} unavailable ({cause})", feed.shown());
@@ -96,7 +96,10 @@ pub fn periods(cfg: &CalendarConfig, at: DateTime<Utc>, deadline: Deadline) -> C
         cuts.dedup();
         let (mut from, mut rule) = (t, status.rule);
         for cut in cuts {
-            let here = schedule.evaluate(cut).rule;
+            if out.len() >= MAX_PERIODS {
+                break;
+            }
+            let here = schedule.rule_at(cut);
             if here != rule {
                 out.push(Period {
                     open: status.open,
@@ -117,6 +120,12 @@ pub fn periods(cfg: &CalendarConfig, at: DateTime<Utc>, deadline: Deadline) -> C
             break;
         }
         t = until;
+    }
+    if out.len() >= MAX_PERIODS && t < end {
+        warnings.push(format!(
+            "more than {MAX_PERIODS} periods: the list ends at {}",
+            Transition::new(t, cfg.tz).local
+        ));
     }
     CalendarResult {
         from: Transition::new(at, cfg.tz),

@@ -92,13 +92,26 @@ pub struct Locks {
 /// Evaluates the window and every lock source at `at`, the run's one
 /// clock, and goes through what an override or a rollback may.
 pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> GateResult {
-    let (schedule, unreadable) = schedule_at(cfg, deadline);
+    let (schedule, unreadable) = schedule_at(cfg, at, deadline);
     let window = schedule.evaluate(at);
     let sources = lock::check_all(&cfg.sources, at, deadline);
-    let mut decided = decide(at, window, sources, cfg.on_error);
-    for (feed, cause) in unreadable {
-        let what = format!("calendar {} unavailable ({cause})", feed);
-        match cfg.on_error {
+    let decided = decide(at, window, sources, cfg.on_error);
+    let calendars: Vec<String> = unreadable
+        .iter()
+        .map(|(feed, cause)| format!("calendar {feed} unavailable ({cause})"))
+        .collect();
+    match &cfg.bypass {
+        // Both go through freezes, so through a calendar of freezes that
+        // could not be read; it is listed with what they went through.
+        Some(b) => bypass(decided, b, cfg.on_error, &calendars),
+        None => with_calendars(decided, &calendars, cfg.on_error),
+    }
+}
+
+/// Calendars that could not be read, decided by `on_error`.
+fn with_calendars(mut decided: GateResult, calendars: &[String], on_error: OnError) -> GateResult {
+    for what in calendars {
+        match on_error {
             OnError::Closed => {
                 decided.outcome = decided.outcome.and(Outcome::Inconclusive);
                 decided.reasons.push(format!("{what}; on_error: closed"));
@@ -108,16 +121,14 @@ pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> Gate
                 .push(format!("{what}; ignored because on_error: open")),
         }
     }
-    match &cfg.bypass {
-        Some(b) => bypass(decided, b, cfg.on_error),
-        None => decided,
-    }
+    decided
 }
 
 /// The schedule with the web calendars' freezes added, and the calendars
 /// that could not be read (shown URL, cause).
 pub fn schedule_at(
     cfg: &GateConfig,
+    at: DateTime<Utc>,
     deadline: Deadline,
 ) -> (
     std::borrow::Cow<'_, Schedule>,
@@ -129,7 +140,7 @@ pub fn schedule_at(
     let mut schedule = cfg.schedule.clone();
     let mut unreadable = Vec::new();
     for feed in &cfg.calendars {
-        match feed.fetch(deadline) {
+        match feed.fetch(at, deadline) {
             Ok(freezes) => schedule.freezes.extend(freezes),
             Err(cause) => unreadable.push((feed.shown(), cause)),
         }
@@ -139,7 +150,7 @@ pub fn schedule_at(
 
 /// Decides again with what `b` goes through left out, and says what that
 /// was (pure). Nothing is left out when nothing stood in the way.
-pub fn bypass(r: GateResult, b: &Bypass, on_error: OnError) -> GateResult {
+pub fn bypass(r: GateResult, b: &Bypass, on_error: OnError, calendars: &[String]) -> GateResult {
     let (window_too, incidents_too, locks_too, why, kind) = match &b.kind {
         BypassKind::Override { reason } => (true, true, true, reason.clone(), "override"),
         BypassKind::Rollback {
@@ -147,7 +158,7 @@ pub fn bypass(r: GateResult, b: &Bypass, on_error: OnError) -> GateResult {
             incidents_block,
         } => (true, !incidents_block, false, from.clone(), "rollback"),
     };
-    let mut bypassed = Vec::new();
+    let mut bypassed: Vec<String> = calendars.to_vec();
     let mut window = r.window.clone();
     if window_too && !window.open {
         bypassed.push("deploy window closed".to_string());
@@ -157,12 +168,16 @@ pub fn bypass(r: GateResult, b: &Bypass, on_error: OnError) -> GateResult {
         matches!(s.state, LockState::Locked(_))
             || (matches!(s.state, LockState::Unavailable { .. }) && on_error == OnError::Closed)
     };
-    let (skipped, kept): (Vec<LockReading>, Vec<LockReading>) = r
-        .locks
-        .sources
-        .iter()
-        .cloned()
-        .partition(|s| stops(s) && (locks_too || (incidents_too && lock::is_incident(s.kind))));
+    // A rollback goes through a bad deploy's own lock: it is the fix.
+    let rollback = matches!(b.kind, BypassKind::Rollback { .. });
+    let auto = |s: &LockReading| matches!(&s.state, LockState::Locked(info) if info.auto);
+    let (skipped, kept): (Vec<LockReading>, Vec<LockReading>) =
+        r.locks.sources.iter().cloned().partition(|s| {
+            stops(s)
+                && (locks_too
+                    || (incidents_too && lock::is_incident(s.kind))
+                    || (rollback && auto(s)))
+        });
     for s in &skipped {
         bypassed.push(match &s.state {
             LockState::Locked(info) => format!("locked ({}): {}", s.source, info.reason),

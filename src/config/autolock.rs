@@ -3,7 +3,6 @@
 
 use super::Inputs;
 use crate::autolock::{AutoLock, pipeline_link};
-use crate::cli::SourceArgs;
 use crate::input::ConfigError;
 
 pub fn resolve(i: &Inputs<'_>) -> Result<Option<AutoLock>, ConfigError> {
@@ -13,11 +12,7 @@ pub fn resolve(i: &Inputs<'_>) -> Result<Option<AutoLock>, ConfigError> {
     if !entry.lock {
         return Ok(None);
     }
-    let sources: Vec<_> =
-        super::locks::sources(&SourceArgs::default(), i.file, i.ctx, i.store.as_ref())?
-            .into_iter()
-            .filter(|s| s.writer().is_some())
-            .collect();
+    let sources = super::locks::writable_sources(i.file, i.ctx, i.store.as_ref())?;
     if sources.is_empty() {
         return Err(ConfigError::Usage(
             "on_no_go.lock needs a lock source that can be written: an `etcd`, `file` or `http` source in locks.sources".into(),

@@ -64,6 +64,9 @@ fn bypass(args: &GateArgs, i: &Inputs<'_>) -> Result<Option<Bypass>, ConfigError
     let file = i.file.map(|f| &f.file);
     let by = crate::store::default_holder(i.ctx);
     if let Some(o) = pick("override", args.override_reason.as_deref(), i.ctx) {
+        if pick_bool("rollback", args.rollback, i.ctx) {
+            return Err(o.invalid("give `--override` or `--rollback`, not both"));
+        }
         let reason = o.value.trim().to_string();
         if reason.is_empty() {
             return Err(
@@ -191,6 +194,7 @@ pub fn schedule(
     i: &Inputs<'_>,
 ) -> Result<Planned, ConfigError> {
     let (file, ctx) = (i.file, i.ctx);
+    let run_at = i.settings.at;
     let default_tz = match pick("timezone", timezone, ctx) {
         Some(s) => Some(parse_timezone(&s.value).map_err(|e| s.invalid(e.to_string()))?),
         None => file.and_then(|f| f.file.timezone).map(|t| t.0),
@@ -249,7 +253,7 @@ pub fn schedule(
                     let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
                     let text = crate::input::read::read_text(&path, 4 << 20, "calendar", until)
                         .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
-                    let found = crate::window::ics::freezes(&text, tz, reason.as_deref())
+                    let found = crate::window::ics::freezes(&text, tz, reason.as_deref(), run_at)
                         .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
                     schedule
                         .freezes
@@ -290,6 +294,7 @@ pub fn schedule(
                         &except,
                         tz,
                         e.reason.clone(),
+                        run_at,
                     )
                 }
                 (None, None, None, None) => return Err(at("needs `from` and `to` (dates or date-times), `yearly: {from: MM-DD, to: MM-DD}`, `rrule` (a recurrence rule) or `ics` (a calendar)".into())),

@@ -24,6 +24,26 @@ pub fn sources(
     ctx: &Context,
     store: Option<&std::sync::Arc<crate::store::Etcd>>,
 ) -> Result<Vec<Box<dyn LockSource>>, ConfigError> {
+    sources_of(args, file, ctx, store, |_| true)
+}
+
+/// The config's writable lock sources only (others are not even built: a
+/// missing incident API key does not stop `on_no_go`).
+pub fn writable_sources(
+    file: Option<&Loaded>,
+    ctx: &Context,
+    store: Option<&std::sync::Arc<crate::store::Etcd>>,
+) -> Result<Vec<Box<dyn LockSource>>, ConfigError> {
+    sources_of(&SourceArgs::default(), file, ctx, store, |k| k.writable())
+}
+
+fn sources_of(
+    args: &SourceArgs,
+    file: Option<&Loaded>,
+    ctx: &Context,
+    store: Option<&std::sync::Arc<crate::store::Etcd>>,
+    keep: impl Fn(&dyn lock::LockKind) -> bool,
+) -> Result<Vec<Box<dyn LockSource>>, ConfigError> {
     let policy = policy(file);
     let mut out: Vec<Box<dyn LockSource>> = Vec::new();
     if let Some(f) = file {
@@ -37,6 +57,9 @@ pub fn sources(
                     format!("unknown lock source type `{}`", e.kind.value),
                 )
             })?;
+            if !keep(kind) {
+                continue;
+            }
             let keys = Keys::new(&f.text, field, entry.referenced, &e.keys);
             keys.only(kind.keys(), |key| {
                 format!(
@@ -143,6 +166,7 @@ pub fn lock(args: &LockArgs, i: &Inputs<'_>) -> Result<LockConfig, ConfigError> 
         by,
         since: Some(i.settings.at),
         expires,
+        auto: false,
     };
     Ok(LockConfig {
         write: Write::Lock {

@@ -125,6 +125,7 @@ pub fn lock_state(by: &str, mut incidents: Vec<Incident>, secrets: &Secrets) -> 
                 .since
                 .map(|s| s.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             expires: None,
+            auto: false,
         }
         .scrub(secrets),
     )

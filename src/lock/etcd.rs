@@ -38,6 +38,9 @@ impl LockKind for EtcdLock {
     fn name(&self) -> &'static str {
         "etcd"
     }
+    fn writable(&self) -> bool {
+        true
+    }
     fn keys(&self) -> &'static [&'static str] {
         &["key"]
     }

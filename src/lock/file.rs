@@ -41,6 +41,9 @@ impl LockKind for File {
     fn name(&self) -> &'static str {
         "file"
     }
+    fn writable(&self) -> bool {
+        true
+    }
     fn keys(&self) -> &'static [&'static str] {
         &["path"]
     }

@@ -56,6 +56,9 @@ impl LockKind for Http {
     fn name(&self) -> &'static str {
         "http"
     }
+    fn writable(&self) -> bool {
+        true
+    }
     fn keys(&self) -> &'static [&'static str] {
         &["url", "token_env", "headers", "pointers"]
     }
@@ -416,6 +419,7 @@ fn info(json: &Value, p: &Pointers) -> LockInfo {
         expires: text(&p.expires)
             .and_then(|e| chrono::DateTime::parse_from_rfc3339(&e).ok())
             .map(|e| e.to_utc()),
+        auto: false,
     }
 }
 

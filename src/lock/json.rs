@@ -142,6 +142,7 @@ impl LockSource for JsonSource {
                     by: None,
                     since: None,
                     expires: None,
+                    auto: false,
                 }
                 .scrub(&self.api.secrets),
             )

@@ -26,6 +26,9 @@ pub struct LockRecord {
     pub since: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<DateTime<Utc>>,
+    /// Written by greenlight after a bad deploy (`on_no_go`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auto: bool,
 }
 
 fn yes() -> bool {
@@ -48,6 +51,7 @@ impl LockRecord {
                 .since
                 .map(|s| s.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             expires: self.expires,
+            auto: self.auto,
         })
     }
 

@@ -25,6 +25,10 @@ pub trait LockKind: Sync {
     /// Stage two: take this kind's keys and build the source. Keys left
     /// untaken are refused by the caller.
     fn configure(&self, setup: &mut Setup<'_>) -> Result<Box<dyn LockSource>, ConfigError>;
+    /// Whether its sources can be written (`lock`, `unlock`, `on_no_go`).
+    fn writable(&self) -> bool {
+        false
+    }
 }
 
 /// What a kind is configured from.

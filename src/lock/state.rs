@@ -47,6 +47,10 @@ pub struct LockInfo {
     pub by: Option<String>,
     pub since: Option<String>,
     pub expires: Option<DateTime<Utc>>,
+    /// Set by greenlight after a bad deploy (`on_no_go`), not by a person:
+    /// a rollback, the usual fix, may go through it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub auto: bool,
 }
 
 impl LockInfo {
@@ -58,6 +62,7 @@ impl LockInfo {
             by: self.by.map(s),
             since: self.since.map(s),
             expires: self.expires,
+            auto: self.auto,
         }
     }
 }

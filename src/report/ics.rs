@@ -24,15 +24,16 @@ impl Report for Ics {
         let mut out = String::from(
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//greenlight//deploy calendar//EN\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:Deploys closed\r\n",
         );
-        for (i, p) in r.periods.iter().enumerate().filter(|(_, p)| !p.open) {
+        for p in r.periods.iter().filter(|p| !p.open) {
             let summary = escape(&format!(
                 "Deploys closed: {}",
                 super::text::calendar::rule(&p.rule)
             ));
             let _ = write!(
                 out,
-                "BEGIN:VEVENT\r\nUID:{}-{i}@greenlight\r\nDTSTAMP:{}\r\nDTSTART:{}\r\nDTEND:{}\r\nSUMMARY:{summary}\r\nTRANSP:OPAQUE\r\nEND:VEVENT\r\n",
+                "BEGIN:VEVENT\r\nUID:closed-{}-{}@greenlight\r\nDTSTAMP:{}\r\nDTSTART:{}\r\nDTEND:{}\r\nSUMMARY:{summary}\r\nTRANSP:OPAQUE\r\nEND:VEVENT\r\n",
                 stamp(&p.from.at),
+                stamp(&p.to.at),
                 stamp(&r.from.at),
                 stamp(&p.from.at),
                 stamp(&p.to.at)
@@ -48,5 +49,6 @@ fn escape(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace(',', "\\,")
         .replace(';', "\\;")
-        .replace('\n', "\\n")
+        .replace("\r\n", "\\n")
+        .replace(['\r', '\n'], "\\n")
 }

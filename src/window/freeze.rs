@@ -53,19 +53,17 @@ enum Period {
     Recurring(Box<Recurrence>),
 }
 
-/// A recurring freeze's rule, and how long each occurrence lasts.
-#[derive(Debug, Clone)]
+/// A recurring freeze's rule, and its occurrences around the run's
+/// instant, expanded once (every question about the freeze then reads a
+/// sorted list: a search of 400 days asks hundreds).
+#[derive(Debug, Clone, PartialEq)]
 struct Recurrence {
-    /// The rule as written, for equality and reports.
+    /// The rule as written, for reports.
     text: String,
-    set: rrule::RRuleSet,
     length: Length,
-}
-
-impl PartialEq for Recurrence {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text && self.length == other.length
-    }
+    /// `[start, end)` of each occurrence that ends after `from` and starts
+    /// before `to`, in order.
+    spans: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// How long an occurrence lasts: whole local days (so a day of 23 or 25
@@ -76,9 +74,16 @@ pub enum Length {
     Fixed(chrono::Duration),
 }
 
-/// The most occurrences looked at around one instant (a rule that fires
-/// every minute still answers in bounded time).
-const MAX_OCCURRENCES: u16 = 2000;
+/// Occurrences are expanded this far around the run's instant: enough for
+/// the 400-day search ahead and `calendar --next 366d`.
+const AROUND_DAYS: i64 = 800;
+
+/// The most occurrences of one rule expanded (hourly over 1,600 days is
+/// 38,400).
+const MAX_OCCURRENCES: u16 = 40_000;
+
+/// The longest an occurrence may last.
+const MAX_LENGTH_DAYS: i64 = 3650;
 
 /// A day of the year as `MM-DD`; `day` is valid for `month` in a leap year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -145,8 +150,18 @@ impl Freeze {
         exdates: &[NaiveDateTime],
         tz: Tz,
         reason: String,
+        around: DateTime<Utc>,
     ) -> Result<Self, WindowError> {
         let bad = |m: String| WindowError::Freeze(m);
+        let longest = match length {
+            Length::Days(d) => i64::from(d),
+            Length::Fixed(d) => d.num_days(),
+        };
+        if longest > MAX_LENGTH_DAYS {
+            return Err(bad(format!(
+                "an occurrence lasts at most {MAX_LENGTH_DAYS} days"
+            )));
+        }
         let start_local = match parse_bound(start) {
             Some(Bound::Date(d)) => d
                 .and_hms_opt(0, 0, 0)
@@ -163,7 +178,13 @@ impl Freeze {
             .map(|u| u.with_timezone(&rtz))
             .ok_or_else(|| bad(format!("`{start}` does not exist in {tz}")))?;
         let text = rule.trim().trim_start_matches("RRULE:").to_string();
-        let parsed: rrule::RRule<rrule::Unvalidated> = text
+        let upper = text.to_ascii_uppercase();
+        if upper.contains("FREQ=SECONDLY") || upper.contains("FREQ=MINUTELY") {
+            return Err(bad(format!(
+                "`{text}`: a freeze recurs at most hourly (FREQ=HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)"
+            )));
+        }
+        let parsed: rrule::RRule<rrule::Unvalidated> = until_as_instant(&text)
             .parse()
             .map_err(|e| bad(format!("`{text}` is not a recurrence rule: {e}")))?;
         let mut set = parsed
@@ -180,11 +201,56 @@ impl Freeze {
         } {
             return Err(bad("a recurring freeze lasts more than 0".into()));
         }
+        let span = chrono::Duration::days(AROUND_DAYS);
+        let (from, to) = (
+            around
+                .checked_sub_signed(span)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+            around
+                .checked_add_signed(span)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        );
+        let reach = chrono::Duration::hours(25 * longest.max(1));
+        let starts = set
+            .after(
+                from.checked_sub_signed(reach)
+                    .unwrap_or(from)
+                    .with_timezone(&rtz),
+            )
+            .before(to.with_timezone(&rtz))
+            .all(MAX_OCCURRENCES);
+        if starts.limited {
+            return Err(bad(format!(
+                "`{text}` recurs more than {MAX_OCCURRENCES} times within {AROUND_DAYS} days of now: too often for a freeze"
+            )));
+        }
+        let spans = starts
+            .dates
+            .into_iter()
+            .filter_map(|s| {
+                let start = s.with_timezone(&Utc);
+                let end = match length {
+                    Length::Fixed(d) => start.checked_add_signed(d)?,
+                    Length::Days(n) => {
+                        let later = s
+                            .naive_local()
+                            .checked_add_days(chrono::Days::new(u64::from(n)))?;
+                        local::resolve(tz, later)?
+                    }
+                };
+                Some((start, end))
+            })
+            .filter(|(start, end)| *end > from && *start < to)
+            .collect();
         Ok(Freeze {
             name: None,
             reason,
             tz,
-            period: Period::Recurring(Box::new(Recurrence { text, set, length })),
+            period: Period::Recurring(Box::new(Recurrence {
+                text,
+                length,
+                spans,
+            })),
         })
     }
 
@@ -198,10 +264,10 @@ impl Freeze {
         match &self.period {
             Period::OneOff { from, to } => (*from <= at && at < *to).then_some(*to),
             Period::Recurring(r) => r
-                .spans(self.tz, at - r.longest(), at + chrono::Duration::seconds(1))
-                .into_iter()
+                .spans
+                .iter()
                 .filter(|(from, to)| *from <= at && at < *to)
-                .map(|(_, to)| to)
+                .map(|(_, to)| *to)
                 .max(),
             Period::Yearly { .. } => {
                 let year = local::wall_clock(self.tz, at)?.year();
@@ -225,7 +291,7 @@ impl Freeze {
         match &self.period {
             Period::OneOff { from, to } => out.extend([*from, *to].into_iter().filter(inside)),
             Period::Recurring(r) => {
-                for (from, to) in r.spans(self.tz, lo - r.longest(), hi) {
+                for &(from, to) in &r.spans {
                     out.extend([from, to].into_iter().filter(inside));
                 }
             }
@@ -272,55 +338,32 @@ impl Freeze {
     pub(crate) fn starts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
         match &self.period {
             Period::Recurring(r) => r
-                .spans(self.tz, from, to)
-                .into_iter()
+                .spans
+                .iter()
                 .map(|s| s.0)
+                .filter(|s| *s >= from && *s <= to)
                 .collect(),
             _ => Vec::new(),
         }
     }
 }
 
-impl Recurrence {
-    /// The longest an occurrence can last (a day may have 25 hours).
-    fn longest(&self) -> chrono::Duration {
-        match self.length {
-            Length::Days(d) => chrono::Duration::hours(25 * i64::from(d)),
-            Length::Fixed(d) => d,
-        }
-    }
-
-    /// The occurrences starting in `[from, to]`, as `[start, end)` spans.
-    fn spans(
-        &self,
-        tz: Tz,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-        let rtz = rrule::Tz::Tz(tz);
-        let starts = self
-            .set
-            .clone()
-            .after(from.with_timezone(&rtz))
-            .before(to.with_timezone(&rtz))
-            .all(MAX_OCCURRENCES)
-            .dates;
-        starts
-            .into_iter()
-            .filter_map(|s| {
-                let start = s.with_timezone(&Utc);
-                let end = match self.length {
-                    Length::Fixed(d) => start.checked_add_signed(d)?,
-                    Length::Days(n) => {
-                        let local = s.naive_local();
-                        let later = local.checked_add_days(chrono::Days::new(u64::from(n)))?;
-                        local::resolve(tz, later)?
-                    }
-                };
-                Some((start, end))
-            })
-            .collect()
-    }
+/// A date-only `UNTIL` (what calendar apps write for all-day events) as
+/// the end of that day in UTC, which the rule's zoned start requires.
+fn until_as_instant(rule: &str) -> String {
+    rule.split(';')
+        .map(|part| match part.split_once('=') {
+            Some((k, v))
+                if k.eq_ignore_ascii_case("UNTIL")
+                    && v.len() == 8
+                    && v.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                format!("{k}={v}T235959Z")
+            }
+            _ => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 impl MonthDay {
@@ -680,6 +723,34 @@ mod recurring_tests {
         for case in doc["cases"].as_array().unwrap() {
             let s = |k: &str| case[k].as_str().unwrap().to_string();
             let tz: Tz = s("tz").parse().unwrap();
+            // A freeze expands ±800 days around the run's instant: slide
+            // it over ranges longer than that.
+            let (from, to) = (utc(&s("from")), utc(&s("to")));
+            let mut got: Vec<String> = Vec::new();
+            let mut around = from + chrono::Duration::days(AROUND_DAYS - 10);
+            loop {
+                let f = Freeze::recurring(
+                    &s("rule"),
+                    &s("start"),
+                    Length::Fixed(chrono::Duration::minutes(1)),
+                    &[],
+                    tz,
+                    "x".into(),
+                    around,
+                )
+                .unwrap_or_else(|e| panic!("{}: {e}", s("rule")));
+                got.extend(
+                    f.starts(from, to)
+                        .iter()
+                        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                );
+                if around + chrono::Duration::days(AROUND_DAYS) >= to {
+                    break;
+                }
+                around += chrono::Duration::days(AROUND_DAYS);
+            }
+            got.sort();
+            got.dedup();
             let f = Freeze::recurring(
                 &s("rule"),
                 &s("start"),
@@ -687,13 +758,9 @@ mod recurring_tests {
                 &[],
                 tz,
                 "x".into(),
+                from,
             )
             .unwrap_or_else(|e| panic!("{}: {e}", s("rule")));
-            let got: Vec<String> = f
-                .starts(utc(&s("from")), utc(&s("to")))
-                .iter()
-                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-                .collect();
             let want: Vec<String> = case["starts"]
                 .as_array()
                 .unwrap()
@@ -708,7 +775,10 @@ mod recurring_tests {
                 s("start"),
                 s("tz")
             );
-            for w in &want {
+            for w in want
+                .iter()
+                .filter(|w| utc(w) < from + chrono::Duration::days(AROUND_DAYS))
+            {
                 let at = utc(w);
                 assert!(f.active_until(at).is_some(), "{w}");
                 assert!(
@@ -736,6 +806,7 @@ mod recurring_tests {
             &[],
             tz,
             "Thanksgiving".into(),
+            utc("2026-06-01T00:00:00Z"),
         )
         .unwrap();
         // 2026-11-26 is the fourth Thursday; EST is UTC-5.
@@ -769,6 +840,7 @@ mod recurring_tests {
             &[],
             tz,
             "Sundays".into(),
+            utc("2026-06-01T00:00:00Z"),
         )
         .unwrap();
         assert_eq!(
@@ -799,6 +871,7 @@ mod recurring_tests {
             &[ex],
             tz,
             "weekend after the last Friday".into(),
+            utc("2026-06-01T00:00:00Z"),
         )
         .unwrap();
         assert_eq!(
@@ -810,13 +883,49 @@ mod recurring_tests {
             None,
             "excepted"
         );
+        // A date-only UNTIL (what calendar apps write) is the end of that day.
+        let until = Freeze::recurring(
+            "FREQ=DAILY;UNTIL=20260103",
+            "2026-01-01",
+            Length::Days(1),
+            &[],
+            tz,
+            "x".into(),
+            utc("2026-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        assert!(until.active_until(utc("2026-01-03T12:00:00Z")).is_some());
+        assert!(until.active_until(utc("2026-01-04T12:00:00Z")).is_none());
+        assert!(
+            Freeze::recurring(
+                "FREQ=YEARLY",
+                "2026-01-01",
+                Length::Days(4000),
+                &[],
+                tz,
+                "x".into(),
+                Utc::now()
+            )
+            .is_err()
+        );
         for (rule, start) in [
             ("FREQ=SOMETIMES", "2026-01-01"),
             ("FREQ=DAILY", "next tuesday"),
             ("FREQ=DAILY", "2026-01-01T00:00:00Z"),
+            ("FREQ=MINUTELY", "2026-01-01"),
+            ("FREQ=SECONDLY;INTERVAL=3600", "2026-01-01"),
         ] {
             assert!(
-                Freeze::recurring(rule, start, Length::Days(1), &[], tz, "x".into()).is_err(),
+                Freeze::recurring(
+                    rule,
+                    start,
+                    Length::Days(1),
+                    &[],
+                    tz,
+                    "x".into(),
+                    Utc::now()
+                )
+                .is_err(),
                 "{rule} {start}"
             );
         }

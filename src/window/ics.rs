@@ -29,17 +29,27 @@ enum When {
 }
 
 impl When {
-    fn local(self, tz: Tz) -> NaiveDateTime {
+    /// This instant (or date) as a wall-clock time in `tz`: a date is its
+    /// midnight, a local time in another zone is converted.
+    fn local(self, tz: Tz) -> Option<NaiveDateTime> {
         match self {
-            When::Date(d) => d.and_hms_opt(0, 0, 0).unwrap_or_default(),
-            When::Local(l, _) => l,
-            When::Utc(u) => u.with_timezone(&tz).naive_local(),
+            When::Date(d) => d.and_hms_opt(0, 0, 0),
+            When::Local(l, own) if own == tz => Some(l),
+            When::Local(l, own) => Some(
+                super::local::resolve(own, l)?
+                    .with_timezone(&tz)
+                    .naive_local(),
+            ),
+            When::Utc(u) => Some(u.with_timezone(&tz).naive_local()),
         }
     }
+    /// The zone an event starting at this instant recurs in: its own, UTC
+    /// for a UTC start, else the default.
     fn zone(self, default: Tz) -> Tz {
         match self {
             When::Local(_, tz) => tz,
-            _ => default,
+            When::Utc(_) => chrono_tz::UTC,
+            When::Date(_) => default,
         }
     }
 }
@@ -129,9 +139,11 @@ fn when(line: &Line<'_>, value: &str, default: Tz) -> Result<When, String> {
     Ok(When::Local(local, tz))
 }
 
-/// `P1D`, `PT2H30M`, `P1W`: whole days as days, anything else as a time.
+/// `P1D`, `PT2H30M`, `P1W`: whole days as days, anything else as a time;
+/// at most ten years.
 fn duration(number: usize, text: &str) -> Result<Length, String> {
-    let bad = || format!("line {number}: `{text}` is not an iCalendar duration");
+    let bad =
+        || format!("line {number}: `{text}` is not an iCalendar duration of at most 3650 days");
     let body = text.trim().strip_prefix('P').ok_or_else(bad)?;
     let (date, time) = body.split_once('T').unwrap_or((body, ""));
     let mut days = 0i64;
@@ -142,7 +154,8 @@ fn duration(number: usize, text: &str) -> Result<Length, String> {
             '0'..='9' => number_text.push(c),
             'W' | 'D' => {
                 let n: i64 = number_text.parse().map_err(|_| bad())?;
-                days += if c == 'W' { 7 * n } else { n };
+                let n = if c == 'W' { n.checked_mul(7) } else { Some(n) };
+                days = n.and_then(|n| days.checked_add(n)).ok_or_else(bad)?;
                 number_text.clear();
             }
             _ => return Err(bad()),
@@ -153,20 +166,28 @@ fn duration(number: usize, text: &str) -> Result<Length, String> {
             '0'..='9' => number_text.push(c),
             'H' | 'M' | 'S' => {
                 let n: i64 = number_text.parse().map_err(|_| bad())?;
-                seconds += n * match c {
+                let unit = match c {
                     'H' => 3600,
                     'M' => 60,
                     _ => 1,
                 };
+                seconds = n
+                    .checked_mul(unit)
+                    .and_then(|n| seconds.checked_add(n))
+                    .ok_or_else(bad)?;
                 number_text.clear();
             }
             _ => return Err(bad()),
         }
     }
-    match (days, seconds) {
-        (0, 0) => Err(bad()),
-        (d, 0) => Ok(Length::Days(u32::try_from(d).map_err(|_| bad())?)),
-        (d, s) => Ok(Length::Fixed(chrono::Duration::seconds(d * 86_400 + s))),
+    let total = days
+        .checked_mul(86_400)
+        .and_then(|d| d.checked_add(seconds))
+        .filter(|t| *t > 0 && *t <= 3650 * 86_400)
+        .ok_or_else(bad)?;
+    match seconds {
+        0 => Ok(Length::Days(u32::try_from(days).map_err(|_| bad())?)),
+        _ => Ok(Length::Fixed(chrono::Duration::seconds(total))),
     }
 }
 
@@ -193,31 +214,47 @@ struct Event {
     end: Option<When>,
     duration: Option<Length>,
     rrule: Option<String>,
-    exdates: Vec<NaiveDateTime>,
+    /// Read in their own zones; turned into the start's zone at the end.
+    exdates: Vec<When>,
     summary: Option<String>,
 }
 
-/// Every event of `text` as a freeze in `tz` (for times without a zone);
-/// `reason` replaces the events' summaries when given.
-pub fn freezes(text: &str, tz: Tz, reason: Option<&str>) -> Result<Vec<Freeze>, String> {
+/// Every event of `text` as a freeze in `tz` (for times without a zone),
+/// its occurrences expanded around `around` (the run's instant); `reason`
+/// replaces the events' summaries when given.
+pub fn freezes(
+    text: &str,
+    tz: Tz,
+    reason: Option<&str>,
+    around: DateTime<Utc>,
+) -> Result<Vec<Freeze>, String> {
     let mut out = Vec::new();
     let mut event: Option<Event> = None;
+    // Components inside an event (alarms) have properties of their own.
+    let mut nested = 0usize;
     for (number, raw) in unfold(text) {
         let Some(line) = split(number, &raw) else {
             continue;
         };
         match (line.name.as_str(), line.value.trim()) {
-            ("BEGIN", "VEVENT") => event = Some(Event::default()),
+            ("BEGIN", "VEVENT") => {
+                event = Some(Event::default());
+                nested = 0;
+            }
+            ("BEGIN", _) if event.is_some() => nested += 1,
             ("END", "VEVENT") => {
                 if let Some(e) = event.take() {
-                    out.push(freeze(e, tz, reason, number)?);
+                    out.push(freeze(e, tz, reason, number, around)?);
                     if out.len() > MAX_EVENTS {
                         return Err(format!("more than {MAX_EVENTS} events"));
                     }
                 }
             }
+            ("END", _) if event.is_some() && nested > 0 => nested -= 1,
             (name, value) => {
-                let Some(e) = event.as_mut() else { continue };
+                let Some(e) = event.as_mut().filter(|_| nested == 0) else {
+                    continue;
+                };
                 match name {
                     "DTSTART" => e.start = Some((number, when(&line, value, tz)?)),
                     "DTEND" => e.end = Some(when(&line, value, tz)?),
@@ -225,7 +262,7 @@ pub fn freezes(text: &str, tz: Tz, reason: Option<&str>) -> Result<Vec<Freeze>, 
                     "RRULE" => e.rrule = Some(value.to_string()),
                     "EXDATE" => {
                         for v in value.split(',') {
-                            e.exdates.push(when(&line, v, tz)?.local(tz));
+                            e.exdates.push(when(&line, v, tz)?);
                         }
                     }
                     "SUMMARY" => e.summary = Some(unescape(value)),
@@ -237,16 +274,29 @@ pub fn freezes(text: &str, tz: Tz, reason: Option<&str>) -> Result<Vec<Freeze>, 
     Ok(out)
 }
 
-fn freeze(e: Event, default: Tz, reason: Option<&str>, number: usize) -> Result<Freeze, String> {
+fn freeze(
+    e: Event,
+    default: Tz,
+    reason: Option<&str>,
+    number: usize,
+    around: DateTime<Utc>,
+) -> Result<Freeze, String> {
     let (line, start) = e
         .start
         .ok_or_else(|| format!("line {number}: an event without DTSTART"))?;
     let tz = start.zone(default);
+    let no_time = || format!("line {line}: a time that does not exist in {tz}");
+    let start_local = start.local(tz).ok_or_else(no_time)?;
+    // An end written without a zone is in the start's.
+    let end = e.end.map(|end| match end {
+        When::Local(l, z) if z == default => When::Local(l, tz),
+        other => other,
+    });
     let reason = reason
         .map(str::to_string)
         .or(e.summary)
         .unwrap_or_else(|| "calendar freeze".into());
-    let length = match (e.duration, e.end, start) {
+    let length = match (e.duration, end, start) {
         (Some(d), _, _) => d,
         (None, Some(When::Date(end)), When::Date(s)) => {
             let days = (end - s).num_days();
@@ -258,13 +308,9 @@ fn freeze(e: Event, default: Tz, reason: Option<&str>, number: usize) -> Result<
             )
         }
         (None, Some(end), _) => {
-            let from = super::local::resolve(tz, start.local(tz))
-                .ok_or_else(|| format!("line {line}: the start does not exist in {tz}"))?;
-            let to = match end {
-                When::Utc(u) => u,
-                other => super::local::resolve(other.zone(tz), other.local(other.zone(tz)))
-                    .ok_or_else(|| format!("line {line}: the end does not exist"))?,
-            };
+            let from = super::local::resolve(tz, start_local).ok_or_else(no_time)?;
+            let to = super::local::resolve(tz, end.local(tz).ok_or_else(no_time)?)
+                .ok_or_else(no_time)?;
             if to <= from {
                 return Err(format!("line {line}: the event ends before it starts"));
             }
@@ -277,9 +323,10 @@ fn freeze(e: Event, default: Tz, reason: Option<&str>, number: usize) -> Result<
             ));
         }
     };
-    let start_text = start.local(tz).format("%Y-%m-%dT%H:%M:%S").to_string();
+    let start_text = start_local.format("%Y-%m-%dT%H:%M:%S").to_string();
     let rule = e.rrule.unwrap_or_else(|| "FREQ=DAILY;COUNT=1".into());
-    Freeze::recurring(&rule, &start_text, length, &e.exdates, tz, reason)
+    let exdates: Vec<NaiveDateTime> = e.exdates.iter().filter_map(|x| x.local(tz)).collect();
+    Freeze::recurring(&rule, &start_text, length, &exdates, tz, reason, around)
         .map_err(|err| format!("line {line}: {err}"))
 }
 
@@ -301,7 +348,7 @@ END:VCALENDAR\r\n";
     #[test]
     fn events_become_freezes() {
         let tz: Tz = "Europe/London".parse().unwrap();
-        let f = freezes(CALENDAR, tz, None).unwrap();
+        let f = freezes(CALENDAR, tz, None, utc("2026-06-01T00:00:00Z")).unwrap();
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].reason, "Christmas, Boxing Day");
         assert_eq!(
@@ -317,19 +364,59 @@ END:VCALENDAR\r\n";
         );
         assert_eq!(f[1].active_until(utc("2026-03-02T14:30:00Z")), None);
         assert_eq!(
-            freezes(CALENDAR, tz, Some("holiday")).unwrap()[1].reason,
+            freezes(CALENDAR, tz, Some("holiday"), utc("2026-06-01T00:00:00Z")).unwrap()[1].reason,
             "holiday"
         );
+    }
+
+    #[test]
+    fn alarms_zones_and_exceptions_are_read_as_the_rfc_says() {
+        let tz: Tz = "UTC".parse().unwrap();
+        let around = utc("2026-06-01T00:00:00Z");
+        // An alarm's DURATION and SUMMARY are the alarm's, not the event's.
+        let alarm = "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nDTEND;VALUE=DATE:20261226\nSUMMARY:Holiday\nBEGIN:VALARM\nACTION:DISPLAY\nSUMMARY:ring\nDURATION:PT15M\nTRIGGER:-PT1H\nEND:VALARM\nEND:VEVENT\n";
+        let f = freezes(alarm, tz, None, around).unwrap();
+        assert_eq!(f[0].reason, "Holiday");
+        assert_eq!(
+            f[0].active_until(utc("2026-12-25T12:00:00Z")),
+            Some(utc("2026-12-26T00:00:00Z"))
+        );
+        // A New York start with an end written without a zone: New York's.
+        let ny = "BEGIN:VEVENT\nDTSTART;TZID=America/New_York:20261201T090000\nDTEND:20261201T110000\nEND:VEVENT\n";
+        let f = freezes(ny, tz, None, around).unwrap();
+        assert_eq!(
+            f[0].active_until(utc("2026-12-01T15:30:00Z")),
+            Some(utc("2026-12-01T16:00:00Z"))
+        );
+        // An exception written in UTC still removes the New York occurrence.
+        let ex = "BEGIN:VEVENT\nDTSTART;TZID=America/New_York:20261201T090000\nDURATION:PT1H\nRRULE:FREQ=DAILY;COUNT=3\nEXDATE:20261202T140000Z\nEND:VEVENT\n";
+        let f = freezes(ex, tz, None, around).unwrap();
+        assert!(f[0].active_until(utc("2026-12-02T14:30:00Z")).is_none());
+        assert!(f[0].active_until(utc("2026-12-03T14:30:00Z")).is_some());
+        // A UTC start recurs in UTC.
+        let z = "BEGIN:VEVENT\nDTSTART:20260301T090000Z\nDURATION:PT1H\nRRULE:FREQ=WEEKLY;COUNT=10\nEND:VEVENT\n";
+        let f = freezes(z, "Europe/London".parse().unwrap(), None, around).unwrap();
+        assert!(f[0].active_until(utc("2026-04-05T09:30:00Z")).is_some());
+        // Enormous durations are refused, not a panic.
+        for huge in ["P4000000000D", "PT9300000000000000S", "P99999999999999999W"] {
+            let text =
+                format!("BEGIN:VEVENT\nDTSTART:20260301T090000Z\nDURATION:{huge}\nEND:VEVENT\n");
+            assert!(freezes(&text, tz, None, around).is_err(), "{huge}");
+        }
     }
 
     #[test]
     fn bad_events_name_their_line() {
         let tz: Tz = "UTC".parse().unwrap();
         let bad = "BEGIN:VEVENT\nDTSTART:2026-12-24\nEND:VEVENT\n";
-        assert!(freezes(bad, tz, None).unwrap_err().starts_with("line 2:"));
+        assert!(
+            freezes(bad, tz, None, Utc::now())
+                .unwrap_err()
+                .starts_with("line 2:")
+        );
         let no_end = "BEGIN:VEVENT\nDTSTART:20261224T100000\nEND:VEVENT\n";
         assert!(
-            freezes(no_end, tz, None)
+            freezes(no_end, tz, None, Utc::now())
                 .unwrap_err()
                 .contains("needs DTEND or DURATION")
         );

@@ -60,7 +60,24 @@ impl Schedule {
     /// The decision at `at`, the rule behind it and when it next changes.
     pub fn evaluate(&self, at: DateTime<Utc>) -> WindowStatus {
         let now = self.state_at(at);
-        let rule = match now.freeze {
+        let rule = self.rule_of(&now);
+        let next = self.next_change(at, !now.open);
+        let (next_open, next_close) = if now.open { (None, next) } else { (next, None) };
+        WindowStatus {
+            open: now.open,
+            rule,
+            next_open,
+            next_close,
+        }
+    }
+
+    /// The rule that decides at `at`, without looking ahead.
+    pub fn rule_at(&self, at: DateTime<Utc>) -> Rule {
+        self.rule_of(&self.state_at(at))
+    }
+
+    fn rule_of(&self, now: &State<'_>) -> Rule {
+        match now.freeze {
             Some((freeze, until)) => Rule::Freeze {
                 name: freeze.name.clone(),
                 reason: freeze.reason.clone(),
@@ -73,14 +90,6 @@ impl Schedule {
                 },
                 None => Rule::OutsideWindows,
             },
-        };
-        let next = self.next_change(at, !now.open);
-        let (next_open, next_close) = if now.open { (None, next) } else { (next, None) };
-        WindowStatus {
-            open: now.open,
-            rule,
-            next_open,
-            next_close,
         }
     }
 

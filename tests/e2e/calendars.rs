@@ -154,3 +154,26 @@ fn the_calendar_command_lists_open_and_closed_periods() {
         .output();
     assert_eq!(f.code, 1, "{}", f.stdout);
 }
+
+#[test]
+fn a_private_calendar_url_is_never_shown() {
+    let server = Server::fixed(Reply::text(
+        403,
+        "forbidden: /private-abcdef0123456789/basic.ics",
+    ));
+    let url = server.url("/private-abcdef0123456789/basic.ics");
+    let yaml = format!("timezone: UTC\nfreezes:\n  - {{ ics: \"{url}\" }}\n");
+    let r = Test::new()
+        .config(&yaml)
+        .args(["gate", "--format", "json"])
+        .output();
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    for out in [&r.stdout, &r.stderr] {
+        assert!(!out.contains("abcdef0123456789"), "{out}");
+    }
+    assert!(
+        r.stdout.contains("calendar http://127.0.0.1:"),
+        "{}",
+        r.stdout
+    );
+}

@@ -221,3 +221,33 @@ fn overrides_and_rollbacks_are_recorded_in_the_store() {
         .collect();
     assert_eq!(kinds, vec!["override", "rollback"]);
 }
+
+#[test]
+fn a_rollback_goes_through_the_lock_a_bad_deploy_wrote() {
+    let auto = r#"{"locked": true, "reason": "bad deploy: critical latency high", "by": "acme/shop#{p-8}", "auto": true}"#;
+    let manual = r#"{"locked": true, "reason": "hands off", "by": "alice"}"#;
+    let yaml = "timezone: UTC\nlocks:\n  sources:\n    - { type: file, path: lock.json }\nallow_rollbacks: true\n";
+    let gate = |lock: &str, args: &[&str]| {
+        let mut all = vec!["gate", "--at", AT];
+        all.extend_from_slice(args);
+        pipeline(Test::new().config(yaml).file("lock.json", lock))
+            .args(all)
+            .output()
+    };
+    assert_eq!(gate(auto, &[]).code, 1, "a deploy is stopped by it");
+    let r = gate(auto, &["--rollback"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("went through locked (file:lock.json): bad deploy"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        gate(manual, &["--rollback"]).code,
+        1,
+        "a person's lock is not"
+    );
+    let both = gate(auto, &["--rollback", "--override", "x"]);
+    assert_eq!(both.code, 2);
+}
