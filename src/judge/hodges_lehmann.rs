@@ -2,14 +2,10 @@
 //! differences `x_i − y_j` (canary − baseline) — with the distribution-free
 //! Moses confidence interval obtained by inverting the Mann-Whitney test.
 //!
-//! Selection without enumeration: with both samples sorted, the pairwise
-//! differences form an implicit matrix sorted along rows and columns, so the
-//! number of differences `≤ t` is counted in O(n + m) with two pointers
-//! (Johnson & Mizoguchi 1978, Monahan 1984 select from the same matrix with
-//! random pivots). The k-th smallest difference is found by bisection over
-//! the *bit patterns* of f64 (ordered like the values), at most 64 counts:
-//! the result is exactly a computed difference `fl(x_i − y_j)`, the same
-//! value NumPy's `median(np.subtract.outer(x, y))` sees, in O(n + m) memory.
+//! Selection without enumeration ([`super::pairwise`]): each order
+//! statistic of the n·m differences in about ten O(n + m) passes, exactly a
+//! computed difference `fl(x_i − y_j)`, the same value NumPy's
+//! `median(np.subtract.outer(x, y))` sees, in O(n + m) memory.
 //!
 //! Interval: [D(k), D(nm + 1 − k)] over the sorted differences D.
 //! - exact (when Mann-Whitney's `Auto` rule picks exact): the largest k with
@@ -28,6 +24,7 @@
 use serde::Serialize;
 
 use super::mann_whitney::{self, Method, Ranked};
+use super::pairwise::Pairs;
 use super::{JudgeError, mwu_exact, normal, sample};
 
 /// The shift estimate and its confidence interval.
@@ -40,74 +37,6 @@ pub struct HodgesLehmann {
     pub confidence: f64,
     /// How the interval's order statistics were chosen.
     pub method: Method,
-}
-
-/// A total order on f64 as i64 (−∞ < … < −0 < +0 < … < +∞); its own inverse.
-fn key(v: f64) -> i64 {
-    let b = v.to_bits() as i64;
-    if b < 0 { b ^ i64::MAX } else { b }
-}
-
-fn from_key(k: i64) -> f64 {
-    let b = if k < 0 { k ^ i64::MAX } else { k };
-    f64::from_bits(b as u64)
-}
-
-/// How many computed differences `fl(x_i − y_j)` are ≤ t (x, y sorted).
-fn count_le(x: &[f64], y: &[f64], t: f64) -> u64 {
-    let m = y.len();
-    let mut j = 0usize;
-    let mut count = 0u64;
-    for &xi in x {
-        // fl(xi − y_j) is non-increasing in j and non-decreasing in xi, so
-        // the first j with a difference ≤ t only moves right.
-        while j < m && xi - y[j] > t {
-            j += 1;
-        }
-        count += (m - j) as u64;
-    }
-    count
-}
-
-/// The smallest computed difference `fl(x_i − y_j)` above t (+∞ if none).
-fn min_above(x: &[f64], y: &[f64], t: f64) -> f64 {
-    let mut j = 0usize;
-    let mut best = f64::INFINITY;
-    for &xi in x {
-        // Row i's differences above t are those at j < j_i; the smallest is at j_i − 1.
-        while j < y.len() && xi - y[j] > t {
-            j += 1;
-        }
-        if j > 0 {
-            best = best.min(xi - y[j - 1]);
-        }
-    }
-    best
-}
-
-/// The k-th smallest (1-based) pairwise difference x_i − y_j, searched
-/// between `lo` and `hi` (which must bracket it); x and y sorted, non-empty.
-fn kth_between(x: &[f64], y: &[f64], k: u64, lo: f64, hi: f64) -> f64 {
-    let (mut lo, mut hi) = (key(lo), key(hi));
-    while lo < hi {
-        let mid = (lo as i128 + (hi as i128 - lo as i128) / 2) as i64;
-        if count_le(x, y, from_key(mid)) >= k {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    from_key(lo)
-}
-
-/// The k-th smallest (1-based, clamped to 1..=nm) pairwise difference.
-pub(crate) fn kth_difference(x: &[f64], y: &[f64], k: u64) -> f64 {
-    let (Some(&x0), Some(&xn), Some(&y0), Some(&ym)) = (x.first(), x.last(), y.first(), y.last())
-    else {
-        return f64::NAN;
-    };
-    let nm = x.len() as u64 * y.len() as u64;
-    kth_between(x, y, k.clamp(1, nm), x0 - ym, xn - y0)
 }
 
 /// The interval's order-statistic index k (0 = unbounded).
@@ -127,27 +56,22 @@ fn critical_k(ranked: &Ranked, confidence: f64) -> (u64, Method) {
 /// Hodges–Lehmann from sorted, finite, non-empty samples.
 pub(crate) fn from_sorted(x: &[f64], y: &[f64], confidence: f64) -> HodgesLehmann {
     let ranked = mann_whitney::rank(x, y);
-    let nm = x.len() as u64 * y.len() as u64;
+    let pairs = Pairs::new(x, y);
+    let nm = pairs.total();
     let (k, method) = critical_k(&ranked, confidence);
     let (lower, upper) = if k == 0 {
         (f64::NEG_INFINITY, f64::INFINITY)
     } else {
-        (kth_difference(x, y, k), kth_difference(x, y, nm + 1 - k))
-    };
-    // The median lies inside any interval of confidence ≥ 0 around it: when
-    // bounded, search only between the bounds (fewer bisection steps).
-    let median_k = |k: u64| match (lower.is_finite(), upper.is_finite()) {
-        (true, true) => kth_between(x, y, k, lower, upper),
-        _ => kth_difference(x, y, k),
+        (pairs.kth(k), pairs.kth(nm + 1 - k))
     };
     let estimate = if nm % 2 == 1 {
-        median_k(nm / 2 + 1)
+        pairs.kth(nm / 2 + 1)
     } else {
-        let a = median_k(nm / 2);
-        let b = if count_le(x, y, a) > nm / 2 {
+        let a = pairs.kth(nm / 2);
+        let b = if pairs.count_le(a) > nm / 2 {
             a
         } else {
-            min_above(x, y, a)
+            pairs.min_above(a)
         };
         sample::midpoint(a, b)
     };
@@ -184,51 +108,6 @@ mod tests {
             .collect();
         d.sort_by(f64::total_cmp);
         d
-    }
-
-    #[test]
-    fn keys_order_like_values() {
-        let vals = [
-            f64::NEG_INFINITY,
-            -1e300,
-            -1.0,
-            -1e-300,
-            -0.0,
-            0.0,
-            1e-300,
-            1.0,
-            f64::INFINITY,
-        ];
-        for w in vals.windows(2) {
-            assert!(key(w[0]) < key(w[1]));
-            assert_eq!(from_key(key(w[0])).to_bits(), w[0].to_bits());
-        }
-    }
-
-    #[test]
-    fn selection_matches_enumeration_with_and_without_ties() {
-        let mut rng = ChaCha8Rng::seed_from_u64(7);
-        for case in 0..300 {
-            let n = rng.random_range(1..25);
-            let m = rng.random_range(1..25);
-            let tied = case % 2 == 0;
-            let draw = |rng: &mut ChaCha8Rng| {
-                let v: f64 = rng.random_range(-50.0..50.0);
-                if tied { v.round() } else { v }
-            };
-            let mut x: Vec<f64> = (0..n).map(|_| draw(&mut rng)).collect();
-            let mut y: Vec<f64> = (0..m).map(|_| draw(&mut rng)).collect();
-            x.sort_by(f64::total_cmp);
-            y.sort_by(f64::total_cmp);
-            let d = brute_sorted_differences(&x, &y);
-            for k in [1, d.len() / 3 + 1, d.len() / 2 + 1, d.len()] {
-                assert_eq!(
-                    kth_difference(&x, &y, k as u64),
-                    d[k - 1],
-                    "case {case} k {k}"
-                );
-            }
-        }
     }
 
     #[test]

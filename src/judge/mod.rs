@@ -43,6 +43,7 @@ pub mod holm;
 pub mod mann_whitney;
 pub mod mwu_exact;
 pub mod normal;
+mod pairwise;
 pub mod rates;
 mod reason;
 pub mod result;
