@@ -34,7 +34,6 @@
 
 mod assess;
 pub mod binomial;
-mod erfc;
 mod error;
 pub mod format;
 pub mod histogram;
