@@ -75,6 +75,89 @@ pub fn read_bytes(
     rx.recv_timeout(wait).unwrap_or(Err(ReadError::Deadline))
 }
 
+/// Streams `path` (a regular file of at most `limit` bytes) through `f` on
+/// a reader thread: memory is what `f` keeps, not the file. Reads stop with
+/// [`ReadError::Deadline`] at the deadline (checked at every buffer fill,
+/// and by the waiting side should the kernel hang), and with
+/// [`ReadError::TooLarge`] past `limit`. `f`'s own errors come back as
+/// `Err(Ok(e))`; reading errors as `Err(Err(..))`.
+pub fn stream<T, E, F>(
+    path: &Path,
+    limit: u64,
+    what: &'static str,
+    deadline: Instant,
+    f: F,
+) -> Result<T, Result<E, ReadError>>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: FnOnce(&mut dyn std::io::BufRead) -> Result<T, Result<E, ReadError>> + Send + 'static,
+{
+    let path = path.to_path_buf();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let run = || -> Result<T, Result<E, ReadError>> {
+            let meta = std::fs::metadata(&path).map_err(|e| Err(io(e)))?;
+            kind(&meta).map_err(Err)?;
+            if meta.len() > limit {
+                return Err(Err(ReadError::TooLarge { limit, what }));
+            }
+            let file = open_nonblocking(&path).map_err(|e| Err(io(e)))?;
+            kind(&file.metadata().map_err(|e| Err(io(e)))?).map_err(Err)?;
+            let bounded = Bounded {
+                inner: file,
+                left: limit,
+                deadline,
+                limit,
+                what,
+                failed: None,
+            };
+            let mut reader = std::io::BufReader::with_capacity(1 << 20, bounded);
+            let out = f(&mut reader);
+            // A reading failure explains whatever `f` made of it.
+            match reader.into_inner().failed {
+                Some(e) => Err(Err(e)),
+                None => out,
+            }
+        };
+        let _ = tx.send(run());
+    });
+    let wait = deadline.saturating_duration_since(Instant::now());
+    rx.recv_timeout(wait)
+        .unwrap_or(Err(Err(ReadError::Deadline)))
+}
+
+/// A file read with a byte limit and a deadline.
+struct Bounded {
+    inner: File,
+    left: u64,
+    deadline: Instant,
+    limit: u64,
+    what: &'static str,
+    failed: Option<ReadError>,
+}
+
+impl Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if Instant::now() >= self.deadline {
+            self.failed = Some(ReadError::Deadline);
+            return Err(std::io::Error::other("deadline"));
+        }
+        let n = self.inner.read(buf).inspect_err(|e| {
+            self.failed = Some(io(std::io::Error::new(e.kind(), e.to_string())));
+        })?;
+        if n as u64 > self.left {
+            self.failed = Some(ReadError::TooLarge {
+                limit: self.limit,
+                what: self.what,
+            });
+            return Err(std::io::Error::other("too large"));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 fn read_now(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, ReadError> {
     // Checked before opening: opening a FIFO for reading blocks until a
     // writer comes.

@@ -23,9 +23,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
 use super::MetricsError;
-use super::file_values::{self, FileError, Format, Selector};
+use super::file_values::{self, Count, FileError, Format, Selector, Values};
 use super::source::{
     Asked,
     Fetched, MetricKind, MetricSource, PlanSide, Query, Request, Series, TimeSeries, check_kind_keys,
@@ -44,6 +45,7 @@ enum FormatEntry {
     Csv,
     Tsv,
     Json,
+    K6,
 }
 
 impl MetricKind for File {
@@ -63,6 +65,8 @@ impl MetricKind for File {
             "format",
             "errors",
             "total",
+            "metric",
+            "tags",
         ]
     }
     fn time_series(&self) -> Option<TimeSeries> {
@@ -76,31 +80,85 @@ impl MetricKind for File {
         Ok(Box::new(FileSource {
             files: Arc::new(Files {
                 cwd: ctx.cwd.clone(),
-                read: Mutex::new(BTreeMap::new()),
+                entries: Mutex::new(BTreeMap::new()),
             }),
         }))
     }
 }
 
-/// A file's text, once read.
-type Read = Arc<OnceLock<Result<String, FileError>>>;
+/// One file's selections, read in one pass when first fetched.
+#[derive(Debug, Default)]
+struct Entry {
+    /// Every selection planned from this file, by index.
+    selectors: Mutex<Vec<Selector>>,
+    read: OnceLock<Result<Vec<Values>, FileError>>,
+}
 
-/// Each file's text, read once per run.
+/// Every file of the run, read once (all its selections in one pass).
 #[derive(Debug)]
 struct Files {
     cwd: PathBuf,
-    read: Mutex<BTreeMap<String, Read>>,
+    entries: Mutex<BTreeMap<(String, Format), Arc<Entry>>>,
 }
 
 impl Files {
-    fn text(&self, path: &str, deadline: Deadline) -> Result<String, FileError> {
-        let cell = {
-            let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
-            Arc::clone(read.entry(path.to_string()).or_default())
+    /// Registers a selection from a file; its index in the file's entry.
+    fn plan(&self, path: &str, format: Format, selector: Selector) -> (Arc<Entry>, usize) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = Arc::clone(entries.entry((path.to_string(), format)).or_default());
+        let mut selectors = entry.selectors.lock().unwrap_or_else(|e| e.into_inner());
+        let index = match selectors.iter().position(|s| *s == selector) {
+            Some(i) => i,
+            None => {
+                selectors.push(selector);
+                selectors.len() - 1
+            }
         };
-        cell.get_or_init(|| file_values::load(&self.cwd.join(path), path, deadline.0))
-            .clone()
+        drop(selectors);
+        (entry, index)
     }
+
+    fn values(
+        &self,
+        entry: &Entry,
+        index: usize,
+        path: &str,
+        format: Format,
+        deadline: Deadline,
+    ) -> Result<Values, FileError> {
+        let read = entry.read.get_or_init(|| {
+            let selectors = entry
+                .selectors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            // A JSON document is walked once per selection; the others
+            // give every selection in one pass.
+            if format == Format::Json && selectors.len() > 1 && !is_lines(path) {
+                selectors
+                    .iter()
+                    .map(|s| {
+                        file_values::read(&self.cwd.join(path), path, format, std::slice::from_ref(s), deadline.0)
+                            .map(|mut v| v.remove(0))
+                    })
+                    .collect()
+            } else {
+                file_values::read(&self.cwd.join(path), path, format, &selectors, deadline.0)
+            }
+        });
+        match read {
+            Ok(all) => all.get(index).cloned().ok_or_else(|| FileError {
+                path: path.to_string(),
+                message: "internal: a selection planned after the file was read".into(),
+            }),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+fn is_lines(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".ndjson") || lower.ends_with(".jsonl")
 }
 
 struct FileSource {
@@ -117,13 +175,27 @@ impl MetricSource for FileSource {
                 "a `file` source gives samples, not histogram buckets: use `kind: continuous`".into(),
             ));
         }
-        check_kind_keys(
-            keys,
-            side.asked,
-            "column",
-            None,
-            "the columns holding error and request counts",
-        )?;
+        let format_entry = keys.take::<FormatEntry>("format")?.map(|f| f.value);
+        let k6 = match format_entry {
+            Some(FormatEntry::K6) => true,
+            Some(other) if keys.has("metric") => {
+                return Err(keys.here(format!(
+                    "`metric` selects the points of a k6 results file, not a {} file: use `format: k6`, or `column`",
+                    format!("{other:?}").to_ascii_uppercase()
+                )));
+            }
+            Some(_) => false,
+            None => keys.has("metric"),
+        };
+        if !k6 {
+            check_kind_keys(
+                keys,
+                side.asked,
+                "column",
+                None,
+                "the columns holding error and request counts",
+            )?;
+        }
         let which = side.side;
         let own = format!("{which}_file");
         let key = match (
@@ -145,16 +217,23 @@ impl MetricSource for FileSource {
             .string(key)?
             .ok_or_else(|| keys.here(format!("needs `{key}`")))?;
         let path = (side.fill)(&template, key)?;
-        let format = match keys.take::<FormatEntry>("format")?.map(|f| f.value) {
+        if k6 {
+            return self.plan_k6(keys, side, path);
+        }
+        let format = match format_entry {
             Some(FormatEntry::Csv) => Format::Csv { delimiter: b',' },
             Some(FormatEntry::Tsv) => Format::Csv { delimiter: b'\t' },
             Some(FormatEntry::Json) => Format::Json,
+            Some(FormatEntry::K6) => Format::K6,
             None => Format::from_path(&path).ok_or_else(|| {
                 keys.here(format!(
-                    "cannot tell the format of `{path}` from its extension: add `format: csv`, `tsv` or `json`"
+                    "cannot tell the format of `{path}` from its extension: add `format: csv`, `tsv`, `json` or `k6`"
                 ))
             })?,
         };
+        if keys.has("tags") {
+            return Err(keys.here("`tags` filters the points of a k6 file: add `metric` (and `format: k6`)".into()));
+        }
         let pointer = keys.string("pointer")?.map(|p| p.value);
         if let Some(p) = &pointer {
             if matches!(format, Format::Csv { .. }) {
@@ -166,20 +245,113 @@ impl MetricSource for FileSource {
         }
         let query = |column_key: &str| -> Result<Box<dyn Query>, ConfigError> {
             let column = keys.string(column_key)?.map(|c| c.value);
-            if matches!(format, Format::Csv { .. }) && column.is_none() {
-                return Err(keys.here("a CSV file needs `column` (a header of the file)".into()));
-            }
-            Ok(Box::new(FileQuery {
-                files: Arc::clone(&self.files),
-                path: path.clone(),
-                format,
-                selector: Selector {
+            let selector = match (format, column) {
+                (Format::Csv { .. }, Some(c)) => Selector::Column(c),
+                (Format::Csv { .. }, None) => {
+                    return Err(keys.here("a CSV file needs `column` (a header of the file)".into()));
+                }
+                (_, column) => Selector::Json {
                     pointer: pointer.clone(),
                     column,
                 },
-            }))
+            };
+            Ok(self.query(&path, format, selector))
         };
         Request::for_kind(side.asked, "column", query)
+    }
+}
+
+impl FileSource {
+    fn query(&self, path: &str, format: Format, selector: Selector) -> Box<dyn Query> {
+        let describe = describe(path, &selector);
+        let (entry, index) = self.files.plan(path, format, selector);
+        Box::new(FileQuery {
+            files: Arc::clone(&self.files),
+            entry,
+            index,
+            path: path.to_string(),
+            format,
+            describe,
+        })
+    }
+
+    /// A k6 results file: `metric` and `tags`; a ratio counts a rate
+    /// metric's points.
+    fn plan_k6(
+        &self,
+        keys: &mut Keys<'_>,
+        side: &PlanSide<'_>,
+        path: String,
+    ) -> Result<Request, ConfigError> {
+        if let Some(k) = ["column", "pointer", "errors", "total"]
+            .into_iter()
+            .find(|k| keys.has(k))
+        {
+            return Err(keys.here(format!(
+                "a k6 file takes `metric` (and `tags`), not `{k}`{}",
+                if side.asked == Asked::Counts {
+                    ": a ratio reads a k6 rate metric such as http_req_failed (errors: its points of value 1, total: all its points)"
+                } else {
+                    ""
+                }
+            )));
+        }
+        let metric = keys.string("metric")?.ok_or_else(|| {
+            keys.here("a k6 file needs `metric`, e.g. http_req_duration".into())
+        })?;
+        let metric = (side.fill)(&metric, "metric")?;
+        if metric.trim().is_empty() || metric.contains(['"', '\\']) {
+            return Err(keys.here(format!("`{metric}` is not a k6 metric name")));
+        }
+        let mut tags = Vec::new();
+        if let Some(t) = keys.take::<BTreeMap<String, Spanned<String>>>("tags")? {
+            for (name, value) in t.value {
+                let filled = (side.fill)(&value, &format!("tags.{name}"))?;
+                tags.push((name, filled));
+            }
+        }
+        let selector = |count| Selector::K6 {
+            metric: metric.clone(),
+            tags: tags.clone(),
+            count,
+        };
+        Ok(match side.asked {
+            Asked::Counts => Request::Counts {
+                errors: self.query(&path, Format::K6, selector(Some(Count::NonZero))),
+                total: self.query(&path, Format::K6, selector(Some(Count::Every))),
+                cumulative: false,
+            },
+            _ => Request::Values(self.query(&path, Format::K6, selector(None))),
+        })
+    }
+}
+
+fn describe(path: &str, selector: &Selector) -> String {
+    match selector {
+        Selector::Column(c) => format!("{path} [{c}]"),
+        Selector::Json { pointer, column } => {
+            let mut out = path.to_string();
+            if let Some(p) = pointer {
+                out.push_str(&format!(" {p}"));
+            }
+            if let Some(c) = column {
+                out.push_str(&format!(" [{c}]"));
+            }
+            out
+        }
+        Selector::K6 { metric, tags, count } => {
+            let mut out = format!("{path} {metric}");
+            if !tags.is_empty() {
+                let t: Vec<String> = tags.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+                out.push_str(&format!("{{{}}}", t.join(",")));
+            }
+            match count {
+                Some(Count::NonZero) => out.push_str(" (points ≠ 0)"),
+                Some(Count::Every) => out.push_str(" (all points)"),
+                None => {}
+            }
+            out
+        }
     }
 }
 
@@ -187,28 +359,22 @@ impl MetricSource for FileSource {
 #[derive(Debug)]
 struct FileQuery {
     files: Arc<Files>,
+    entry: Arc<Entry>,
+    index: usize,
     path: String,
     format: Format,
-    selector: Selector,
+    describe: String,
 }
 
 impl Query for FileQuery {
     fn describe(&self) -> String {
-        let mut out = self.path.clone();
-        if let Some(p) = &self.selector.pointer {
-            out.push_str(&format!(" {p}"));
-        }
-        if let Some(c) = &self.selector.column {
-            out.push_str(&format!(" [{c}]"));
-        }
-        out
+        self.describe.clone()
     }
 
     fn fetch(&self, deadline: Deadline) -> Result<Fetched, MetricsError> {
         let values = self
             .files
-            .text(&self.path, deadline)
-            .and_then(|text| file_values::select(&text, &self.path, self.format, &self.selector))
+            .values(&self.entry, self.index, &self.path, self.format, deadline)
             .map_err(|e| MetricsError {
                 source_name: "file".into(),
                 failure: Failure::Unreadable(e.to_string()),

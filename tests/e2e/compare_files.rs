@@ -117,15 +117,15 @@ fn json_and_ndjson_files_with_pointer_and_column() {
       pointer: /results
       column: latency_ms
 "#;
-    // NDJSON has no `/results`: the pointer applies to both files, so the
-    // canary file reports it, and the metric cannot be judged.
+    // A pointer selects within one document; NDJSON lines are the
+    // elements: the canary file says so, and the metric cannot be judged.
     Test::new()
         .config(yaml)
         .file("load/blue.json", &blue)
         .file("load/slow.ndjson", &slow)
         .args(["compare"])
         .status(3)
-        .stdout_has("⚠ [error] latency could not be fetched: canary: load/slow.ndjson: nothing at `/results`");
+        .stdout_has("⚠ [error] latency could not be fetched: canary: load/slow.ndjson: `pointer` selects within one JSON document; in NDJSON each line is an element: use `column`");
     let yaml = r#"compare:
   source: { type: file }
   metrics:
