@@ -364,7 +364,20 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    let (etag, retry_after) = (header("etag"), header("retry-after"));
+    let etag = header("etag");
+    // Rate-limited APIs without `Retry-After` say when their window resets:
+    // Datadog in seconds from now, Sentry as a unix time.
+    let retry_after = header("retry-after").or_else(|| match status {
+        429 => header("x-ratelimit-reset").or_else(|| {
+            let at = header("x-sentry-rate-limit-reset")?
+                .trim()
+                .parse::<f64>()
+                .ok()?;
+            let now = chrono::Utc::now().timestamp() as f64;
+            Some(format!("{}", (at - now).ceil().max(0.0) as u64))
+        }),
+        _ => None,
+    });
     let bytes = resp
         .body_mut()
         .with_config()

@@ -575,7 +575,12 @@ fn k6_values(
 ) -> Result<(), String> {
     let mut wanted = Vec::with_capacity(selectors.len());
     for s in selectors {
-        let Selector::K6 { metric, tags, count } = s else {
+        let Selector::K6 {
+            metric,
+            tags,
+            count,
+        } = s
+        else {
             return Err("a k6 file takes `metric` and `tags`".into());
         };
         wanted.push((metric.as_str(), tags, *count));
@@ -585,8 +590,10 @@ fn k6_values(
     let mut names: Vec<String> = wanted.iter().map(|(m, ..)| format!("\"{m}\"")).collect();
     names.sort();
     names.dedup();
-    let finders: Vec<memchr::memmem::Finder<'_>> =
-        names.iter().map(|n| memchr::memmem::Finder::new(n.as_bytes())).collect();
+    let finders: Vec<memchr::memmem::Finder<'_>> = names
+        .iter()
+        .map(|n| memchr::memmem::Finder::new(n.as_bytes()))
+        .collect();
     let mut line = Vec::with_capacity(1024);
     let mut number = 0usize;
     let mut seen_point = false;
@@ -599,9 +606,8 @@ fn k6_values(
             }
             continue;
         }
-        let parsed: K6Line<'_> = serde_json::from_slice(&line).map_err(|e| {
-            format!("line {number} is not a k6 JSON line ({e})")
-        })?;
+        let parsed: K6Line<'_> = serde_json::from_slice(&line)
+            .map_err(|e| format!("line {number} is not a k6 JSON line ({e})"))?;
         seen_point = true;
         if parsed.kind != "Point" {
             continue;
@@ -615,7 +621,9 @@ fn k6_values(
             let cell = match (count, cell) {
                 (None, cell) => cell,
                 (Some(Count::Every), _) => Cell::Number(1.0),
-                (Some(Count::NonZero), Cell::Number(v)) => Cell::Number(if v != 0.0 { 1.0 } else { 0.0 }),
+                (Some(Count::NonZero), Cell::Number(v)) => {
+                    Cell::Number(if v != 0.0 { 1.0 } else { 0.0 })
+                }
                 (Some(Count::NonZero), other) => other,
             };
             tally.push(|| format!("line {number}"), cell);
@@ -643,9 +651,9 @@ fn tags_match(data: &K6Data<'_>, wanted: &[(String, String)]) -> bool {
         return false;
     };
     wanted.iter().all(|(k, v)| {
-        tags.0.iter().any(|(tk, tv)| {
-            tk.0 == k.as_str() && tv.as_ref().is_some_and(|t| t.0 == v.as_str())
-        })
+        tags.0
+            .iter()
+            .any(|(tk, tv)| tk.0 == k.as_str() && tv.as_ref().is_some_and(|t| t.0 == v.as_str()))
     })
 }
 
@@ -680,7 +688,8 @@ fn json_values(
         tally,
         found: &mut found,
     };
-    seed.deserialize(&mut de).map_err(|e| format!("not JSON: {e}"))?;
+    seed.deserialize(&mut de)
+        .map_err(|e| format!("not JSON: {e}"))?;
     de.end().map_err(|e| format!("not JSON: {e}"))?;
     let where_ = pointer.as_deref().unwrap_or("the document");
     match found {
@@ -923,7 +932,11 @@ impl<'de> Visitor<'de> for ReadCell<'_> {
 impl ReadCell<'_> {
     /// A scalar is the cell only at the end of the path.
     fn leaf(&self, cell: Cell) -> Cell {
-        if self.tokens.is_empty() { cell } else { Cell::Empty }
+        if self.tokens.is_empty() {
+            cell
+        } else {
+            Cell::Empty
+        }
     }
 }
 
@@ -931,7 +944,12 @@ impl ReadCell<'_> {
 mod tests {
     use super::*;
 
-    fn run(text: &str, name: &str, format: Format, selectors: &[Selector]) -> Result<Vec<Values>, String> {
+    fn run(
+        text: &str,
+        name: &str,
+        format: Format,
+        selectors: &[Selector],
+    ) -> Result<Vec<Values>, String> {
         let mut reader = std::io::Cursor::new(text.as_bytes().to_vec());
         let tallies = select(&mut reader, format, selectors, name)?;
         Ok(tallies
@@ -960,7 +978,8 @@ mod tests {
 
     #[test]
     fn csv_with_quotes_crlf_garbage_and_empty_cells() {
-        let text = "\u{feff}\"name\",latency_ms\r\n\"a, \"\"b\"\"\",12.5\r\nc,oops\nd,\ne,NaN\n\nf,7\n";
+        let text =
+            "\u{feff}\"name\",latency_ms\r\n\"a, \"\"b\"\"\",12.5\r\nc,oops\nd,\ne,NaN\n\nf,7\n";
         let v = csv(text, "latency_ms").unwrap();
         assert_eq!(finite(&v), vec![12.5, 7.0]);
         assert_eq!(v.values.len(), 5);
@@ -991,8 +1010,17 @@ mod tests {
     #[test]
     fn two_columns_in_one_pass() {
         let sel = [Selector::Column("e".into()), Selector::Column("t".into())];
-        let v = run("e,t\n1,10\n2,20\n", "r.csv", Format::Csv { delimiter: b',' }, &sel).unwrap();
-        assert_eq!((finite(&v[0]), finite(&v[1])), (vec![1.0, 2.0], vec![10.0, 20.0]));
+        let v = run(
+            "e,t\n1,10\n2,20\n",
+            "r.csv",
+            Format::Csv { delimiter: b',' },
+            &sel,
+        )
+        .unwrap();
+        assert_eq!(
+            (finite(&v[0]), finite(&v[1])),
+            (vec![1.0, 2.0], vec![10.0, 20.0])
+        );
     }
 
     #[test]
@@ -1026,9 +1054,15 @@ mod tests {
     #[test]
     fn ndjson_lines_are_elements() {
         let text = "{\"v\": 1}\n{\"v\": 2}\n\n";
-        assert_eq!(finite(&json(text, None, Some("v")).unwrap()), vec![1.0, 2.0]);
+        assert_eq!(
+            finite(&json(text, None, Some("v")).unwrap()),
+            vec![1.0, 2.0]
+        );
         let one = "{\"v\": [1, 2]}\n";
-        assert_eq!(finite(&json(one, Some("/v"), None).unwrap()), vec![1.0, 2.0]);
+        assert_eq!(
+            finite(&json(one, Some("/v"), None).unwrap()),
+            vec![1.0, 2.0]
+        );
     }
 
     #[test]
@@ -1045,14 +1079,25 @@ mod tests {
             json(r#"{"a": 1}"#, Some("/a"), None).unwrap_err(),
             "/a is a number, not an array of values"
         );
-        assert!(json("{oops", None, None).unwrap_err().starts_with("not JSON"));
-        assert!(json("[1] [2]", None, None).unwrap_err().starts_with("not JSON"));
+        assert!(
+            json("{oops", None, None)
+                .unwrap_err()
+                .starts_with("not JSON")
+        );
+        assert!(
+            json("[1] [2]", None, None)
+                .unwrap_err()
+                .starts_with("not JSON")
+        );
     }
 
     fn k6(metric: &str, tags: &[(&str, &str)], count: Option<Count>) -> Selector {
         Selector::K6 {
             metric: metric.into(),
-            tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             count,
         }
     }
@@ -1083,7 +1128,13 @@ mod tests {
         let err = run("a,b\n1,2\n", "x.json", Format::K6, &[k6("m", &[], None)]).unwrap_err();
         assert!(err.contains("line 1 is not a k6 JSON line"), "{err}");
         let escaped = "{\"metric\":\"m\",\"type\":\"Point\",\"data\":{\"value\":2,\"tags\":{\"url\":\"a\\u0026b\"}}}\n";
-        let v = run(escaped, "x.json", Format::K6, &[k6("m", &[("url", "a&b")], None)]).unwrap();
+        let v = run(
+            escaped,
+            "x.json",
+            Format::K6,
+            &[k6("m", &[("url", "a&b")], None)],
+        )
+        .unwrap();
         assert_eq!(finite(&v[0]), vec![2.0]);
     }
 

@@ -5,7 +5,10 @@
 //! | kind | what | time series |
 //! |---|---|---|
 //! | `prometheus` | range queries (PromQL) | yes (`window`, `step`, `offset`) |
-//! | `file` | CSV/TSV/JSON/NDJSON samples | no: every value is a sample |
+//! | `file` | CSV/TSV/JSON/NDJSON/k6 samples | no: every value is a sample |
+//! | `datadog` | metric queries (`/api/v1/query`) | yes (`window`, `offset`) |
+//! | `sentry` | release health sessions, event counts | yes |
+//! | `signalfx` | Splunk Observability metric time series | yes |
 //!
 //! Sources know nothing about statistics: they fetch [`Series`]; the
 //! comparison ([`crate::compare`]) combines, counts and judges them.
@@ -16,6 +19,7 @@
 //! [`MetricSource`] and [`Query`], and its line in the `registry!` of
 //! [`KINDS`] (see `src/registry.rs`).
 
+mod api;
 mod error;
 pub mod file_values;
 pub mod source;
@@ -31,6 +35,9 @@ registry! {
     pub static KINDS: [dyn MetricKind] = {
         pub prometheus::Prometheus,
         pub file::File,
+        pub datadog::Datadog,
+        pub sentry::Sentry,
+        pub signalfx::SignalFx,
         #[cfg(feature = "test-kinds")] fixed::Fixed,
     }
 }

@@ -20,6 +20,7 @@ mod incidents;
 mod layers;
 mod lock_command;
 mod locks;
+mod observability;
 mod output;
 mod overrides;
 mod pipe_image;

@@ -1,0 +1,232 @@
+//! What the SaaS metric sources share (Datadog, Sentry, Splunk
+//! Observability): a base URL (the vendor's, or `url:` for a self-hosted
+//! server or a proxy), API keys read from variables (never printed), the
+//! per-attempt timeout and bounded retries of [`crate::http`] (a 429 waits
+//! for `Retry-After` or the vendor's reset header, within the deadline),
+//! and errors that carry the vendor's own message.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::MetricsError;
+use crate::context::Context;
+use crate::duration::HumanDuration;
+use crate::failure::Failure;
+use crate::http::{self, Deadline, HttpError, Policy, Request};
+use crate::input::{ConfigError, Keys};
+use crate::secret::{Secret, Secrets, redact_url};
+
+/// One vendor API, shared by every query of a run.
+pub struct Api {
+    pub name: String,
+    /// `https://api.datadoghq.com`: no trailing slash.
+    pub base: String,
+    /// Auth headers (secret values) and others.
+    pub headers: Vec<(String, String)>,
+    pub policy: Policy,
+    pub secrets: Secrets,
+}
+
+impl std::fmt::Debug for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Api")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Api {
+    /// From the common keys: `url` (or `default_base`), `timeout`,
+    /// `retries`, `name` (default `kind`).
+    pub fn configure(
+        keys: &mut Keys<'_>,
+        kind: &str,
+        default_base: Option<String>,
+    ) -> Result<Api, ConfigError> {
+        let base = match keys.string("url")? {
+            Some(u) => {
+                http::check_url(&u.value).map_err(|_| {
+                    keys.error(
+                        &u.referenced,
+                        "url",
+                        format!("`{}` is not an http(s) URL", redact_url(&u.value)),
+                    )
+                })?;
+                u.value
+            }
+            None => {
+                default_base.ok_or_else(|| keys.here(format!("a `{kind}` source needs `url`")))?
+            }
+        };
+        let policy = Policy {
+            timeout: keys
+                .take::<HumanDuration>("timeout")?
+                .map_or(Duration::from_secs(10), |t| t.value.get()),
+            retries: keys.take::<u32>("retries")?.map_or(2, |r| r.value).min(10),
+            ..Policy::default()
+        };
+        Ok(Api {
+            name: keys
+                .string("name")?
+                .map_or_else(|| kind.to_string(), |n| n.value),
+            base: base.trim_end_matches('/').to_string(),
+            headers: Vec::new(),
+            policy,
+            secrets: Secrets::new(),
+        })
+    }
+
+    /// Sends `header: value` with every request, `value` read from the
+    /// variable named by `key` (default `default_var`); never printed.
+    pub fn secret_header(
+        &mut self,
+        keys: &mut Keys<'_>,
+        ctx: &Context,
+        key: &str,
+        default_var: &str,
+        header: &str,
+        prefix: &str,
+    ) -> Result<(), ConfigError> {
+        let named = keys.string(key)?;
+        let var = named.as_ref().map_or(default_var, |n| n.value.as_str());
+        let value = ctx.var(var).filter(|v| !v.is_empty()).ok_or_else(|| {
+            let message = format!(
+                "variable `{var}` is not set (it holds the {header} for {}; `{key}` names another)",
+                self.name
+            );
+            match &named {
+                Some(n) => keys.error(&n.referenced, key, message),
+                None => keys.here(message),
+            }
+        })?;
+        let secret = Secret::new(value.to_string());
+        self.secrets.add_secret(&secret);
+        let sent = format!("{prefix}{value}");
+        self.secrets.add_header_value(&sent);
+        self.headers.push((header.to_string(), sent));
+        Ok(())
+    }
+
+    fn failed(&self, failure: Failure) -> MetricsError {
+        MetricsError {
+            source_name: self.name.clone(),
+            failure,
+        }
+    }
+
+    /// `method` of `path_query` (after the base), with a body of
+    /// `content_type`; the answer's JSON. A 400 or 422 is the query's
+    /// fault (bad input), with the vendor's message; other statuses are
+    /// the vendor's.
+    pub fn call(
+        &self,
+        method: &str,
+        path_query: &str,
+        json_body: Option<String>,
+        deadline: Deadline,
+    ) -> Result<Value, MetricsError> {
+        let url = format!("{}{path_query}", self.base);
+        let mut req = Request::new(method, &url);
+        req.headers = self.headers.clone();
+        req.headers
+            .push(("Accept".into(), "application/json".into()));
+        req.json_body = json_body;
+        let resp = http::send(&req, self.policy, deadline).map_err(|(error, attempts)| {
+            self.failed(Failure::Http {
+                error: error.scrub(&self.secrets),
+                attempts,
+            })
+        })?;
+        if !(200..300).contains(&resp.status) {
+            let said = vendor_message(&resp.body).map(|m| self.secrets.clean(&m));
+            return Err(self.failed(match (resp.status, said) {
+                (400 | 422, Some(message)) => Failure::Rejected {
+                    kind: format!("HTTP {}", resp.status),
+                    message,
+                },
+                (status, _) => Failure::Http {
+                    error: HttpError::Status {
+                        status,
+                        body: resp.body,
+                    }
+                    .scrub(&self.secrets),
+                    attempts: resp.attempts,
+                },
+            }));
+        }
+        serde_json::from_str(&resp.body).map_err(|e| {
+            self.failed(Failure::BadAnswer(
+                self.secrets
+                    .clean(&format!("not JSON ({e}): {}", http::excerpt(&resp.body))),
+            ))
+        })
+    }
+
+    /// GET `path_query`.
+    pub fn get(&self, path_query: &str, deadline: Deadline) -> Result<Value, MetricsError> {
+        self.call("GET", path_query, None, deadline)
+    }
+
+    /// An answer that is not the documented shape.
+    pub fn bad(&self, what: String) -> MetricsError {
+        self.failed(Failure::BadAnswer(self.secrets.clean(&what)))
+    }
+
+    /// The vendor declined, in its own words.
+    pub fn declined(&self, kind: &str, message: &str) -> MetricsError {
+        self.failed(Failure::Declined {
+            kind: kind.to_string(),
+            message: self.secrets.clean(message),
+        })
+    }
+}
+
+/// The message of a vendor's error body: Sentry `{"detail": …}`, Datadog
+/// `{"errors": […]}`, Splunk `{"message": …}`, or `{"error": …}`.
+pub fn vendor_message(body: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(body).ok()?;
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    if let Some(list) = v.get("errors").and_then(Value::as_array) {
+        let all: Vec<String> = list.iter().filter_map(text).collect();
+        if !all.is_empty() {
+            return Some(http::excerpt(&all.join("; ")));
+        }
+    }
+    ["detail", "message", "error"]
+        .iter()
+        .find_map(|k| v.get(k).and_then(text))
+        .map(|m| http::excerpt(&m))
+}
+
+/// Unix seconds of a time.
+pub fn unix(t: chrono::DateTime<chrono::Utc>) -> i64 {
+    t.timestamp()
+}
+
+/// A JSON number as f64 (`null` and the rest as `None`).
+pub fn number(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendor_messages() {
+        assert_eq!(
+            vendor_message(r#"{"detail": "Invalid field: \"x\""}"#).as_deref(),
+            Some("Invalid field: \"x\"")
+        );
+        assert_eq!(
+            vendor_message(r#"{"errors": ["a", "b"]}"#).as_deref(),
+            Some("a; b")
+        );
+        assert_eq!(vendor_message("<html>").as_deref(), None);
+    }
+}

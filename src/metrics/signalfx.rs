@@ -1,0 +1,285 @@
+//! Splunk Observability Cloud (SignalFx): metric time series over the
+//! window, with `X-SF-Token`.
+//!
+//! ```yaml
+//! compare:
+//!   source:
+//!     type: signalfx
+//!     realm: eu0               # api.eu0.signalfx.com; default us0
+//!     token_env: SF_TOKEN      # the default; never printed
+//!   replica_label: host
+//!   metrics:
+//!     - name: latency
+//!       query: 'sf_metric:"http.server.duration.p95" AND service:checkout AND version:{{version}}'
+//! ```
+//!
+//! `query` is a metadata search (the time series' dimensions select the
+//! side). Values: `GET /v1/timeserieswindow?query=…&startMs=…&endMs=…&resolution=…`
+//! (<https://dev.splunk.com/observability/reference/api/retrieve_timeserieswindow/latest>),
+//! `{"data": {"<tsid>": [[ms, value], …]}, "errors": []}`, at the stored
+//! resolution nearest above the step (1s, 1m, 5m, 1h; the metric type's
+//! own rollup). Each series' dimensions: `GET /v2/metrictimeseries?query=…`
+//! (<https://dev.splunk.com/observability/reference/api/metrics_metadata/latest>),
+//! read in pages of 1,000 by `offset` (at most 10 pages), so
+//! `replica_label: host` (on `compare`) and `combine` work as with Prometheus.
+//! `errors` in an answer become warnings; error bodies (`{"message": …}`)
+//! are shown as sent.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::MetricsError;
+use super::api::{Api, number};
+use super::source::{
+    Asked, Fetched, MetricKind, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
+    check_kind_keys,
+};
+use crate::context::Context;
+use crate::encode::encode_query_value as enc;
+use crate::http::Deadline;
+use crate::input::{ConfigError, Keys};
+use crate::secret::{Secrets, redact_url};
+
+/// `type: signalfx`.
+pub struct SignalFx;
+
+/// Resolutions the API stores, in ms.
+const RESOLUTIONS: [u64; 4] = [1_000, 60_000, 300_000, 3_600_000];
+/// Dimension pages read at most.
+const MAX_PAGES: usize = 10;
+const PAGE: usize = 1000;
+
+impl MetricKind for SignalFx {
+    fn name(&self) -> &'static str {
+        "signalfx"
+    }
+    fn source_keys(&self) -> &'static [&'static str] {
+        &["name", "url", "timeout", "retries", "realm", "token_env"]
+    }
+    fn metric_keys(&self) -> &'static [&'static str] {
+        &["query", "errors", "total"]
+    }
+    fn time_series(&self) -> Option<TimeSeries> {
+        Some(TimeSeries { max_points: None })
+    }
+    fn configure(
+        &self,
+        keys: &mut Keys<'_>,
+        ctx: &Context,
+    ) -> Result<Box<dyn MetricSource>, ConfigError> {
+        let realm = match keys.string("realm")? {
+            Some(r) if !r.value.is_empty() && r.value.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                r.value.to_ascii_lowercase()
+            }
+            Some(r) => {
+                return Err(keys.error(&r.referenced, "realm", format!("`{}` is not a realm such as us0 or eu0", r.value)));
+            }
+            None => "us0".into(),
+        };
+        let mut api = Api::configure(keys, "signalfx", Some(format!("https://api.{realm}.signalfx.com")))?;
+        api.secret_header(keys, ctx, "token_env", "SF_TOKEN", "X-SF-Token", "")?;
+        Ok(Box::new(SignalFxSource(Arc::new(api))))
+    }
+}
+
+struct SignalFxSource(Arc<Api>);
+
+impl MetricSource for SignalFxSource {
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+    fn url(&self) -> Option<String> {
+        Some(redact_url(&self.0.base))
+    }
+    fn secrets(&self) -> Secrets {
+        self.0.secrets.clone()
+    }
+    fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
+        if side.asked == Asked::Buckets {
+            return Err(keys.here(
+                "a `signalfx` source has no histogram buckets: query a percentile metric as `kind: continuous`".into(),
+            ));
+        }
+        let range = side
+            .range
+            .ok_or_else(|| keys.here("internal: a time-series side without a range".into()))?;
+        check_kind_keys(
+            keys,
+            side.asked,
+            "query",
+            Some("a metadata search such as sf_metric:\"http.server.duration.p95\" AND version:{{version}}"),
+            "searches of metrics counting errors and requests per interval",
+        )?;
+        let query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
+            let t = keys
+                .string(key)?
+                .ok_or_else(|| keys.here(format!("needs `{key}`")))?;
+            if t.value.trim().is_empty() {
+                return Err(keys.here(format!("`{key}` is empty")));
+            }
+            Ok(Box::new(SfxQuery {
+                api: Arc::clone(&self.0),
+                query: (side.fill)(&t, key)?,
+                range,
+            }))
+        };
+        Request::for_kind(side.asked, "query", query)
+    }
+}
+
+#[derive(Debug)]
+struct SfxQuery {
+    api: Arc<Api>,
+    query: String,
+    range: Range,
+}
+
+/// The stored resolution nearest at or above the step.
+fn resolution(step: std::time::Duration) -> u64 {
+    let ms = step.as_millis().min(u64::MAX as u128) as u64;
+    RESOLUTIONS
+        .into_iter()
+        .find(|&r| r >= ms)
+        .unwrap_or(RESOLUTIONS[RESOLUTIONS.len() - 1])
+}
+
+impl Query for SfxQuery {
+    fn describe(&self) -> String {
+        self.query.clone()
+    }
+    fn fetch(&self, deadline: Deadline) -> Result<Fetched, MetricsError> {
+        let q = enc(&self.query);
+        let window = self.api.get(
+            &format!(
+                "/v1/timeserieswindow?query={q}&startMs={}&endMs={}&resolution={}",
+                self.range.start.timestamp_millis(),
+                self.range.end.timestamp_millis(),
+                resolution(self.range.step)
+            ),
+            deadline,
+        )?;
+        let mut fetched = points(&window).map_err(|m| self.api.bad(m))?;
+        if fetched.series.is_empty() {
+            return Ok(fetched);
+        }
+        let mut dimensions: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for page in 0..MAX_PAGES {
+            let answer = self.api.get(
+                &format!("/v2/metrictimeseries?query={q}&offset={}&limit={PAGE}", page * PAGE),
+                deadline,
+            )?;
+            let (found, count) = series_dimensions(&answer).map_err(|m| self.api.bad(m))?;
+            let n = found.len();
+            dimensions.extend(found);
+            // The last page is short; `count` (all matches) may say so first.
+            if n < PAGE || count.is_some_and(|c| (page + 1) * PAGE >= c) {
+                break;
+            }
+        }
+        for s in &mut fetched.series {
+            let id = s.labels.get("sf_tsid").cloned().unwrap_or_default();
+            if let Some(dims) = dimensions.get(&id) {
+                s.labels.extend(dims.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        Ok(fetched)
+    }
+}
+
+/// `{"data": {"tsid": [[ms, v], …]}, "errors": […]}`; each series labelled
+/// `sf_tsid`.
+fn points(answer: &Value) -> Result<Fetched, String> {
+    let data = answer
+        .get("data")
+        .and_then(Value::as_object)
+        .ok_or("not a timeserieswindow answer (no `data` object)")?;
+    let mut fetched = Fetched::default();
+    for (id, list) in data {
+        let mut s = Series::default();
+        s.labels.insert("sf_tsid".into(), id.clone());
+        for p in list.as_array().ok_or("a time series is not a list of [ms, value]")? {
+            let (Some(t), Some(v)) = (p.get(0).and_then(number), p.get(1)) else {
+                return Err(format!("a point is not [ms, value]: {p}"));
+            };
+            if let Some(v) = number(v) {
+                s.times.push(t / 1000.0);
+                s.values.push(v);
+            }
+        }
+        fetched.series.push(s);
+    }
+    for e in answer.get("errors").and_then(Value::as_array).into_iter().flatten() {
+        fetched.warnings.push(format!("Splunk Observability: {}", e.as_str().map_or_else(|| e.to_string(), str::to_string)));
+    }
+    Ok(fetched)
+}
+
+/// One page of `/v2/metrictimeseries`: each tsid's dimensions (and
+/// `sf_metric`), and the `count` of matches.
+type Dimensions = (BTreeMap<String, BTreeMap<String, String>>, Option<usize>);
+
+fn series_dimensions(answer: &Value) -> Result<Dimensions, String> {
+    let results = answer
+        .get("results")
+        .and_then(Value::as_array)
+        .ok_or("not a metrictimeseries answer (no `results`)")?;
+    let mut out = BTreeMap::new();
+    for r in results {
+        let Some(id) = r.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let mut dims: BTreeMap<String, String> = r
+            .get("dimensions")
+            .and_then(Value::as_object)
+            .map(|d| {
+                d.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(m) = r.get("metric").and_then(Value::as_str) {
+            dims.insert("sf_metric".into(), m.to_string());
+        }
+        out.insert(id.to_string(), dims);
+    }
+    let count = answer.get("count").and_then(Value::as_u64).map(|c| c as usize);
+    Ok((out, count))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Value {
+        let text = std::fs::read_to_string(format!(
+            "{}/tests/data/observability/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn the_documented_answers_give_series_with_dimensions() {
+        let f = points(&fixture("signalfx_timeserieswindow.json")).unwrap();
+        assert_eq!(f.series.len(), 2);
+        let (dims, count) = series_dimensions(&fixture("signalfx_metrictimeseries.json")).unwrap();
+        assert_eq!(count, Some(2));
+        let s = f.series.iter().find(|s| s.labels["sf_tsid"] == "AAAAAKd8nD4").unwrap();
+        assert_eq!(s.values[0], 212.4);
+        assert_eq!(s.times[0], 1715673600.0);
+        assert_eq!(dims["AAAAAKd8nD4"]["host"], "web-1");
+        assert_eq!(dims["AAAAAKd8nD4"]["sf_metric"], "http.server.duration.p95");
+    }
+
+    #[test]
+    fn resolutions() {
+        use std::time::Duration;
+        assert_eq!(resolution(Duration::from_secs(1)), 1_000);
+        assert_eq!(resolution(Duration::from_secs(15)), 60_000);
+        assert_eq!(resolution(Duration::from_secs(60)), 60_000);
+        assert_eq!(resolution(Duration::from_secs(7200)), 3_600_000);
+    }
+}
