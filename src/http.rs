@@ -368,14 +368,19 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
     // Rate-limited APIs without `Retry-After` say when their window resets:
     // Datadog in seconds from now, Sentry as a unix time.
     let retry_after = header("retry-after").or_else(|| match status {
-        429 => header("x-ratelimit-reset").or_else(|| {
-            let at = header("x-sentry-rate-limit-reset")?
+        429 => {
+            // Seconds from now, or (above 10^9, as many APIs send it) a
+            // unix time.
+            let reset = header("x-ratelimit-reset")
+                .or_else(|| header("x-sentry-rate-limit-reset"))?
                 .trim()
                 .parse::<f64>()
-                .ok()?;
+                .ok()
+                .filter(|v| v.is_finite() && *v >= 0.0)?;
             let now = chrono::Utc::now().timestamp() as f64;
-            Some(format!("{}", (at - now).ceil().max(0.0) as u64))
-        }),
+            let wait = if reset > 1e9 { reset - now } else { reset };
+            Some(format!("{}", wait.ceil().max(0.0) as u64))
+        }
         _ => None,
     });
     let bytes = resp

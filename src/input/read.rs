@@ -144,7 +144,10 @@ impl Read for Bounded {
             return Err(std::io::Error::other("deadline"));
         }
         let n = self.inner.read(buf).inspect_err(|e| {
-            self.failed = Some(io(std::io::Error::new(e.kind(), e.to_string())));
+            // An interrupted read is retried by the caller.
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                self.failed = Some(io(std::io::Error::new(e.kind(), e.to_string())));
+            }
         })?;
         if n as u64 > self.left {
             self.failed = Some(ReadError::TooLarge {

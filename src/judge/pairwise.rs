@@ -192,9 +192,11 @@ impl Pairs {
                 return self.select(k - below.count, lo, hi);
             }
             let (mut w_lo, mut w_hi) = ((k - below.count) as f64, (upto.count - k) as f64 + 1.0);
+            // Illinois: an end kept twice has its weight halved, pulling
+            // the next probe towards it (lo kept: hi moved twice, side ≤ −2).
             match side {
-                s if s >= 2 => w_lo /= 2.0,
-                s if s <= -2 => w_hi /= 2.0,
+                s if s <= -2 => w_lo /= 2.0,
+                s if s >= 2 => w_hi /= 2.0,
                 _ => {}
             }
             let mut t = lo + (hi - lo) * (w_lo / (w_lo + w_hi));

@@ -10,10 +10,11 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::MetricsError;
+use super::source::{Asked, PlanSide, Query, Range, Request, check_kind_keys};
 use crate::context::Context;
 use crate::duration::HumanDuration;
 use crate::failure::Failure;
-use crate::http::{self, Deadline, HttpError, Policy, Request};
+use crate::http::{self, Deadline, HttpError, Policy};
 use crate::input::{ConfigError, Keys};
 use crate::secret::{Secret, Secrets, redact_url};
 
@@ -66,6 +67,8 @@ impl Api {
             retries: keys.take::<u32>("retries")?.map_or(2, |r| r.value).min(10),
             ..Policy::default()
         };
+        let mut secrets = Secrets::new();
+        secrets.add_url(&base);
         Ok(Api {
             name: keys
                 .string("name")?
@@ -73,7 +76,7 @@ impl Api {
             base: base.trim_end_matches('/').to_string(),
             headers: Vec::new(),
             policy,
-            secrets: Secrets::new(),
+            secrets,
         })
     }
 
@@ -127,7 +130,7 @@ impl Api {
         deadline: Deadline,
     ) -> Result<Value, MetricsError> {
         let url = format!("{}{path_query}", self.base);
-        let mut req = Request::new(method, &url);
+        let mut req = http::Request::new(method, &url);
         req.headers = self.headers.clone();
         req.headers
             .push(("Accept".into(), "application/json".into()));
@@ -139,13 +142,15 @@ impl Api {
             })
         })?;
         if !(200..300).contains(&resp.status) {
-            let said = vendor_message(&resp.body).map(|m| self.secrets.clean(&m));
-            return Err(self.failed(match (resp.status, said) {
-                (400 | 422, Some(message)) => Failure::Rejected {
+            // Cleaned whole, then shortened: a key cut in two would escape.
+            let said = vendor_message(&resp.body).unwrap_or_else(|| resp.body.clone());
+            let said = http::excerpt(&self.secrets.clean(&said));
+            return Err(self.failed(match resp.status {
+                400 | 422 => Failure::Rejected {
                     kind: format!("HTTP {}", resp.status),
-                    message,
+                    message: said,
                 },
-                (status, _) => Failure::Http {
+                status => Failure::Http {
                     error: HttpError::Status {
                         status,
                         body: resp.body,
@@ -156,10 +161,10 @@ impl Api {
             }));
         }
         serde_json::from_str(&resp.body).map_err(|e| {
-            self.failed(Failure::BadAnswer(
-                self.secrets
-                    .clean(&format!("not JSON ({e}): {}", http::excerpt(&resp.body))),
-            ))
+            self.failed(Failure::BadAnswer(format!(
+                "not JSON ({e}): {}",
+                http::excerpt(&self.secrets.clean(&resp.body))
+            )))
         })
     }
 
@@ -194,13 +199,54 @@ pub fn vendor_message(body: &str) -> Option<String> {
     if let Some(list) = v.get("errors").and_then(Value::as_array) {
         let all: Vec<String> = list.iter().filter_map(text).collect();
         if !all.is_empty() {
-            return Some(http::excerpt(&all.join("; ")));
+            return Some(all.join("; "));
         }
     }
     ["detail", "message", "error"]
         .iter()
         .find_map(|k| v.get(k).and_then(text))
-        .map(|m| http::excerpt(&m))
+}
+
+/// What a time-series API whose queries are text asks for one side: the
+/// filled `query` (values) or `errors` and `total` (counts per interval),
+/// each turned into a query by `make`. `no_buckets` says what to use
+/// instead of histogram buckets; `values` and `counts` describe the keys.
+pub fn plan_text_queries(
+    keys: &mut Keys<'_>,
+    side: &PlanSide<'_>,
+    no_buckets: &str,
+    values: &str,
+    counts: &str,
+    make: &dyn Fn(String, Range) -> Box<dyn Query>,
+) -> Result<Request, ConfigError> {
+    if side.asked == Asked::Buckets {
+        return Err(keys.here(no_buckets.to_string()));
+    }
+    let range = side
+        .range
+        .ok_or_else(|| keys.here("internal: a time-series side without a range".into()))?;
+    check_kind_keys(keys, side.asked, "query", Some(values), counts)?;
+    let query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
+        let t = keys
+            .string(key)?
+            .ok_or_else(|| keys.here(format!("needs `{key}`")))?;
+        if t.value.trim().is_empty() {
+            return Err(keys.here(format!("`{key}` is empty")));
+        }
+        Ok(make((side.fill)(&t, key)?, range))
+    };
+    Request::for_kind(side.asked, "query", query)
+}
+
+/// A fixture of `tests/data/observability/`, parsed.
+#[cfg(test)]
+pub fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/tests/data/observability/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Unix seconds of a time.

@@ -31,10 +31,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::api::{Api, number, unix};
+use super::api::{Api, number, plan_text_queries, unix};
 use super::source::{
-    Asked, Fetched, MetricKind, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
-    check_kind_keys,
+    Fetched, MetricKind, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
 };
 use super::MetricsError;
 use crate::context::Context;
@@ -133,36 +132,21 @@ impl MetricSource for DatadogSource {
         self.0.secrets.clone()
     }
     fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
-        if side.asked == Asked::Buckets {
-            return Err(keys.here(
-                "a `datadog` source has no histogram buckets: query a percentile (p95:…) as `kind: continuous`"
-                    .into(),
-            ));
-        }
-        let range = side
-            .range
-            .ok_or_else(|| keys.here("internal: a time-series side without a range".into()))?;
-        check_kind_keys(
+        let api = &self.0;
+        plan_text_queries(
             keys,
-            side.asked,
-            "query",
-            Some("a Datadog metric query"),
+            side,
+            "a `datadog` source has no histogram buckets: query a percentile (p95:…) as `kind: continuous`",
+            "a Datadog metric query",
             "queries counting errors and requests per interval, e.g. sum:trace.http.request.errors{…}.as_count()",
-        )?;
-        let query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
-            let t = keys
-                .string(key)?
-                .ok_or_else(|| keys.here(format!("needs `{key}`")))?;
-            if t.value.trim().is_empty() {
-                return Err(keys.here(format!("`{key}` is empty")));
-            }
-            Ok(Box::new(DatadogQuery {
-                api: Arc::clone(&self.0),
-                query: (side.fill)(&t, key)?,
-                range,
-            }))
-        };
-        Request::for_kind(side.asked, "query", query)
+            &|query, range| {
+                Box::new(DatadogQuery {
+                    api: Arc::clone(api),
+                    query,
+                    range,
+                })
+            },
+        )
     }
 }
 
@@ -209,10 +193,9 @@ fn parse(answer: &Value) -> Result<Fetched, Parsed> {
             return Err(Parsed::Declined(said.to_string()));
         }
         None => {
-            return Err(Parsed::Bad(format!(
-                "not a Datadog query answer (no `status`): {}",
-                crate::http::excerpt(&answer.to_string())
-            )));
+            return Err(Parsed::Bad(
+                "not a Datadog query answer (no `status`)".into(),
+            ));
         }
     }
     let list = answer
@@ -258,15 +241,8 @@ fn parse(answer: &Value) -> Result<Fetched, Parsed> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::api::fixture;
 
-    fn fixture(name: &str) -> Value {
-        let text = std::fs::read_to_string(format!(
-            "{}/tests/data/observability/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        serde_json::from_str(&text).unwrap()
-    }
 
     #[test]
     fn the_documented_answer_gives_one_series_per_tag_set() {

@@ -197,16 +197,39 @@ fn select(
     match format {
         Format::Csv { delimiter } => csv_values(reader, delimiter, selectors, &mut tallies)?,
         Format::K6 => k6_values(reader, selectors, &mut tallies)?,
-        Format::Json if is_ndjson(shown) => ndjson_values(reader, &[], selectors, &mut tallies)?,
+        Format::Json if is_ndjson(shown) => {
+            ndjson_values(reader, (&[], 1, 0), selectors, &mut tallies)?
+        }
         Format::Json => {
             // One document, or NDJSON under a `.json` name (k6 writes
-            // that): the first line decides.
+            // that): the first line that is not blank decides. A first
+            // line past the line limit is a document's (minified JSON).
             let mut first = Vec::new();
-            read_line(reader, &mut first)?;
+            let mut blank = 0usize;
+            let mut too_long = false;
+            loop {
+                first.clear();
+                let n = reader
+                    .take(MAX_LINE + 1)
+                    .read_until(b'\n', &mut first)
+                    .map_err(|e| e.to_string())?;
+                if n as u64 > MAX_LINE {
+                    too_long = true;
+                    break;
+                }
+                if n == 0 || !first.trim_ascii().is_empty() {
+                    break;
+                }
+                blank += 1;
+            }
             let text = trim_ascii(&first);
-            let whole_line = text.starts_with(b"{") || text.starts_with(b"[");
-            if whole_line && serde_json::from_slice::<IgnoredAny>(text).is_ok() && more(reader)? {
-                ndjson_values(reader, &first, selectors, &mut tallies)?;
+            let lines = if !too_long && serde_json::from_slice::<IgnoredAny>(text).is_ok() {
+                more(reader)?
+            } else {
+                None
+            };
+            if let Some(gap) = lines {
+                ndjson_values(reader, (&first, blank + 1, gap), selectors, &mut tallies)?;
             } else {
                 let mut chained = std::io::Cursor::new(first).chain(reader);
                 json_values(&mut chained, selectors, &mut tallies)?;
@@ -228,17 +251,20 @@ fn skip_bom(reader: &mut dyn BufRead) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Whether anything but white space is left.
-fn more(reader: &mut dyn BufRead) -> Result<bool, String> {
+/// Whether anything but white space is left: `Some(line breaks skipped
+/// to get there)`, or `None`.
+fn more(reader: &mut dyn BufRead) -> Result<Option<usize>, String> {
+    let mut breaks = 0usize;
     loop {
         let buf = reader.fill_buf().map_err(|e| e.to_string())?;
         if buf.is_empty() {
-            return Ok(false);
+            return Ok(None);
         }
         match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(_) => return Ok(true),
+            Some(_) => return Ok(Some(breaks)),
             None => {
                 let n = buf.len();
+                breaks += buf.iter().filter(|&&b| b == b'\n').count();
                 reader.consume(n);
             }
         }
@@ -267,6 +293,8 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 #[derive(Default)]
 struct Tally {
     values: Vec<f64>,
+    /// Said as they are.
+    notes: Vec<String>,
     garbage: usize,
     first_garbage: Option<(String, String)>,
     empty: usize,
@@ -295,7 +323,8 @@ impl Tally {
     }
 
     fn finish(self, shown: &str, what: &str) -> Values {
-        let mut warnings = Vec::new();
+        let mut warnings: Vec<String> =
+            self.notes.iter().map(|n| format!("{shown}: {n}")).collect();
         if let Some((place, text)) = &self.first_garbage {
             let n = self.garbage;
             warnings.push(format!(
@@ -351,6 +380,11 @@ fn csv_values(
     selectors: &[Selector],
     tallies: &mut [Tally],
 ) -> Result<(), String> {
+    let since = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let reader = Counted {
+        inner: reader,
+        since: std::rc::Rc::clone(&since),
+    };
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         // Lines end at LF; a CR before it is trimmed with the cell (the
@@ -361,7 +395,8 @@ fn csv_values(
         .from_reader(reader);
     let mut record = csv::ByteRecord::new();
     let line_of = |e: &csv::Error| e.position().map_or(0, |p| p.line());
-    let read = |csv: &mut csv::Reader<&mut dyn BufRead>, record: &mut csv::ByteRecord| {
+    let read = |csv: &mut csv::Reader<Counted<'_>>, record: &mut csv::ByteRecord| {
+        since.set(0);
         csv.read_byte_record(record).map_err(|e| match e.kind() {
             csv::ErrorKind::Io(io) => io.to_string(),
             _ => format!("line {}: {e}", line_of(&e)),
@@ -398,10 +433,34 @@ fn csv_values(
     Ok(())
 }
 
+/// A reader that refuses to give one CSV record more than [`MAX_LINE`]
+/// bytes (plus the parser's read-ahead): an unclosed quote would otherwise
+/// make the rest of the file one field.
+struct Counted<'a> {
+    inner: &'a mut dyn BufRead,
+    since: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.since.get() > MAX_LINE + (1 << 20) {
+            return Err(std::io::Error::other(format!(
+                "a CSV record is longer than {} MiB (an unclosed quote?)",
+                MAX_LINE >> 20
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        self.since.set(self.since.get() + n as u64);
+        Ok(n)
+    }
+}
+
 /// NDJSON: each line a JSON value (the first line may already be read).
+/// `first`: the first line if already read, its number, and the line
+/// breaks skipped after it.
 fn ndjson_values(
     reader: &mut dyn BufRead,
-    first: &[u8],
+    (first, first_number, gap): (&[u8], usize, usize),
     selectors: &[Selector],
     tallies: &mut [Tally],
 ) -> Result<(), String> {
@@ -420,11 +479,12 @@ fn ndjson_values(
         })
         .collect::<Result<_, _>>()?;
     let mut line = first.to_vec();
-    let mut number = 1usize;
+    let mut number = first_number;
     let mut have = !first.is_empty();
     if !have {
         have = read_line(reader, &mut line)?;
     }
+    let mut skip = if first.is_empty() { 0 } else { gap };
     while have {
         if !line.trim_ascii().is_empty() {
             let value: serde_json::Value = serde_json::from_slice(&line)
@@ -438,7 +498,7 @@ fn ndjson_values(
                 tally.push(|| format!("line {number}"), cell);
             }
         }
-        number += 1;
+        number += 1 + std::mem::take(&mut skip);
         have = read_line(reader, &mut line)?;
     }
     Ok(())
@@ -594,11 +654,19 @@ fn k6_values(
         .iter()
         .map(|n| memchr::memmem::Finder::new(n.as_bytes()))
         .collect();
+    let metric_line = memchr::memmem::Finder::new(b"\"Metric\"");
+    let mut metrics: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut line = Vec::with_capacity(1024);
     let mut number = 0usize;
     let mut seen_point = false;
     while read_line(reader, &mut line)? {
         number += 1;
+        if metrics.len() < 40
+            && metric_line.find(&line).is_some()
+            && let Ok(m) = serde_json::from_slice::<K6Line<'_>>(&line)
+        {
+            metrics.insert(m.metric.into_owned());
+        }
         if !finders.iter().any(|f| f.find(&line).is_some()) {
             if !seen_point && !line.trim_ascii().is_empty() {
                 check_k6_shape(&line, number)?;
@@ -621,12 +689,32 @@ fn k6_values(
             let cell = match (count, cell) {
                 (None, cell) => cell,
                 (Some(Count::Every), _) => Cell::Number(1.0),
+                (Some(Count::NonZero), Cell::Number(v)) if v.is_nan() => Cell::Number(v),
                 (Some(Count::NonZero), Cell::Number(v)) => {
                     Cell::Number(if v != 0.0 { 1.0 } else { 0.0 })
                 }
                 (Some(Count::NonZero), other) => other,
             };
             tally.push(|| format!("line {number}"), cell);
+        }
+    }
+    // A mistyped metric or tag would otherwise give nothing without a word.
+    for (tally, (metric, tags, _)) in tallies.iter_mut().zip(&wanted) {
+        if tally.values.is_empty() {
+            let known: Vec<&str> = metrics.iter().map(String::as_str).collect();
+            tally.notes.push(format!(
+                "no points of `{metric}`{} (the file's metrics: {})",
+                if tags.is_empty() {
+                    ""
+                } else {
+                    " with those tags"
+                },
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ));
         }
     }
     Ok(())
@@ -1062,6 +1150,36 @@ mod tests {
         assert_eq!(
             finite(&json(one, Some("/v"), None).unwrap()),
             vec![1.0, 2.0]
+        );
+    }
+
+    #[test]
+    fn ndjson_of_numbers_and_leading_blank_lines_keep_line_numbers() {
+        let v = json("1\n2.5\n", None, None).unwrap();
+        assert_eq!(finite(&v), vec![1.0, 2.5]);
+        let v = json("\n{\"v\": 1}\n\n{\"v\": \"x\"}\n", None, Some("v")).unwrap();
+        assert_eq!(v.values.len(), 2);
+        assert!(
+            v.warnings[0].contains("first at line 4"),
+            "{:?}",
+            v.warnings
+        );
+    }
+
+    #[test]
+    fn k6_says_when_nothing_matched() {
+        let text = "{\"type\":\"Metric\",\"data\":{\"name\":\"http_reqs\"},\"metric\":\"http_reqs\"}\n{\"metric\":\"http_reqs\",\"type\":\"Point\",\"data\":{\"value\":1,\"tags\":{}}}\n";
+        let v = run(
+            text,
+            "k6.json",
+            Format::K6,
+            &[k6("http_req_duration", &[], None)],
+        )
+        .unwrap();
+        assert!(v[0].values.is_empty());
+        assert_eq!(
+            v[0].warnings,
+            vec!["k6.json: no points of `http_req_duration` (the file's metrics: http_reqs)"]
         );
     }
 

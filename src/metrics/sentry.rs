@@ -368,15 +368,8 @@ fn events(answer: &Value) -> Result<Series, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::api::fixture;
 
-    fn fixture(name: &str) -> Value {
-        let text = std::fs::read_to_string(format!(
-            "{}/tests/data/observability/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        serde_json::from_str(&text).unwrap()
-    }
 
     #[test]
     fn sessions_by_status_from_the_documented_answer() {

@@ -31,10 +31,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::MetricsError;
-use super::api::{Api, number};
+use super::api::{Api, number, plan_text_queries};
 use super::source::{
-    Asked, Fetched, MetricKind, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
-    check_kind_keys,
+    Fetched, MetricKind, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
 };
 use crate::context::Context;
 use crate::encode::encode_query_value as enc;
@@ -97,35 +96,21 @@ impl MetricSource for SignalFxSource {
         self.0.secrets.clone()
     }
     fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
-        if side.asked == Asked::Buckets {
-            return Err(keys.here(
-                "a `signalfx` source has no histogram buckets: query a percentile metric as `kind: continuous`".into(),
-            ));
-        }
-        let range = side
-            .range
-            .ok_or_else(|| keys.here("internal: a time-series side without a range".into()))?;
-        check_kind_keys(
+        let api = &self.0;
+        plan_text_queries(
             keys,
-            side.asked,
-            "query",
-            Some("a metadata search such as sf_metric:\"http.server.duration.p95\" AND version:{{version}}"),
+            side,
+            "a `signalfx` source has no histogram buckets: query a percentile metric as `kind: continuous`",
+            "a metadata search such as sf_metric:\"http.server.duration.p95\" AND version:{{version}}",
             "searches of metrics counting errors and requests per interval",
-        )?;
-        let query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
-            let t = keys
-                .string(key)?
-                .ok_or_else(|| keys.here(format!("needs `{key}`")))?;
-            if t.value.trim().is_empty() {
-                return Err(keys.here(format!("`{key}` is empty")));
-            }
-            Ok(Box::new(SfxQuery {
-                api: Arc::clone(&self.0),
-                query: (side.fill)(&t, key)?,
-                range,
-            }))
-        };
-        Request::for_kind(side.asked, "query", query)
+            &|query, range| {
+                Box::new(SfxQuery {
+                    api: Arc::clone(api),
+                    query,
+                    range,
+                })
+            },
+        )
     }
 }
 
@@ -165,18 +150,30 @@ impl Query for SfxQuery {
             return Ok(fetched);
         }
         let mut dimensions: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-        for page in 0..MAX_PAGES {
+        let mut offset = 0usize;
+        for _ in 0..MAX_PAGES {
             let answer = self.api.get(
-                &format!("/v2/metrictimeseries?query={q}&offset={}&limit={PAGE}", page * PAGE),
+                &format!("/v2/metrictimeseries?query={q}&offset={offset}&limit={PAGE}"),
                 deadline,
             )?;
-            let (found, count) = series_dimensions(&answer).map_err(|m| self.api.bad(m))?;
-            let n = found.len();
+            let (found, count, results) =
+                series_dimensions(&answer).map_err(|m| self.api.bad(m))?;
             dimensions.extend(found);
-            // The last page is short; `count` (all matches) may say so first.
-            if n < PAGE || count.is_some_and(|c| (page + 1) * PAGE >= c) {
+            offset += results;
+            // An empty page ends it; `count` (all matches) may say so first.
+            if results == 0 || count.is_some_and(|c| offset >= c) {
                 break;
             }
+        }
+        let unknown = fetched
+            .series
+            .iter()
+            .filter(|s| !s.labels.get("sf_tsid").is_some_and(|id| dimensions.contains_key(id)))
+            .count();
+        if unknown > 0 {
+            fetched.warnings.push(format!(
+                "Splunk Observability: {unknown} time series without dimensions (not in the first {MAX_PAGES} pages of metadata): told apart by their ids only"
+            ));
         }
         for s in &mut fetched.series {
             let id = s.labels.get("sf_tsid").cloned().unwrap_or_default();
@@ -217,8 +214,12 @@ fn points(answer: &Value) -> Result<Fetched, String> {
 }
 
 /// One page of `/v2/metrictimeseries`: each tsid's dimensions (and
-/// `sf_metric`), and the `count` of matches.
-type Dimensions = (BTreeMap<String, BTreeMap<String, String>>, Option<usize>);
+/// `sf_metric`), the `count` of matches, and how many results it held.
+type Dimensions = (
+    BTreeMap<String, BTreeMap<String, String>>,
+    Option<usize>,
+    usize,
+);
 
 fn series_dimensions(answer: &Value) -> Result<Dimensions, String> {
     let results = answer
@@ -245,27 +246,21 @@ fn series_dimensions(answer: &Value) -> Result<Dimensions, String> {
         out.insert(id.to_string(), dims);
     }
     let count = answer.get("count").and_then(Value::as_u64).map(|c| c as usize);
-    Ok((out, count))
+    Ok((out, count, results.len()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::api::fixture;
 
-    fn fixture(name: &str) -> Value {
-        let text = std::fs::read_to_string(format!(
-            "{}/tests/data/observability/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        serde_json::from_str(&text).unwrap()
-    }
 
     #[test]
     fn the_documented_answers_give_series_with_dimensions() {
         let f = points(&fixture("signalfx_timeserieswindow.json")).unwrap();
         assert_eq!(f.series.len(), 2);
-        let (dims, count) = series_dimensions(&fixture("signalfx_metrictimeseries.json")).unwrap();
+        let (dims, count, n) = series_dimensions(&fixture("signalfx_metrictimeseries.json")).unwrap();
+        assert_eq!(n, 2);
         assert_eq!(count, Some(2));
         let s = f.series.iter().find(|s| s.labels["sf_tsid"] == "AAAAAKd8nD4").unwrap();
         assert_eq!(s.values[0], 212.4);
