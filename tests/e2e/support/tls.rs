@@ -107,8 +107,11 @@ impl TlsServer {
     }
 
     /// Writes the CA certificate as PEM in `dir` and returns its path.
+    /// Writes the CA to a file of its own in `dir` (named by the server's
+    /// port: tests running side by side in one directory must not rewrite
+    /// each other's CA while greenlight reads it).
     pub fn write_ca(&self, dir: &Path) -> PathBuf {
-        let path = dir.join("ca.pem");
+        let path = dir.join(format!("ca-{}.pem", self.addr.port()));
         std::fs::write(&path, &self.ca_pem).expect("write CA file");
         path
     }
