@@ -49,6 +49,14 @@ impl Context {
             .filter(|v| !v.is_empty())
     }
 
+    /// The secret held by variable `name`; unset is bad input, the message
+    /// saying it should hold `what` ("etcd's password").
+    pub fn secret(&self, name: &str, what: &str) -> Result<crate::secret::Secret, String> {
+        self.var(name)
+            .map(crate::secret::Secret::new)
+            .ok_or_else(|| format!("variable `{name}` is not set (it should hold {what})"))
+    }
+
     /// The name the user wrote for a variable (see `origins`).
     pub fn origin_of<'a>(&'a self, name: &'a str) -> &'a str {
         self.origins.get(name).map_or(name, String::as_str)

@@ -93,8 +93,9 @@ pub struct Response {
     pub body: String,
     /// The `ETag` header, for conditional writes (RFC 9110 §8.8.3).
     pub etag: Option<String>,
-    /// The `Retry-After` header, as sent.
-    pub retry_after: Option<String>,
+    /// How long the server asked to wait (`Retry-After`, or a rate
+    /// limit's reset header on a 429).
+    pub retry_after: Option<Duration>,
     pub attempts: u32,
 }
 
@@ -190,7 +191,7 @@ pub fn send(
         // A server that says when to come back (429, 503) is believed,
         // within the run's deadline.
         let asked = match &result {
-            Ok(r) => r.retry_after.as_deref().and_then(retry_after),
+            Ok(r) => r.retry_after,
             Err(_) => None,
         };
         let pause = jitter(backoff).max(asked.unwrap_or_default());
@@ -367,22 +368,13 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
     let etag = header("etag");
     // Rate-limited APIs without `Retry-After` say when their window resets:
     // Datadog in seconds from now, Sentry as a unix time.
-    let retry_after = header("retry-after").or_else(|| match status {
-        429 => {
-            // Seconds from now, or (above 10^9, as many APIs send it) a
-            // unix time.
-            let reset = header("x-ratelimit-reset")
-                .or_else(|| header("x-sentry-rate-limit-reset"))?
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite() && *v >= 0.0)?;
-            let now = chrono::Utc::now().timestamp() as f64;
-            let wait = if reset > 1e9 { reset - now } else { reset };
-            Some(format!("{}", wait.ceil().max(0.0) as u64))
-        }
-        _ => None,
-    });
+    let retry_after = match header("retry-after") {
+        Some(v) => retry_after(&v),
+        None if status == 429 => header("x-ratelimit-reset")
+            .or_else(|| header("x-sentry-rate-limit-reset"))
+            .and_then(|v| rate_limit_reset(&v)),
+        None => None,
+    };
     let bytes = resp
         .body_mut()
         .with_config()
@@ -450,6 +442,19 @@ fn tls_message(e: &rustls::Error) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// A rate limit's reset header: seconds from now, or (above 10^9, as many
+/// APIs send it) a unix time.
+fn rate_limit_reset(value: &str) -> Option<Duration> {
+    let reset = value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)?;
+    let now = chrono::Utc::now().timestamp() as f64;
+    let wait = if reset > 1e9 { reset - now } else { reset };
+    Some(Duration::from_secs(wait.ceil().max(0.0) as u64))
 }
 
 /// `Retry-After`: seconds, or an HTTP date (RFC 9110 §10.2.3).

@@ -160,12 +160,20 @@ impl FileConfig {
             ($($field:ident),*) => { $( if let Some(v) = env.$field { self.$field = v.into(); } )* };
         }
         take!(
-            timezone, windows, freezes, locks, deadline, checks, compare, store, lease, on_no_go
+            timezone,
+            windows,
+            freezes,
+            locks,
+            deadline,
+            checks,
+            compare,
+            store,
+            lease,
+            on_no_go,
+            overrides,
+            allow_rollbacks,
+            incidents_block_rollbacks
         );
-        macro_rules! take_some {
-            ($($field:ident),*) => { $( if env.$field.is_some() { self.$field = env.$field; } )* };
-        }
-        take_some!(overrides, allow_rollbacks, incidents_block_rollbacks);
         Ok(Some(key))
     }
 }

@@ -21,6 +21,7 @@ mod env_template;
 mod error;
 mod keys;
 mod located;
+mod one_or_many;
 mod origin;
 pub mod read;
 mod text;
@@ -32,5 +33,6 @@ pub use keys::{
     unset,
 };
 pub use located::Located;
+pub use one_or_many::OneOrMany;
 pub use origin::{Sourced, is_true, pick, pick_bool, split_list};
 pub use text::ConfigText;

@@ -97,13 +97,7 @@ where
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let run = || -> Result<T, Result<E, ReadError>> {
-            let meta = std::fs::metadata(&path).map_err(|e| Err(io(e)))?;
-            kind(&meta).map_err(Err)?;
-            if meta.len() > limit {
-                return Err(Err(ReadError::TooLarge { limit, what }));
-            }
-            let file = open_nonblocking(&path).map_err(|e| Err(io(e)))?;
-            kind(&file.metadata().map_err(|e| Err(io(e)))?).map_err(Err)?;
+            let file = open_checked(&path, limit, what).map_err(Err)?;
             let bounded = Bounded {
                 inner: file,
                 left: limit,
@@ -162,6 +156,17 @@ impl Read for Bounded {
 }
 
 fn read_now(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, ReadError> {
+    let file = open_checked(path, limit, what)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit, what });
+    }
+    Ok(bytes)
+}
+
+/// Opens a regular file of at most `limit` bytes for reading.
+fn open_checked(path: &Path, limit: u64, what: &'static str) -> Result<File, ReadError> {
     // Checked before opening: opening a FIFO for reading blocks until a
     // writer comes.
     let meta = std::fs::metadata(path).map_err(io)?;
@@ -172,12 +177,7 @@ fn read_now(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, Read
     let file = open_nonblocking(path).map_err(io)?;
     // The file may have been swapped since: check what was opened.
     kind(&file.metadata().map_err(io)?)?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge { limit, what });
-    }
-    Ok(bytes)
+    Ok(file)
 }
 
 fn kind(meta: &std::fs::Metadata) -> Result<(), ReadError> {

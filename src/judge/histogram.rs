@@ -59,10 +59,6 @@ fn phi_inv(p: f64) -> f64 {
     normal::isf(1.0 - p)
 }
 
-fn density(z: f64) -> f64 {
-    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
-}
-
 /// Reads quantile `q` from `buckets`: `(upper bound, cumulative count)`
 /// sorted by bound, the last one `+Inf`. Counts are made non-decreasing
 /// first (a scrape can see buckets a moment apart).
@@ -128,7 +124,7 @@ pub fn quantile(buckets: &[(f64, f64)], q: f64) -> Result<Reading, HistogramErro
         let zq = phi_inv(q);
         let ln_x = lo.ln() + (zq - z_lo) / b;
         // dF/d(ln x) = b · φ(z).
-        (ln_x.exp(), b * density(zq))
+        (ln_x.exp(), b * super::normal::pdf(zq))
     } else {
         let width = f_hi - f_lo;
         let t = if width > 0.0 { (q - f_lo) / width } else { 1.0 };
@@ -202,7 +198,8 @@ mod tests {
         // σ · sqrt(q(1−q)/N) / φ(z_q).
         let (mu, sigma, n) = ((0.1f64).ln(), 0.5, 10_000.0);
         let r = quantile(&lognormal(mu, sigma, n, &DEFAULT), 0.95).unwrap();
-        let want = sigma * (0.95f64 * 0.05 / n).sqrt() / density(1.644_853_626_951_472_2);
+        let want =
+            sigma * (0.95f64 * 0.05 / n).sqrt() / super::normal::pdf(1.644_853_626_951_472_2);
         assert!((r.log_se / want - 1.0).abs() < 1e-9, "{} {want}", r.log_se);
         assert_eq!((r.lower, r.upper), (0.1, 0.25));
     }

@@ -101,15 +101,6 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    fn brute_sorted_differences(x: &[f64], y: &[f64]) -> Vec<f64> {
-        let mut d: Vec<f64> = x
-            .iter()
-            .flat_map(|a| y.iter().map(move |b| a - b))
-            .collect();
-        d.sort_by(f64::total_cmp);
-        d
-    }
-
     #[test]
     fn interval_is_the_kth_order_statistics_by_brute_force() {
         let mut rng = ChaCha8Rng::seed_from_u64(11);
@@ -125,7 +116,7 @@ mod tests {
             let x: Vec<f64> = (0..n).map(|_| draw(&mut rng)).collect();
             let y: Vec<f64> = (0..m).map(|_| draw(&mut rng)).collect();
             let hl = hodges_lehmann(&x, &y, 0.95).unwrap();
-            let d = brute_sorted_differences(&x, &y);
+            let d = crate::judge::pairwise::tests::sorted_differences(&x, &y);
             let nm = d.len();
             let med = if nm % 2 == 1 {
                 d[nm / 2]

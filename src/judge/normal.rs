@@ -17,6 +17,11 @@ pub fn sf(z: f64) -> f64 {
     0.5 * erfc(z / SQRT_2)
 }
 
+/// The standard normal density at z.
+pub fn pdf(z: f64) -> f64 {
+    (-0.5 * z * z).exp() / (2.0 * PI).sqrt()
+}
+
 /// The z with P(Z > z) = `upper_tail`, for `upper_tail` in (0, 1).
 pub fn isf(upper_tail: f64) -> f64 {
     if !(upper_tail > 0.0 && upper_tail < 1.0) {
@@ -28,7 +33,7 @@ pub fn isf(upper_tail: f64) -> f64 {
     }
     let mut z = SQRT_2 * erfc_inv(2.0 * upper_tail);
     for _ in 0..2 {
-        let density = (-0.5 * z * z).exp() / (2.0 * PI).sqrt();
+        let density = pdf(z);
         if density > 0.0 {
             z += (sf(z) - upper_tail) / density;
         }

@@ -351,12 +351,13 @@ fn from_key(k: i64) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    fn sorted_differences(x: &[f64], y: &[f64]) -> Vec<f64> {
+    /// Every difference, sorted: the brute force the selections are checked against.
+    pub(crate) fn sorted_differences(x: &[f64], y: &[f64]) -> Vec<f64> {
         let mut d: Vec<f64> = x
             .iter()
             .flat_map(|a| y.iter().map(move |b| a - b))

@@ -147,13 +147,6 @@ pub fn time(v: &Value, pointer: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.to_utc())
 }
 
-/// The secret in variable `var` (an API key); unset is bad input.
-pub fn key_from(var: &str, what: &str, ctx: &crate::context::Context) -> Result<Secret, String> {
-    ctx.var(var)
-        .map(Secret::new)
-        .ok_or_else(|| format!("variable `{var}` is not set (it should hold the {what})"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -169,9 +169,6 @@ impl LockSource for EtcdLockSource {
     fn writer(&self) -> Option<&dyn LockWriter> {
         Some(self)
     }
-    fn leases(&self) -> Option<crate::store::Leases> {
-        Some(crate::store::Leases::new(Arc::clone(&self.store)))
-    }
 }
 
 impl LockWriter for EtcdLockSource {

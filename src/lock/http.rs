@@ -80,9 +80,7 @@ impl LockKind for Http {
             for (name, value) in h.value {
                 let value = fill(&value, s.ctx, &mut secrets)
                     .map_err(|m| s.keys.error(&h.referenced, &format!("headers.{name}"), m))?;
-                if is_secret_header(&name) {
-                    secrets.add_header_value(&value);
-                }
+                // `HttpSource::new` masks secret-looking headers' values.
                 headers.push((name, value));
             }
         }
@@ -161,9 +159,7 @@ pub struct HttpSource {
 /// The bearer token in variable `var`; an unset variable is bad input
 /// (the API would only say 401).
 pub fn token_from(var: &str, ctx: &Context) -> Result<Secret, String> {
-    ctx.var(var)
-        .map(Secret::new)
-        .ok_or_else(|| format!("variable `{var}` is not set (it should hold the lock API's token)"))
+    ctx.secret(var, "the lock API's token")
 }
 
 impl HttpSource {

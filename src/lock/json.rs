@@ -37,6 +37,9 @@ const OPERATORS: [&str; 14] = [
 pub struct Json;
 
 impl LockKind for Json {
+    fn incident(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "json"
     }

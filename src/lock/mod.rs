@@ -84,10 +84,10 @@ impl std::str::FromStr for OnError {
     }
 }
 
-/// The kinds that lock because of an incident (not because a person said
-/// so): what a rollback may go through.
+/// Whether the kind named `kind` locks because of an incident (see
+/// [`LockKind::incident`]).
 pub fn is_incident(kind: &str) -> bool {
-    matches!(kind, "statuspage" | "pagerduty" | "opsgenie" | "json")
+    by_name(kind).is_some_and(|k| k.incident())
 }
 
 /// Default names: `env:DEPLOY_LOCK`, `file:.greenlight/lock.json`, `http:host`.

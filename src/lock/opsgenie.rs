@@ -25,6 +25,9 @@ const DEFAULT_QUERY: &str = "status:open AND priority:(P1 OR P2)";
 pub struct Opsgenie;
 
 impl LockKind for Opsgenie {
+    fn incident(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "opsgenie"
     }
@@ -36,7 +39,7 @@ impl LockKind for Opsgenie {
             "api_key_env",
             "an `opsgenie` source needs `api_key_env` (the variable holding an API key)",
         )?;
-        let key = api::key_from(&var.value, "Opsgenie API key", s.ctx)
+        let key = s.ctx.secret(&var.value, "the Opsgenie API key")
             .map_err(|m| s.keys.error(&var.referenced, "api_key_env", m))?;
         let query = s
             .keys

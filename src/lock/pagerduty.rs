@@ -24,6 +24,9 @@ use crate::input::ConfigError;
 pub struct PagerDuty;
 
 impl LockKind for PagerDuty {
+    fn incident(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "pagerduty"
     }
@@ -32,7 +35,7 @@ impl LockKind for PagerDuty {
     }
     fn configure(&self, s: &mut Setup<'_>) -> Result<Box<dyn LockSource>, ConfigError> {
         let var = s.keys.require("token_env", "a `pagerduty` source needs `token_env` (the variable holding a REST API key)")?;
-        let key = api::key_from(&var.value, "PagerDuty REST API key", s.ctx)
+        let key = s.ctx.secret(&var.value, "the PagerDuty REST API key")
             .map_err(|m| s.keys.error(&var.referenced, "token_env", m))?;
         let services: Vec<String> = s.keys.take::<Vec<String>>("services")?.map(|v| v.value).unwrap_or_default();
         let urgency = match s.keys.string("urgency")? {

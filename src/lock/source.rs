@@ -29,6 +29,11 @@ pub trait LockKind: Sync {
     fn writable(&self) -> bool {
         false
     }
+    /// Whether it locks because of an incident, not because a person said
+    /// so: what a rollback may go through.
+    fn incident(&self) -> bool {
+        false
+    }
 }
 
 /// What a kind is configured from.
@@ -62,10 +67,6 @@ pub trait LockSource: Send + Sync {
     fn read(&self, deadline: Deadline) -> Reading;
     /// Sources that `lock` and `unlock` can write.
     fn writer(&self) -> Option<&dyn LockWriter> {
-        None
-    }
-    /// Sources that can grant deploy leases (those in the shared store).
-    fn leases(&self) -> Option<crate::store::Leases> {
         None
     }
 }

@@ -42,6 +42,9 @@ fn rank(level: &str) -> Option<usize> {
 pub struct Statuspage;
 
 impl LockKind for Statuspage {
+    fn incident(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "statuspage"
     }
@@ -73,7 +76,7 @@ impl LockKind for Statuspage {
             .unwrap_or_default();
         let manage = match (s.keys.string("page_id")?, s.keys.string("api_key_env")?) {
             (Some(id), Some(var)) => {
-                let key = api::key_from(&var.value, "Statuspage API key", s.ctx)
+                let key = s.ctx.secret(&var.value, "the Statuspage API key")
                     .map_err(|m| s.keys.error(&var.referenced, "api_key_env", m))?;
                 let base = s
                     .keys

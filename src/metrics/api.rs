@@ -5,12 +5,13 @@
 //! for `Retry-After` or the vendor's reset header, within the deadline),
 //! and errors that carry the vendor's own message.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use super::MetricsError;
-use super::source::{Asked, PlanSide, Query, Range, Request, check_kind_keys};
+use super::source::{Asked, MetricSource, PlanSide, Query, Range, Request, check_kind_keys};
 use crate::context::Context;
 use crate::duration::HumanDuration;
 use crate::failure::Failure;
@@ -60,13 +61,7 @@ impl Api {
                 default_base.ok_or_else(|| keys.here(format!("a `{kind}` source needs `url`")))?
             }
         };
-        let policy = Policy {
-            timeout: keys
-                .take::<HumanDuration>("timeout")?
-                .map_or(Duration::from_secs(10), |t| t.value.get()),
-            retries: keys.take::<u32>("retries")?.map_or(2, |r| r.value).min(10),
-            ..Policy::default()
-        };
+        let policy = policy(keys, Duration::from_secs(10), 2)?;
         let mut secrets = Secrets::new();
         secrets.add_url(&base);
         Ok(Api {
@@ -187,6 +182,20 @@ impl Api {
     }
 }
 
+/// `timeout` (per attempt) and `retries` (at most 10) of a source's keys.
+pub fn policy(keys: &mut Keys<'_>, timeout: Duration, retries: u32) -> Result<Policy, ConfigError> {
+    Ok(Policy {
+        timeout: keys
+            .take::<HumanDuration>("timeout")?
+            .map_or(timeout, |t| t.value.get()),
+        retries: keys
+            .take::<u32>("retries")?
+            .map_or(retries, |r| r.value)
+            .min(10),
+        ..Policy::default()
+    })
+}
+
 /// The message of a vendor's error body: Sentry `{"detail": …}`, Datadog
 /// `{"errors": […]}`, Splunk `{"message": …}`, or `{"error": …}`.
 pub fn vendor_message(body: &str) -> Option<String> {
@@ -207,35 +216,52 @@ pub fn vendor_message(body: &str) -> Option<String> {
         .find_map(|k| v.get(k).and_then(text))
 }
 
-/// What a time-series API whose queries are text asks for one side: the
-/// filled `query` (values) or `errors` and `total` (counts per interval),
-/// each turned into a query by `make`. `no_buckets` says what to use
-/// instead of histogram buckets; `values` and `counts` describe the keys.
-pub fn plan_text_queries(
-    keys: &mut Keys<'_>,
-    side: &PlanSide<'_>,
-    no_buckets: &str,
-    values: &str,
-    counts: &str,
-    make: &dyn Fn(String, Range) -> Box<dyn Query>,
-) -> Result<Request, ConfigError> {
-    if side.asked == Asked::Buckets {
-        return Err(keys.here(no_buckets.to_string()));
+/// A source over an [`Api`] whose queries are text: a metric's `query`
+/// (values) or `errors` and `total` (counts per interval), filled for the
+/// side and turned into a query by `make` (Datadog, Splunk Observability).
+pub struct TextSource {
+    pub api: Arc<Api>,
+    /// What to use instead of histogram buckets.
+    pub no_buckets: &'static str,
+    /// What `query` holds, and what `errors` and `total` hold.
+    pub values: &'static str,
+    pub counts: &'static str,
+    pub make: fn(Arc<Api>, String, Range) -> Box<dyn Query>,
+}
+
+impl MetricSource for TextSource {
+    fn name(&self) -> &str {
+        &self.api.name
     }
-    let range = side
-        .range
-        .ok_or_else(|| keys.here("internal: a time-series side without a range".into()))?;
-    check_kind_keys(keys, side.asked, "query", Some(values), counts)?;
-    let query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
-        let t = keys
-            .string(key)?
-            .ok_or_else(|| keys.here(format!("needs `{key}`")))?;
-        if t.value.trim().is_empty() {
-            return Err(keys.here(format!("`{key}` is empty")));
+    fn url(&self) -> Option<String> {
+        Some(redact_url(&self.api.base))
+    }
+    fn secrets(&self) -> Secrets {
+        self.api.secrets.clone()
+    }
+    fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
+        if side.asked == Asked::Buckets {
+            return Err(keys.here(self.no_buckets.to_string()));
         }
-        Ok(make((side.fill)(&t, key)?, range))
-    };
-    Request::for_kind(side.asked, "query", query)
+        let range = side
+            .range
+            .ok_or_else(|| keys.here("internal: a time-series side without a range".into()))?;
+        check_kind_keys(keys, side.asked, "query", Some(self.values), self.counts)?;
+        let query = |key: &str| -> Result<Box<dyn Query>, ConfigError> {
+            let t = keys
+                .string(key)?
+                .ok_or_else(|| keys.here(format!("needs `{key}`")))?;
+            if t.value.trim().is_empty() {
+                return Err(keys.here(format!("`{key}` is empty")));
+            }
+            Ok((self.make)(
+                Arc::clone(&self.api),
+                (side.fill)(&t, key)?,
+                range,
+            ))
+        };
+        Request::for_kind(side.asked, "query", query)
+    }
 }
 
 /// A fixture of `tests/data/observability/`, parsed.

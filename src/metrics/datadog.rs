@@ -31,15 +31,14 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::api::{Api, number, plan_text_queries, unix};
+use super::api::{Api, number, TextSource, unix};
 use super::source::{
-    Fetched, MetricKind, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
+    Fetched, MetricKind, MetricSource, Query, Range, Series, TimeSeries,
 };
 use super::MetricsError;
 use crate::context::Context;
 use crate::http::Deadline;
 use crate::input::{ConfigError, Keys};
-use crate::secret::{Secrets, redact_url};
 
 /// `type: datadog`.
 pub struct Datadog;
@@ -115,38 +114,13 @@ impl MetricKind for Datadog {
         let mut api = Api::configure(keys, "datadog", Some(format!("https://{host}")))?;
         api.secret_header(keys, ctx, "api_key_env", "DD_API_KEY", "DD-API-KEY", "")?;
         api.secret_header(keys, ctx, "app_key_env", "DD_APP_KEY", "DD-APPLICATION-KEY", "")?;
-        Ok(Box::new(DatadogSource(Arc::new(api))))
-    }
-}
-
-struct DatadogSource(Arc<Api>);
-
-impl MetricSource for DatadogSource {
-    fn name(&self) -> &str {
-        &self.0.name
-    }
-    fn url(&self) -> Option<String> {
-        Some(redact_url(&self.0.base))
-    }
-    fn secrets(&self) -> Secrets {
-        self.0.secrets.clone()
-    }
-    fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
-        let api = &self.0;
-        plan_text_queries(
-            keys,
-            side,
-            "a `datadog` source has no histogram buckets: query a percentile (p95:…) as `kind: continuous`",
-            "a Datadog metric query",
-            "queries counting errors and requests per interval, e.g. sum:trace.http.request.errors{…}.as_count()",
-            &|query, range| {
-                Box::new(DatadogQuery {
-                    api: Arc::clone(api),
-                    query,
-                    range,
-                })
-            },
-        )
+        Ok(Box::new(TextSource {
+            api: Arc::new(api),
+            no_buckets: "a `datadog` source has no histogram buckets: query a percentile (p95:…) as `kind: continuous`",
+            values: "a Datadog metric query",
+            counts: "queries counting errors and requests per interval, e.g. sum:trace.http.request.errors{…}.as_count()",
+            make: |api, query, range| Box::new(DatadogQuery { api, query, range }),
+        }))
     }
 }
 

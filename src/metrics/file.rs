@@ -87,11 +87,37 @@ impl MetricKind for File {
 }
 
 /// One file's selections, read in one pass when first fetched.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Entry {
+    /// As written (for messages), and where it is.
+    path: String,
+    full: PathBuf,
+    format: Format,
     /// Every selection planned from this file, by index.
     selectors: Mutex<Vec<Selector>>,
     read: OnceLock<Result<Vec<Values>, FileError>>,
+}
+
+impl Entry {
+    /// Selection `index`, reading the file (every selection) the first
+    /// time one is asked for.
+    fn values(&self, index: usize, deadline: Deadline) -> Result<Values, FileError> {
+        let read = self.read.get_or_init(|| {
+            let selectors = self
+                .selectors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            file_values::read(&self.full, &self.path, self.format, &selectors, deadline.0)
+        });
+        match read {
+            Ok(all) => all.get(index).cloned().ok_or_else(|| FileError {
+                path: self.path.clone(),
+                message: "internal: a selection planned after the file was read".into(),
+            }),
+            Err(e) => Err(e.clone()),
+        }
+    }
 }
 
 /// Every file of the run, read once (all its selections in one pass).
@@ -105,7 +131,15 @@ impl Files {
     /// Registers a selection from a file; its index in the file's entry.
     fn plan(&self, path: &str, format: Format, selector: Selector) -> (Arc<Entry>, usize) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = Arc::clone(entries.entry((path.to_string(), format)).or_default());
+        let entry = Arc::clone(entries.entry((path.to_string(), format)).or_insert_with(|| {
+            Arc::new(Entry {
+                path: path.to_string(),
+                full: self.cwd.join(path),
+                format,
+                selectors: Mutex::new(Vec::new()),
+                read: OnceLock::new(),
+            })
+        }));
         let mut selectors = entry.selectors.lock().unwrap_or_else(|e| e.into_inner());
         let index = match selectors.iter().position(|s| *s == selector) {
             Some(i) => i,
@@ -117,48 +151,6 @@ impl Files {
         drop(selectors);
         (entry, index)
     }
-
-    fn values(
-        &self,
-        entry: &Entry,
-        index: usize,
-        path: &str,
-        format: Format,
-        deadline: Deadline,
-    ) -> Result<Values, FileError> {
-        let read = entry.read.get_or_init(|| {
-            let selectors = entry
-                .selectors
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone();
-            // A JSON document is walked once per selection; the others
-            // give every selection in one pass.
-            if format == Format::Json && selectors.len() > 1 && !is_lines(path) {
-                selectors
-                    .iter()
-                    .map(|s| {
-                        file_values::read(&self.cwd.join(path), path, format, std::slice::from_ref(s), deadline.0)
-                            .map(|mut v| v.remove(0))
-                    })
-                    .collect()
-            } else {
-                file_values::read(&self.cwd.join(path), path, format, &selectors, deadline.0)
-            }
-        });
-        match read {
-            Ok(all) => all.get(index).cloned().ok_or_else(|| FileError {
-                path: path.to_string(),
-                message: "internal: a selection planned after the file was read".into(),
-            }),
-            Err(e) => Err(e.clone()),
-        }
-    }
-}
-
-fn is_lines(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".ndjson") || lower.ends_with(".jsonl")
 }
 
 struct FileSource {
@@ -266,11 +258,8 @@ impl FileSource {
         let describe = describe(path, &selector);
         let (entry, index) = self.files.plan(path, format, selector);
         Box::new(FileQuery {
-            files: Arc::clone(&self.files),
             entry,
             index,
-            path: path.to_string(),
-            format,
             describe,
         })
     }
@@ -358,11 +347,8 @@ fn describe(path: &str, selector: &Selector) -> String {
 /// The selected values of one file.
 #[derive(Debug)]
 struct FileQuery {
-    files: Arc<Files>,
     entry: Arc<Entry>,
     index: usize,
-    path: String,
-    format: Format,
     describe: String,
 }
 
@@ -373,8 +359,8 @@ impl Query for FileQuery {
 
     fn fetch(&self, deadline: Deadline) -> Result<Fetched, MetricsError> {
         let values = self
-            .files
-            .values(&self.entry, self.index, &self.path, self.format, deadline)
+            .entry
+            .values(self.index, deadline)
             .map_err(|e| MetricsError {
                 source_name: "file".into(),
                 failure: Failure::Unreadable(e.to_string()),

@@ -178,6 +178,16 @@ pub fn read(
             Err(other) => other.to_string(),
         })
     })?;
+    // A JSON document is walked for one selection at a time.
+    let Some(tallies) = tallies else {
+        return selectors
+            .iter()
+            .map(|s| {
+                read(path, shown, format, std::slice::from_ref(s), deadline)
+                    .map(|mut v| v.remove(0))
+            })
+            .collect();
+    };
     Ok(tallies
         .into_iter()
         .zip(selectors)
@@ -185,13 +195,14 @@ pub fn read(
         .collect())
 }
 
-/// The selections of a stream, one tally each.
+/// The selections of a stream, one tally each; `None` for a JSON document
+/// asked for several selections (walked once for each).
 fn select(
     reader: &mut dyn BufRead,
     format: Format,
     selectors: &[Selector],
     shown: &str,
-) -> Result<Vec<Tally>, String> {
+) -> Result<Option<Vec<Tally>>, String> {
     skip_bom(reader).map_err(|e| e.to_string())?;
     let mut tallies: Vec<Tally> = selectors.iter().map(|_| Tally::default()).collect();
     match format {
@@ -230,13 +241,15 @@ fn select(
             };
             if let Some(gap) = lines {
                 ndjson_values(reader, (&first, blank + 1, gap), selectors, &mut tallies)?;
+            } else if selectors.len() > 1 {
+                return Ok(None);
             } else {
                 let mut chained = std::io::Cursor::new(first).chain(reader);
                 json_values(&mut chained, selectors, &mut tallies)?;
             }
         }
     }
-    Ok(tallies)
+    Ok(Some(tallies))
 }
 
 fn is_ndjson(path: &str) -> bool {
@@ -1039,7 +1052,7 @@ mod tests {
         selectors: &[Selector],
     ) -> Result<Vec<Values>, String> {
         let mut reader = std::io::Cursor::new(text.as_bytes().to_vec());
-        let tallies = select(&mut reader, format, selectors, name)?;
+        let tallies = select(&mut reader, format, selectors, name)?.expect("one pass");
         Ok(tallies
             .into_iter()
             .zip(selectors)

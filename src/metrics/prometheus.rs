@@ -40,7 +40,6 @@ use super::source::{
     Asked, Fetched, MetricKind, check_kind_keys, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
 };
 use crate::context::Context;
-use crate::duration::HumanDuration;
 use crate::failure::Failure;
 use crate::http::{self, Deadline, HttpError, Policy};
 use crate::input::EnvTemplate as Template;
@@ -171,16 +170,7 @@ fn configure(keys: &mut Keys<'_>, ctx: &Context) -> Result<Client, ConfigError> 
             headers.push((name.clone(), filled));
         }
     }
-    let policy = Policy {
-        timeout: keys
-            .take::<HumanDuration>("timeout")?
-            .map_or(DEFAULT_TIMEOUT, |t| t.value.get()),
-        retries: keys
-            .take::<u32>("retries")?
-            .map_or(DEFAULT_RETRIES, |r| r.value)
-            .min(10),
-        ..Policy::default()
-    };
+    let policy = super::api::policy(keys, DEFAULT_TIMEOUT, DEFAULT_RETRIES)?;
     // Basic auth as it travels (`Basic dXNlcjpwYXNz`), in case a server
     // echoes the header.
     if let Some((user, password)) = &basic {

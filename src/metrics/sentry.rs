@@ -47,7 +47,7 @@ use super::source::{
 use crate::context::Context;
 use crate::encode::encode_query_value as enc;
 use crate::http::Deadline;
-use crate::input::{ConfigError, Keys};
+use crate::input::{ConfigError, Keys, OneOrMany};
 use crate::secret::{Secrets, redact_url};
 
 /// `type: sentry`.
@@ -92,12 +92,12 @@ impl MetricKind for Sentry {
             return Err(keys.error(&org.referenced, "organization", format!("`{}` is not an organization slug", org.value)));
         }
         let mut filters = String::new();
-        if let Some(p) = keys.take::<OneOrMany>("project")? {
+        if let Some(p) = keys.take::<OneOrMany<String>>("project")? {
             for id in p.value.0 {
                 filters.push_str(&format!("&project={}", enc(&id)));
             }
         }
-        if let Some(e) = keys.take::<OneOrMany>("environment")? {
+        if let Some(e) = keys.take::<OneOrMany<String>>("environment")? {
             for env in e.value.0 {
                 filters.push_str(&format!("&environment={}", enc(&env)));
             }
@@ -112,26 +112,6 @@ impl MetricKind for Sentry {
             org: org.value,
             filters,
             interval,
-        }))
-    }
-}
-
-/// A string or a list of them (`project: 42` or `project: [42, 43]`).
-struct OneOrMany(Vec<String>);
-
-impl<'de> serde::Deserialize<'de> for OneOrMany {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(String),
-            Number(u64),
-            Many(Vec<String>),
-        }
-        Ok(OneOrMany(match Raw::deserialize(d)? {
-            Raw::One(s) => vec![s],
-            Raw::Number(n) => vec![n.to_string()],
-            Raw::Many(v) => v,
         }))
     }
 }

@@ -31,15 +31,14 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::MetricsError;
-use super::api::{Api, number, plan_text_queries};
+use super::api::{Api, number, TextSource};
 use super::source::{
-    Fetched, MetricKind, MetricSource, PlanSide, Query, Range, Request, Series, TimeSeries,
+    Fetched, MetricKind, MetricSource, Query, Range, Series, TimeSeries,
 };
 use crate::context::Context;
 use crate::encode::encode_query_value as enc;
 use crate::http::Deadline;
 use crate::input::{ConfigError, Keys};
-use crate::secret::{Secrets, redact_url};
 
 /// `type: signalfx`.
 pub struct SignalFx;
@@ -79,38 +78,13 @@ impl MetricKind for SignalFx {
         };
         let mut api = Api::configure(keys, "signalfx", Some(format!("https://api.{realm}.signalfx.com")))?;
         api.secret_header(keys, ctx, "token_env", "SF_TOKEN", "X-SF-Token", "")?;
-        Ok(Box::new(SignalFxSource(Arc::new(api))))
-    }
-}
-
-struct SignalFxSource(Arc<Api>);
-
-impl MetricSource for SignalFxSource {
-    fn name(&self) -> &str {
-        &self.0.name
-    }
-    fn url(&self) -> Option<String> {
-        Some(redact_url(&self.0.base))
-    }
-    fn secrets(&self) -> Secrets {
-        self.0.secrets.clone()
-    }
-    fn plan(&self, keys: &mut Keys<'_>, side: &PlanSide<'_>) -> Result<Request, ConfigError> {
-        let api = &self.0;
-        plan_text_queries(
-            keys,
-            side,
-            "a `signalfx` source has no histogram buckets: query a percentile metric as `kind: continuous`",
-            "a metadata search such as sf_metric:\"http.server.duration.p95\" AND version:{{version}}",
-            "searches of metrics counting errors and requests per interval",
-            &|query, range| {
-                Box::new(SfxQuery {
-                    api: Arc::clone(api),
-                    query,
-                    range,
-                })
-            },
-        )
+        Ok(Box::new(TextSource {
+            api: Arc::new(api),
+            no_buckets: "a `signalfx` source has no histogram buckets: query a percentile metric as `kind: continuous`",
+            values: "a metadata search such as sf_metric:\"http.server.duration.p95\" AND version:{{version}}",
+            counts: "searches of metrics counting errors and requests per interval",
+            make: |api, query, range| Box::new(SfxQuery { api, query, range }),
+        }))
     }
 }
 

@@ -68,7 +68,6 @@ pub struct Kv {
     pub value: String,
     pub create_revision: i64,
     pub mod_revision: i64,
-    pub version: i64,
     pub lease: i64,
 }
 
@@ -105,8 +104,6 @@ pub enum Op {
 pub struct TxnResult {
     pub succeeded: bool,
     pub ranges: Vec<Vec<Kv>>,
-    /// The store's revision after it.
-    pub revision: i64,
 }
 
 /// A client of one etcd cluster.
@@ -241,11 +238,7 @@ impl Etcd {
                 ranges.push(self.kvs(range)?);
             }
         }
-        Ok(TxnResult {
-            succeeded,
-            ranges,
-            revision: revision(&answer),
-        })
+        Ok(TxnResult { succeeded, ranges })
     }
 
     fn op(&self, op: &Op) -> Value {
@@ -327,7 +320,6 @@ impl Etcd {
                 value: text("value")?,
                 create_revision: int(kv.get("create_revision")).unwrap_or(0),
                 mod_revision: int(kv.get("mod_revision")).unwrap_or(0),
-                version: int(kv.get("version")).unwrap_or(0),
                 lease: int(kv.get("lease")).unwrap_or(0),
             });
         }
@@ -515,10 +507,6 @@ fn int(v: Option<&Value>) -> Option<i64> {
         Value::Number(n) => n.as_i64(),
         _ => None,
     }
-}
-
-fn revision(answer: &Value) -> i64 {
-    int(answer.get("header").and_then(|h| h.get("revision"))).unwrap_or(0)
 }
 
 /// etcd's error answer: `{"error": "...", "code": 7, "message": "..."}`,

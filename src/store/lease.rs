@@ -100,10 +100,6 @@ impl Leases {
         Leases { store }
     }
 
-    pub fn store(&self) -> &Etcd {
-        &self.store
-    }
-
     /// Who holds `name` now.
     pub fn holders(&self, name: &str, deadline: Deadline) -> Result<Vec<Lease>, StoreError> {
         Ok(self

@@ -168,11 +168,7 @@ pub fn resolve(
     ) {
         (Some((user, _)), Some((var, from))) => {
             let password = ctx
-                .var(&var)
-                .map(crate::secret::Secret::new)
-                .ok_or_else(|| {
-                    format!("variable `{var}` is not set (it should hold etcd's password)")
-                })
+                .secret(&var, "etcd's password")
                 .map_err(|m| match from {
                     Some(s) => s.invalid(m),
                     None => usage(format!("password_env: {m}")),

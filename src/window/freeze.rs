@@ -58,9 +58,6 @@ enum Period {
 /// sorted list: a search of 400 days asks hundreds).
 #[derive(Debug, Clone, PartialEq)]
 struct Recurrence {
-    /// The rule as written, for reports.
-    text: String,
-    length: Length,
     /// `[start, end)` of each occurrence that ends after `from` and starts
     /// before `to`, in order.
     spans: Vec<(DateTime<Utc>, DateTime<Utc>)>,
@@ -246,11 +243,7 @@ impl Freeze {
             name: None,
             reason,
             tz,
-            period: Period::Recurring(Box::new(Recurrence {
-                text,
-                length,
-                spans,
-            })),
+            period: Period::Recurring(Box::new(Recurrence { spans })),
         })
     }
 
