@@ -5,16 +5,18 @@
 //! `.greenlight/cache/`, so an unchanged calendar is one `304 Not
 //! Modified`.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use chrono_tz::Tz;
 
 use crate::failure::Failure;
 use crate::http::{self, Deadline, HttpError, Policy, Request};
-use crate::window::{Freeze, ics};
+use crate::window::{Freeze, Schedule, ics};
 
-/// The largest calendar read.
-const MAX_BYTES: u64 = 4 << 20;
+/// The largest calendar read (file or URL).
+pub const MAX_BYTES: u64 = 4 << 20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feed {
@@ -26,6 +28,32 @@ pub struct Feed {
     pub name: Option<String>,
     /// Where the last copy and its ETag are kept.
     pub cache: PathBuf,
+    /// What the first fetch of the run gave: a gate waiting in line for a
+    /// lease evaluates again every 250 ms, and a calendar does not change
+    /// that fast (its occurrences are expanded ±800 days around `at`).
+    fetched: OnceLock<Result<Vec<Freeze>, Failure>>,
+}
+
+/// `schedule` with the feeds' freezes added, and the feeds that could not
+/// be read (shown URL, cause).
+pub fn with_feeds<'a>(
+    schedule: &'a Schedule,
+    feeds: &[Feed],
+    at: chrono::DateTime<chrono::Utc>,
+    deadline: Deadline,
+) -> (Cow<'a, Schedule>, Vec<(String, Failure)>) {
+    if feeds.is_empty() {
+        return (Cow::Borrowed(schedule), Vec::new());
+    }
+    let mut schedule = schedule.clone();
+    let mut unreadable = Vec::new();
+    for feed in feeds {
+        match feed.fetch(at, deadline) {
+            Ok(freezes) => schedule.freezes.extend(freezes),
+            Err(cause) => unreadable.push((feed.shown(), cause)),
+        }
+    }
+    (Cow::Owned(schedule), unreadable)
 }
 
 /// FNV-1a, for a cache file name that never holds the URL itself (it may
@@ -37,6 +65,23 @@ fn fnv(text: &str) -> u64 {
 }
 
 impl Feed {
+    pub fn new(
+        url: String,
+        tz: Tz,
+        reason: Option<String>,
+        name: Option<String>,
+        cache: PathBuf,
+    ) -> Feed {
+        Feed {
+            url,
+            tz,
+            reason,
+            name,
+            cache,
+            fetched: OnceLock::new(),
+        }
+    }
+
     /// The calendar as shown: its scheme and host only (a calendar URL
     /// often carries a private token in its path).
     pub fn shown(&self) -> String {
@@ -78,8 +123,12 @@ impl Feed {
         at: chrono::DateTime<chrono::Utc>,
         deadline: Deadline,
     ) -> Result<Vec<Freeze>, Failure> {
-        let secrets = self.secrets();
-        self.read(at, deadline).map_err(|f| f.scrub(&secrets))
+        self.fetched
+            .get_or_init(|| {
+                let secrets = self.secrets();
+                self.read(at, deadline).map_err(|f| f.scrub(&secrets))
+            })
+            .clone()
     }
 
     fn read(

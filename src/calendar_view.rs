@@ -51,26 +51,20 @@ impl CalendarResult {
 }
 
 pub fn periods(cfg: &CalendarConfig, at: DateTime<Utc>, deadline: Deadline) -> CalendarResult {
-    let mut schedule = cfg.schedule.clone();
+    let (schedule, unreadable) =
+        crate::calendar::with_feeds(&cfg.schedule, &cfg.calendars, at, deadline);
     let mut warnings = Vec::new();
     let mut unavailable = false;
-    for feed in &cfg.calendars {
-        match feed.fetch(at, deadline) {
-            Ok(f) => schedule.freezes.extend(f),
-            Err(cause) => {
-                let what = format!("calendar {} unavailable ({cause})", feed.shown());
-                match cfg.on_error {
-                    OnError::Closed => {
-                        unavailable = true;
-                        warnings.push(format!(
-                            "{what}; on_error: closed, so the periods below may be wrong"
-                        ));
-                    }
-                    OnError::Open => {
-                        warnings.push(format!("{what}; left out because on_error: open"))
-                    }
-                }
+    for (feed, cause) in unreadable {
+        let what = format!("calendar {feed} unavailable ({cause})");
+        match cfg.on_error {
+            OnError::Closed => {
+                unavailable = true;
+                warnings.push(format!(
+                    "{what}; on_error: closed, so the periods below may be wrong"
+                ));
             }
+            OnError::Open => warnings.push(format!("{what}; left out because on_error: open")),
         }
     }
     let end =

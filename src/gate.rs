@@ -92,7 +92,8 @@ pub struct Locks {
 /// Evaluates the window and every lock source at `at`, the run's one
 /// clock, and goes through what an override or a rollback may.
 pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> GateResult {
-    let (schedule, unreadable) = schedule_at(cfg, at, deadline);
+    let (schedule, unreadable) =
+        crate::calendar::with_feeds(&cfg.schedule, &cfg.calendars, at, deadline);
     let window = schedule.evaluate(at);
     let sources = lock::check_all(&cfg.sources, at, deadline);
     let decided = decide(at, window, sources, cfg.on_error);
@@ -122,30 +123,6 @@ fn with_calendars(mut decided: GateResult, calendars: &[String], on_error: OnErr
         }
     }
     decided
-}
-
-/// The schedule with the web calendars' freezes added, and the calendars
-/// that could not be read (shown URL, cause).
-pub fn schedule_at(
-    cfg: &GateConfig,
-    at: DateTime<Utc>,
-    deadline: Deadline,
-) -> (
-    std::borrow::Cow<'_, Schedule>,
-    Vec<(String, crate::failure::Failure)>,
-) {
-    if cfg.calendars.is_empty() {
-        return (std::borrow::Cow::Borrowed(&cfg.schedule), Vec::new());
-    }
-    let mut schedule = cfg.schedule.clone();
-    let mut unreadable = Vec::new();
-    for feed in &cfg.calendars {
-        match feed.fetch(at, deadline) {
-            Ok(freezes) => schedule.freezes.extend(freezes),
-            Err(cause) => unreadable.push((feed.shown(), cause)),
-        }
-    }
-    (std::borrow::Cow::Owned(schedule), unreadable)
 }
 
 /// Decides again with what `b` goes through left out, and says what that

@@ -20,16 +20,14 @@ use crate::metrics::Series;
 /// The reset-aware increase of one series; `None` with fewer than two
 /// finite samples.
 pub fn increase(values: &[f64]) -> Option<f64> {
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    if finite.len() < 2 {
-        return None;
+    let mut finite = values.iter().copied().filter(|v| v.is_finite());
+    let mut last = finite.next()?;
+    let mut rise = None;
+    for v in finite {
+        *rise.get_or_insert(0.0) += if v >= last { v - last } else { v };
+        last = v;
     }
-    Some(
-        finite
-            .windows(2)
-            .map(|w| if w[1] >= w[0] { w[1] - w[0] } else { w[1] })
-            .sum(),
-    )
+    rise
 }
 
 /// The replica a series belongs to: its `label` value, or `""`.
@@ -52,12 +50,13 @@ pub fn by_replica(
     label: &str,
     start: Option<f64>,
 ) -> (BTreeMap<String, f64>, usize) {
-    let counting = Counting::new(series, start);
+    let rises: Vec<Option<f64>> = series.iter().map(|s| increase(&s.values)).collect();
+    let counting = Counting::new(series, &rises, start);
     let mut out: BTreeMap<String, f64> = BTreeMap::new();
     let mut short = 0;
-    for s in series {
+    for (s, &rise) in series.iter().zip(&rises) {
         let entry = out.entry(replica(s, label).to_string()).or_insert(0.0);
-        match counting.count(s) {
+        match counting.count(s, rise) {
             Some(v) => *entry += v,
             None => short += 1,
         }
@@ -73,12 +72,13 @@ struct Counting {
 }
 
 impl Counting {
-    fn new(series: &[Series], start: Option<f64>) -> Self {
+    /// `rises`: each series' [`increase`].
+    fn new(series: &[Series], rises: &[Option<f64>], start: Option<f64>) -> Self {
         let end = series
             .iter()
             .filter_map(|s| s.times.last().copied())
             .fold(f64::NEG_INFINITY, f64::max);
-        let total: f64 = series.iter().filter_map(|s| increase(&s.values)).sum();
+        let total: f64 = rises.iter().flatten().sum();
         let per_second = match start {
             Some(start) if end > start => total / (end - start),
             _ => 0.0,
@@ -90,9 +90,9 @@ impl Counting {
         }
     }
 
-    /// The series' count in the window; `None` when it has fewer than two
-    /// samples and was not born in the window.
-    fn count(&self, s: &Series) -> Option<f64> {
+    /// The series' count in the window (`rise`: its [`increase`]); `None`
+    /// when it has fewer than two samples and was not born in the window.
+    fn count(&self, s: &Series, rise: Option<f64>) -> Option<f64> {
         let born = match (self.start, self.interval, first_finite(s)) {
             (Some(start), Some(interval), Some((t, v)))
                 if t - start > 2.0 * interval
@@ -103,7 +103,7 @@ impl Counting {
             }
             _ => None,
         };
-        match (increase(&s.values), born) {
+        match (rise, born) {
             (Some(rise), b) => Some(rise + b.unwrap_or(0.0)),
             (None, b) => b,
         }
@@ -145,10 +145,11 @@ pub fn buckets_by_replica(
     label: &str,
     start: Option<f64>,
 ) -> Result<(BTreeMap<String, Buckets>, usize), String> {
-    let counting = Counting::new(series, start);
+    let rises: Vec<Option<f64>> = series.iter().map(|s| increase(&s.values)).collect();
+    let counting = Counting::new(series, &rises, start);
     let mut per: BTreeMap<String, BTreeMap<u64, (f64, f64)>> = BTreeMap::new();
     let mut short = 0;
-    for s in series {
+    for (s, &rise) in series.iter().zip(&rises) {
         let le = s.labels.get("le").ok_or_else(|| {
             "the buckets query returned a series without an `le` label: name the histogram's `_bucket` series (e.g. http_request_duration_seconds_bucket{...})".to_string()
         })?;
@@ -160,7 +161,7 @@ pub fn buckets_by_replica(
             .ok_or_else(|| {
                 format!("a bucket series has `le=\"{le}\"`, which is not a bound ≥ 0")
             })?;
-        let rise = counting.count(s).unwrap_or_else(|| {
+        let rise = counting.count(s, rise).unwrap_or_else(|| {
             short += 1;
             0.0
         });

@@ -213,9 +213,10 @@ fn slope(r: &Reading<'_>, q: &mut QueryOutcome) -> Result<Estimated, String> {
     if groups.is_empty() {
         return Ok(estimated(None, f64::NAN, 0, q, 0));
     }
-    let usable: Vec<&(Vec<f64>, Vec<f64>)> = groups
+    // Each replica's fit, once: (its times, its values, its slope).
+    let usable: Vec<(&[f64], &[f64], f64)> = groups
         .iter()
-        .filter(|(t, v)| series::ols(t, v).is_some())
+        .filter_map(|(t, v)| series::ols(t, v).map(|fit| (t.as_slice(), v.as_slice(), fit.0)))
         .collect();
     if usable.len() < groups.len() {
         q.warnings.push(format!(
@@ -226,12 +227,9 @@ fn slope(r: &Reading<'_>, q: &mut QueryOutcome) -> Result<Estimated, String> {
     }
     let e = match usable.as_slice() {
         [] => None,
-        [(t, v)] => series::series_slope(t, v),
+        [(t, v, _)] => series::series_slope(t, v),
         many => {
-            let slopes: Vec<f64> = many
-                .iter()
-                .filter_map(|(t, v)| series::ols(t, v).map(|s| s.0))
-                .collect();
+            let slopes: Vec<f64> = many.iter().map(|(_, _, slope)| *slope).collect();
             series::across_units(&slopes)
         }
     };

@@ -241,18 +241,23 @@ pub fn schedule(
                     .map(str::to_string);
                 if source.starts_with("http://") || source.starts_with("https://") {
                     crate::http::check_url(source).map_err(|m| at(format!("ics: {m}")))?;
-                    calendars.push(crate::calendar::Feed {
-                        url: source.clone(),
+                    calendars.push(crate::calendar::Feed::new(
+                        source.clone(),
                         tz,
                         reason,
-                        name: e.name.clone(),
-                        cache: ctx.cwd.join(".greenlight/cache"),
-                    });
+                        e.name.clone(),
+                        ctx.cwd.join(".greenlight/cache"),
+                    ));
                 } else {
                     let path = ctx.cwd.join(source);
                     let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
-                    let text = crate::input::read::read_text(&path, 4 << 20, "calendar", until)
-                        .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
+                    let text = crate::input::read::read_text(
+                        &path,
+                        crate::calendar::MAX_BYTES,
+                        "calendar",
+                        until,
+                    )
+                    .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
                     let found = crate::window::ics::freezes(&text, tz, reason.as_deref(), run_at)
                         .map_err(|err| at(format!("ics: `{source}`: {err}")))?;
                     schedule

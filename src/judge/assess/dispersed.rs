@@ -16,7 +16,8 @@
 //! [`Data::UnitCounts`]: crate::judge::Data::UnitCounts
 
 use super::{
-    Assessed, Judged, OneSided, beyond, directed, inconclusive, margin, no_data, ratio, unresolved,
+    Assessed, Judged, beyond, directed, inconclusive, log_edges, margin, no_data, ratio, t_test,
+    unresolved,
 };
 use crate::judge::mann_whitney::Alternative;
 use crate::judge::rates::Counts;
@@ -82,29 +83,18 @@ pub(super) fn assess(
     }
     let mut result = result;
     let tol = spec.tolerance.value();
-    let (up, down) = (
-        (1.0 + tol).ln(),
-        if tol < 1.0 {
-            (1.0 - tol).ln()
-        } else {
-            f64::NEG_INFINITY
-        },
-    );
+    let (up, down) = log_edges(tol);
     let log_ratio = (c.rate() / b.rate()).ln();
     let se = (phi * (1.0 / c.errors as f64 + 1.0 / b.errors as f64)).sqrt();
     let half = student::isf((1.0 - spec.confidence) / 2.0, df) * se;
     let (lower, upper) = (log_ratio - half, log_ratio + half);
     let test = |edge: f64, alternative: Alternative| {
-        let t = (log_ratio - edge) / se;
-        let p = match alternative {
-            Alternative::Less => student::sf(-t, df),
-            _ => student::sf(t, df),
-        };
-        OneSided {
-            p: if p.is_nan() { 1.0 } else { p },
-            statistic: t,
-            method: TestMethod::QuasiPoissonT,
-        }
+        t_test(
+            (log_ratio - edge) / se,
+            df,
+            alternative,
+            TestMethod::QuasiPoissonT,
+        )
     };
     let test = directed(spec.direction, (up, down), test);
     result.margin = Some(margin(spec.direction, up, down).exp());

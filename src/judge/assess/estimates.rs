@@ -26,7 +26,8 @@
 //! [`Data::Estimates`]: crate::judge::Data::Estimates
 
 use super::{
-    Assessed, Judged, OneSided, beyond, directed, inconclusive, margin, no_data, unresolved,
+    Assessed, Judged, beyond, directed, inconclusive, log_edges, margin, no_data, t_test,
+    unresolved,
 };
 use crate::judge::mann_whitney::Alternative;
 use crate::judge::result::{Estimate, Interval, Measure, MetricResult, Relative, TestMethod};
@@ -115,12 +116,8 @@ pub(super) fn assess(
     // The tolerated edges of the difference, on the judged scale.
     let (up, down, note) = match (scale, spec.tolerance) {
         (Scale::Log, Tolerance::Relative(r)) => {
-            let down = if r < 1.0 {
-                (1.0 - r).ln()
-            } else {
-                f64::NEG_INFINITY
-            };
-            ((1.0 + r).ln(), down, None)
+            let (up, down) = log_edges(r);
+            (up, down, None)
         }
         (Scale::Log, Tolerance::Absolute(a)) if level > 0.0 => {
             let down = if a < level {
@@ -154,15 +151,7 @@ pub(super) fn assess(
         } else {
             0.0
         };
-        let p = match alternative {
-            Alternative::Less => student::sf(-t, df),
-            _ => student::sf(t, df),
-        };
-        OneSided {
-            p: if p.is_nan() { 1.0 } else { p },
-            statistic: t,
-            method: TestMethod::StudentT,
-        }
+        t_test(t, df, alternative, TestMethod::StudentT)
     };
     let test = directed(spec.direction, (up, down), test);
     // Reported in the metric's unit: the shift, and relative to the baseline.

@@ -326,6 +326,31 @@ fn inconclusive(
     format!("inconclusive: {units} cannot separate a {tolerance} change from {from}")
 }
 
+/// A relative tolerance r as edges of a log ratio: ln(1 + r) up, ln(1 − r)
+/// down (−∞ from r = 1).
+fn log_edges(r: f64) -> (f64, f64) {
+    let down = if r < 1.0 {
+        (1.0 - r).ln()
+    } else {
+        f64::NEG_INFINITY
+    };
+    ((1.0 + r).ln(), down)
+}
+
+/// The one-sided Student t test of statistic `t` with `df` degrees of
+/// freedom (a NaN p-value counts as 1).
+fn t_test(t: f64, df: f64, alternative: Alternative, method: TestMethod) -> OneSided {
+    let p = match alternative {
+        Alternative::Less => super::student::sf(-t, df),
+        _ => super::student::sf(t, df),
+    };
+    OneSided {
+        p: if p.is_nan() { 1.0 } else { p },
+        statistic: t,
+        method,
+    }
+}
+
 /// The edge reported as the margin: the upper one unless a decrease is bad.
 fn margin(direction: Direction, up: f64, down: f64) -> f64 {
     if direction == Direction::Decrease {
