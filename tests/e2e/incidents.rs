@@ -12,11 +12,7 @@ use crate::support::server::Request;
 use crate::support::{Reply, Server, Test};
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/data/incidents/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("fixture")
+    crate::support::test::repo_file(&format!("tests/data/incidents/{name}"))
 }
 
 fn gate(sources: &str, env: &[(&str, &str)]) -> crate::support::test::Run {
@@ -119,6 +115,7 @@ fn statuspage_manage_api_locks_on_unresolved_incidents_of_the_level() {
         "/v1/pages/kctbh9vrtdwd/incidents/unresolved"
     );
     let r = gate(&source("minor"), &[("SP_KEY", key)]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(
         r.stdout.contains("Slow search"),
         "the oldest first: {}",
@@ -156,8 +153,11 @@ fn pagerduty_follows_pages_filters_and_survives_a_rate_limit() {
         "    - {{ type: pagerduty, token_env: PD_TOKEN, services: [PIJ90N7], urgency: high, api_url: \"{}\" }}\n",
         server.url("").trim_end_matches('/')
     );
-    let r = gate(&source, &[("PD_TOKEN", token)]);
+    let r = gate(&source, &[("PD_TOKEN", token), ("DEBUG", "true")]);
     assert_eq!(r.code, 1, "{}", r.stdout);
+    for out in [&r.stdout, &r.stderr] {
+        assert!(!out.contains(token), "the token that was sent: {out}");
+    }
     // Both pages were read; the oldest incident (page 2) names the lock.
     assert!(
         r.stdout.contains("incident #1233 Database replica lag [high] https://acme.pagerduty.com/incidents/PB8ABCD; and 1 more"),
@@ -178,11 +178,12 @@ fn pagerduty_follows_pages_filters_and_survives_a_rate_limit() {
         assert!(first.contains(part), "{part} in {first}");
     }
     assert!(paths[2].contains("offset=1"), "{paths:?}");
-    let r = gate(&source, &[("PD_TOKEN", "revoked")]);
+    let bad = "pd-bad-token-77c1";
+    let r = gate(&source, &[("PD_TOKEN", bad)]);
     assert_eq!(r.code, 3);
     assert!(r.stdout.contains("HTTP 401"), "{}", r.stdout);
     for out in [&r.stdout, &r.stderr] {
-        assert!(!out.contains(token) && !out.contains("revoked"), "{out}");
+        assert!(!out.contains(bad), "{out}");
     }
 }
 
@@ -227,12 +228,14 @@ fn opsgenie_follows_paging_next_on_its_own_host_only() {
         "{}",
         requests[0].path
     );
-    // A `next` on another host is not followed (the key stays home).
-    let elsewhere = Server::start(|_: &Request| {
+    // A `next` on another host is not followed (the key stays home): a
+    // second server stands there and must hear nothing.
+    let thief = Server::fixed(Reply::json(200, &fixture("opsgenie_alerts_2.json")));
+    let next = thief.url("/v2/alerts?offset=100");
+    let elsewhere = Server::start(move |_: &Request| {
         Reply::json(
             200,
-            &fixture("opsgenie_alerts_1.json")
-                .replace("NEXT_URL", "http://127.0.0.1:9/v2/alerts?offset=100"),
+            &fixture("opsgenie_alerts_1.json").replace("NEXT_URL", &next),
         )
     });
     let source = format!(
@@ -242,6 +245,18 @@ fn opsgenie_follows_paging_next_on_its_own_host_only() {
     let r = gate(&source, &[("OG_KEY", key)]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert_eq!(elsewhere.requests().len(), 1);
+    assert!(thief.requests().is_empty(), "a key went to another host");
+    // Rate limited on every try (the documented 429 body): unavailable,
+    // after the retries, with the status named.
+    let limited = Server::fixed(Reply::json(429, &fixture("opsgenie_rate_limited.json")));
+    let source = format!(
+        "    - {{ type: opsgenie, api_key_env: OG_KEY, api_url: \"{}\" }}\n",
+        limited.url("").trim_end_matches('/')
+    );
+    let r = gate(&source, &[("OG_KEY", key)]);
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert!(r.stdout.contains("HTTP 429"), "{}", r.stdout);
+    assert_eq!(limited.requests().len(), 3, "the first try and two retries");
 }
 
 #[test]

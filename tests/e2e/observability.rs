@@ -14,6 +14,10 @@ const DD_APP: &str = "dd-app-key-fedcba9876543210";
 const SENTRY: &str = "sntrys_token_abcdefghijkl";
 const SFX: &str = "sfx-token-ZYXWVUT98765";
 
+fn fixture(name: &str) -> String {
+    crate::support::test::repo_file(&format!("tests/data/observability/{name}"))
+}
+
 /// `%3A` → `:`, `+` → ` `.
 fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
@@ -117,11 +121,7 @@ fn datadog_queries_by_host_and_judges_the_canary() {
 #[test]
 fn datadog_errors_rate_limits_and_missing_keys() {
     // A query Datadog cannot parse: bad input, in Datadog's words.
-    let error = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/observability/datadog_error.json"
-    ))
-    .expect("fixture");
+    let error = fixture("datadog_error.json");
     let server = Server::fixed(Reply::json(400, &error));
     Test::new()
         .config(&datadog_config(&server.url(""), ""))
@@ -269,11 +269,7 @@ fn sentry_release_health_and_events_per_release() {
 
 #[test]
 fn sentry_errors_are_shown_in_sentrys_words() {
-    let detail = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/observability/sentry_error.json"
-    ))
-    .expect("fixture");
+    let detail = fixture("sentry_error.json");
     let server = Server::fixed(Reply::json(400, &detail));
     Test::new()
         .config(&sentry_config(&server.url("")))
@@ -285,7 +281,7 @@ fn sentry_errors_are_shown_in_sentrys_words() {
     // Rate limited: X-Sentry-Rate-Limit-Reset is a unix time, past the
     // deadline here, so the run ends at once with the cause named.
     let server = Server::fixed(
-        Reply::json(429, r#"{"detail": "You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds"}"#)
+        Reply::json(429, &fixture("sentry_error_rate_limited.json"))
             .header("X-Sentry-Rate-Limit-Limit", "40")
             .header("X-Sentry-Rate-Limit-Remaining", "0")
             .header("X-Sentry-Rate-Limit-Reset", "4102444800"),
@@ -407,11 +403,10 @@ fn signalfx_series_with_their_dimensions_over_pages() {
     assert_eq!(pages.len(), 4, "{paths:?}");
     assert!(pages.iter().any(|p| p.contains("offset=1000&limit=1000")));
     // The hosts' dimensions reached the judge: two replicas a side.
-    assert!(
-        run.stdout.contains("\"replicas\"") || run.stdout.contains("web-"),
-        "{}",
-        run.stdout
-    );
+    let metric = &run.json()["verdict"]["metrics"][0];
+    for side in ["baseline", "canary"] {
+        assert_eq!(metric[side]["replicas"], 2, "{side}: {metric}");
+    }
 
     // An empty answer: no data, never a pass.
     let empty = Server::start(|r| {
