@@ -1,25 +1,17 @@
 //! `compare`: the canary's metrics against the baseline, once or watched.
 
-use super::{Progress, ProgressEvent};
-use crate::compare::{CompareResult, watch};
+use super::{Progress, lock_on_no_go, run_comparison};
+use crate::compare::CompareResult;
 use crate::config::{CompareCommand, Settings};
-use crate::outcome::Outcome;
 
 pub fn compare(c: &CompareCommand, s: &Settings, progress: Progress<'_>) -> CompareResult {
-    let mut looks = |l: &crate::compare::result::LookResult| progress(&ProgressEvent::Look(l));
-    let mut result = watch::run(&c.comparison, s.deadline, s.deadline_length, &mut looks);
+    let mut result = run_comparison(&c.comparison, s, progress);
     log::debug!("compared in {}ms", result.duration_ms);
-    if let Some(lock) = c
-        .auto_lock
-        .as_ref()
-        .filter(|_| result.outcome == Outcome::NoGo)
-    {
-        let why = result.verdict.summary.clone();
-        result.locked_after = Some(lock.apply(
-            &why,
-            super::now(s),
-            crate::http::Deadline::after(s.deadline_length),
-        ));
-    }
+    result.locked_after = lock_on_no_go(
+        c.auto_lock.as_ref(),
+        result.outcome,
+        &result.verdict.summary,
+        s,
+    );
     result
 }

@@ -31,6 +31,27 @@ fn now(s: &Settings) -> chrono::DateTime<chrono::Utc> {
     s.at + chrono::Duration::from_std(spent).unwrap_or_default()
 }
 
+/// A comparison, once or watched, each look reported as progress.
+fn run_comparison(
+    c: &crate::compare::Comparison,
+    s: &Settings,
+    progress: Progress<'_>,
+) -> crate::compare::CompareResult {
+    let mut looks = |l: &LookResult| progress(&ProgressEvent::Look(l));
+    crate::compare::watch::run(c, s.deadline, s.deadline_length, &mut looks)
+}
+
+/// The lock a no-go writes (`on_no_go`), naming `why`; nothing otherwise.
+fn lock_on_no_go(
+    lock: Option<&crate::autolock::AutoLock>,
+    outcome: crate::outcome::Outcome,
+    why: &str,
+    s: &Settings,
+) -> Option<crate::lock::LockRun> {
+    let lock = lock.filter(|_| outcome == crate::outcome::Outcome::NoGo)?;
+    Some(lock.apply(why, now(s), crate::http::Deadline::after(s.deadline_length)))
+}
+
 /// Runs the command `cfg` configures.
 pub fn execute(cfg: &CommandConfig, s: &Settings, progress: Progress<'_>) -> RunResult {
     let body = match cfg {

@@ -113,23 +113,15 @@ impl Api {
         }
     }
 
-    /// `method` of `path_query` (after the base), with a body of
-    /// `content_type`; the answer's JSON. A 400 or 422 is the query's
-    /// fault (bad input), with the vendor's message; other statuses are
-    /// the vendor's.
-    pub fn call(
-        &self,
-        method: &str,
-        path_query: &str,
-        json_body: Option<String>,
-        deadline: Deadline,
-    ) -> Result<Value, MetricsError> {
+    /// GET `path_query` (after the base): the answer's JSON. A 400 or 422
+    /// is the query's fault (bad input), with the vendor's message; other
+    /// statuses are the vendor's.
+    pub fn get(&self, path_query: &str, deadline: Deadline) -> Result<Value, MetricsError> {
         let url = format!("{}{path_query}", self.base);
-        let mut req = http::Request::new(method, &url);
+        let mut req = http::Request::new("GET", &url);
         req.headers = self.headers.clone();
         req.headers
             .push(("Accept".into(), "application/json".into()));
-        req.json_body = json_body;
         let resp = http::send(&req, self.policy, deadline).map_err(|(error, attempts)| {
             self.failed(Failure::Http {
                 error: error.scrub(&self.secrets),
@@ -161,11 +153,6 @@ impl Api {
                 http::excerpt(&self.secrets.clean(&resp.body))
             )))
         })
-    }
-
-    /// GET `path_query`.
-    pub fn get(&self, path_query: &str, deadline: Deadline) -> Result<Value, MetricsError> {
-        self.call("GET", path_query, None, deadline)
     }
 
     /// An answer that is not the documented shape.
@@ -273,16 +260,6 @@ pub fn fixture(name: &str) -> Value {
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Unix seconds of a time.
-pub fn unix(t: chrono::DateTime<chrono::Utc>) -> i64 {
-    t.timestamp()
-}
-
-/// A JSON number as f64 (`null` and the rest as `None`).
-pub fn number(v: &Value) -> Option<f64> {
-    v.as_f64()
 }
 
 #[cfg(test)]

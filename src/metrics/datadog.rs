@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::api::{Api, number, TextSource, unix};
+use super::api::{Api, TextSource};
 use super::source::{
     Fetched, MetricKind, MetricSource, Query, Range, Series, TimeSeries,
 };
@@ -138,8 +138,8 @@ impl Query for DatadogQuery {
     fn fetch(&self, deadline: Deadline) -> Result<Fetched, MetricsError> {
         let path = format!(
             "/api/v1/query?from={}&to={}&query={}",
-            unix(self.range.start),
-            unix(self.range.end),
+            self.range.start.timestamp(),
+            self.range.end.timestamp(),
             crate::encode::encode_query_value(&self.query)
         );
         let answer = self.api.get(&path, deadline)?;
@@ -193,13 +193,13 @@ fn parse(answer: &Value) -> Result<Fetched, Parsed> {
             .and_then(Value::as_array)
             .ok_or_else(|| Parsed::Bad("a Datadog series without `pointlist`".into()))?;
         for p in points {
-            let (Some(t), Some(v)) = (p.get(0).and_then(number), p.get(1)) else {
+            let (Some(t), Some(v)) = (p.get(0).and_then(Value::as_f64), p.get(1)) else {
                 return Err(Parsed::Bad(format!(
                     "a Datadog point is not [time, value]: {p}"
                 )));
             };
             // `null`: no data in that interval.
-            if let Some(v) = number(v) {
+            if let Some(v) = v.as_f64() {
                 out.times.push(t / 1000.0);
                 out.values.push(v);
             }

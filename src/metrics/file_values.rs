@@ -233,7 +233,7 @@ fn select(
                 }
                 blank += 1;
             }
-            let text = trim_ascii(&first);
+            let text = first.trim_ascii();
             let lines = if !too_long && serde_json::from_slice::<IgnoredAny>(text).is_ok() {
                 more(reader)?
             } else {
@@ -296,10 +296,6 @@ fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>) -> Result<bool, String
         return Err(format!("a line is longer than {} MiB", MAX_LINE >> 20));
     }
     Ok(n > 0)
-}
-
-fn trim_ascii(b: &[u8]) -> &[u8] {
-    b.trim_ascii()
 }
 
 /// Values and the first place of each kind of unusable one.

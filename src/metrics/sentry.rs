@@ -40,7 +40,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::MetricsError;
-use super::api::{Api, number};
+use super::api::Api;
 use super::source::{
     Asked, Fetched, MetricKind, MetricSource, PlanSide, Query, Request, Series, TimeSeries,
 };
@@ -291,7 +291,7 @@ fn sessions(answer: &Value, statuses: &[&str]) -> Result<f64, String> {
         }
         let n = g
             .pointer("/totals/sum(session)")
-            .and_then(number)
+            .and_then(Value::as_f64)
             .ok_or("a sessions group without `totals.sum(session)`")?;
         sum += n;
     }
@@ -330,14 +330,14 @@ fn events(answer: &Value) -> Result<Series, String> {
     let mut out = Series::default();
     for bucket in data {
         let (Some(t), Some(counts)) = (
-            bucket.get(0).and_then(number),
+            bucket.get(0).and_then(Value::as_f64),
             bucket.get(1).and_then(Value::as_array),
         ) else {
             return Err(format!("an events-stats bucket is not [time, [{{count}}]]: {bucket}"));
         };
         let count = counts
             .iter()
-            .filter_map(|c| c.get("count").and_then(number))
+            .filter_map(|c| c.get("count").and_then(Value::as_f64))
             .sum::<f64>();
         out.times.push(t);
         out.values.push(count);

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::MetricsError;
-use super::api::{Api, number, TextSource};
+use super::api::{Api, TextSource};
 use super::source::{
     Fetched, MetricKind, MetricSource, Query, Range, Series, TimeSeries,
 };
@@ -171,10 +171,10 @@ fn points(answer: &Value) -> Result<Fetched, String> {
         let mut s = Series::default();
         s.labels.insert("sf_tsid".into(), id.clone());
         for p in list.as_array().ok_or("a time series is not a list of [ms, value]")? {
-            let (Some(t), Some(v)) = (p.get(0).and_then(number), p.get(1)) else {
+            let (Some(t), Some(v)) = (p.get(0).and_then(Value::as_f64), p.get(1)) else {
                 return Err(format!("a point is not [ms, value]: {p}"));
             };
-            if let Some(v) = number(v) {
+            if let Some(v) = v.as_f64() {
                 s.times.push(t / 1000.0);
                 s.values.push(v);
             }
