@@ -44,6 +44,9 @@ pub struct Global {
     /// Print only the final verdict line [env: GREENLIGHT_QUIET]
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Also show the statistics behind each metric's verdict (raw and Holm-adjusted p-values) [env: GREENLIGHT_VERBOSE]
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// Colour: auto is on for a terminal or when CI is set; NO_COLOR turns it off [env: GREENLIGHT_COLOR]
     #[arg(long, global = true, value_enum)]
     pub color: Option<ColorChoice>,
@@ -385,6 +388,10 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "quiet",
         env: "GREENLIGHT_QUIET",
+    },
+    EnvOption {
+        flag: "verbose",
+        env: "GREENLIGHT_VERBOSE",
     },
     EnvOption {
         flag: "color",

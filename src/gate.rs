@@ -14,6 +14,22 @@ use crate::lock::{self, LockReading, LockSource, LockState, OnError};
 use crate::outcome::Outcome;
 use crate::window::{Schedule, WindowStatus};
 
+/// Why the window is closed, in the verdict line: `deploy window closed`,
+/// or `deploy window closed: freeze `holidays` (year-end change freeze)`
+/// so that `--quiet` and JSON's `reasons` keep the freeze's name and reason.
+fn closed_reason(rule: &crate::window::Rule) -> String {
+    match rule {
+        crate::window::Rule::Freeze { name, reason, .. } => {
+            let name = name
+                .as_deref()
+                .map(|n| format!(" `{n}`"))
+                .unwrap_or_default();
+            format!("deploy window closed: freeze{name} ({reason})")
+        }
+        _ => "deploy window closed".to_string(),
+    }
+}
+
 /// What `gate` and `status` evaluate.
 pub struct GateConfig {
     pub schedule: Schedule,
@@ -138,7 +154,7 @@ pub fn bypass(r: GateResult, b: &Bypass, on_error: OnError, calendars: &[String]
     let mut bypassed: Vec<String> = calendars.to_vec();
     let mut window = r.window.clone();
     if window_too && !window.open {
-        bypassed.push("deploy window closed".to_string());
+        bypassed.push(closed_reason(&window.rule));
         window.open = true;
     }
     let stops = |s: &LockReading| {
@@ -202,7 +218,7 @@ pub fn decide(
     let mut warnings = Vec::new();
     if !window.open {
         outcome = Outcome::NoGo;
-        reasons.push("deploy window closed".to_string());
+        reasons.push(closed_reason(&window.rule));
     }
     for s in &sources {
         match &s.state {

@@ -14,7 +14,7 @@ use super::config::{CombineEntry, DirectionEntry, KindEntry, MetricEntry};
 use super::plan::{MetricPlan, Shape, Side};
 use super::sides::{BUILT_IN, Vars};
 use super::template::Template;
-use super::values::Quantity;
+use super::values::{Changing, Quantity, Unit};
 use crate::input::{ConfigError, ConfigText, Keys};
 use crate::judge::{Direction, Kind, MetricSpec, Tolerance};
 use crate::metrics::{Asked, MetricKind, MetricSource, PlanSide, Request};
@@ -115,7 +115,8 @@ pub fn resolve(
         .must_have_data(e.must_have_data)
         .weight(e.weight.map_or(1.0, |w| w.0))
         .min_samples(e.min_samples.map_or(sh.min_samples, |m| m.0))
-        .confidence(sh.confidence);
+        .confidence(sh.confidence)
+        .unit(e.unit.or_else(|| implied_unit(e)));
     spec.validate().map_err(|v| here(v.to_string()))?;
 
     let mut build = |side: &Side, which: &str| -> Result<(Request, Combine), ConfigError> {
@@ -230,6 +231,20 @@ fn shape(written: KindEntry, e: &MetricEntry) -> Result<Shape, (&'static str, Lo
             Shape::Histogram { quantile }
         }
     })
+}
+
+/// Without `unit:`, a bound or tolerance written as a duration says the
+/// values are seconds, one written as a size that they are bytes (the
+/// base units the values are read in then).
+fn implied_unit(e: &MetricEntry) -> Option<Unit> {
+    [&e.bound, &e.tolerance]
+        .into_iter()
+        .flatten()
+        .find_map(|q| match q.value {
+            Quantity::Time(_) | Quantity::PerSecond(_, Changing::Time) => Some(Unit::Seconds),
+            Quantity::Size(_) | Quantity::PerSecond(_, Changing::Size) => Some(Unit::Bytes),
+            _ => None,
+        })
 }
 
 fn tolerance(q: Quantity, kind: Kind, shape: Shape, e: &MetricEntry) -> Result<Tolerance, String> {

@@ -182,7 +182,9 @@ impl MetricQueries {
 pub(crate) fn sample() -> CompareResult {
     use crate::judge::{Data, Judgeable, Kind, MetricInput, MetricSpec, Thresholds, judge_all};
 
-    let latency = MetricSpec::new("latency_p95", Kind::Continuous).critical(true);
+    let latency = MetricSpec::new("latency_p95", Kind::Continuous)
+        .critical(true)
+        .unit(Some(crate::judge::Unit::Seconds));
     let errors = MetricSpec::new("errors", Kind::Ratio);
     let slo = MetricSpec::new("p99 slo", Kind::Continuous);
     let base: Vec<f64> = (0..40).map(|i| 0.1 + f64::from(i % 7) * 0.001).collect();

@@ -140,45 +140,13 @@ impl std::str::FromStr for Quantity {
     }
 }
 
-/// The unit a metric's values are in, for reading `50ms` or `2MiB`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum Unit {
-    #[serde(rename = "s")]
-    Seconds,
-    #[serde(rename = "ms")]
-    Milliseconds,
-    #[serde(rename = "us")]
-    Microseconds,
-    #[serde(rename = "ns")]
-    Nanoseconds,
-    #[serde(rename = "bytes")]
-    Bytes,
-}
-
-impl Unit {
-    fn name(self) -> &'static str {
-        match self {
-            Unit::Seconds => "s",
-            Unit::Milliseconds => "ms",
-            Unit::Microseconds => "us",
-            Unit::Nanoseconds => "ns",
-            Unit::Bytes => "bytes",
-        }
-    }
-}
+pub use crate::judge::Unit;
 
 impl Quantity {
     /// The value in the metric's unit; `None` for a percentage (relative).
     /// Without a `unit`, durations are in seconds and sizes in bytes (the
     /// base units Prometheus metrics use).
     pub fn in_unit(self, unit: Option<Unit>) -> Result<Option<f64>, String> {
-        let seconds_per = |u: Unit| match u {
-            Unit::Seconds => Some(1.0),
-            Unit::Milliseconds => Some(1e-3),
-            Unit::Microseconds => Some(1e-6),
-            Unit::Nanoseconds => Some(1e-9),
-            Unit::Bytes => None,
-        };
         match (self, unit) {
             (Quantity::Percent(_), _) => Ok(None),
             (Quantity::Plain(v), _) => Ok(Some(v)),
@@ -189,7 +157,7 @@ impl Quantity {
             },
             (Quantity::Time(v), None) => Ok(Some(v)),
             (Quantity::Size(v), None | Some(Unit::Bytes)) => Ok(Some(v)),
-            (Quantity::Time(v), Some(u)) => match seconds_per(u) {
+            (Quantity::Time(v), Some(u)) => match u.seconds() {
                 Some(per) => Ok(Some(v / per)),
                 None => Err(format!(
                     "a duration does not fit the metric's unit `{}`",

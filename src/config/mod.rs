@@ -336,6 +336,7 @@ mod fuzz {
                 deadline: crate::http::Deadline::after(DEFAULT_DEADLINE),
                 deadline_length: DEFAULT_DEADLINE,
                 quiet: false,
+                verbose: false,
                 color: false,
                 debug: false,
                 environment: None,

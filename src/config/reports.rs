@@ -105,6 +105,7 @@ pub fn resolve(
         style: Style {
             color: settings.color,
             quiet: settings.quiet,
+            verbose: settings.verbose,
         },
     })
 }

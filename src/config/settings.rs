@@ -26,6 +26,8 @@ pub struct Settings {
     /// How long the deadline is (a watch gives each look this long).
     pub deadline_length: Duration,
     pub quiet: bool,
+    /// Statistics behind each metric in text (`--verbose`).
+    pub verbose: bool,
     pub color: bool,
     pub debug: bool,
     /// The deployment environment: its name, where the name came from,
@@ -169,6 +171,7 @@ pub fn resolve(
         deadline: Deadline::from(ctx.started, deadline),
         deadline_length: deadline,
         quiet: pick_bool("quiet", g.quiet, ctx),
+        verbose: pick_bool("verbose", g.verbose, ctx),
         color,
         debug: debug(g, ctx),
         environment,

@@ -51,6 +51,7 @@ pub mod series;
 pub mod spec;
 pub mod student;
 pub mod threshold;
+pub mod unit;
 mod unavailable;
 pub mod verdict;
 
@@ -69,4 +70,5 @@ pub use spec::{
     Data, Direction, Estimated, Kind, MetricInput, MetricSpec, Scale, Statistic, Tolerance,
 };
 pub use unavailable::{Judgeable, judge_all};
+pub use unit::Unit;
 pub use verdict::{Tally, Thresholds, Verdict, judge};

@@ -1,25 +1,31 @@
 //! The one-sentence reason of a tested metric, written from its result
-//! after the Holm adjustment, naming the numbers that decided:
+//! after the Holm adjustment, in plain words, in the metric's unit, the
+//! baseline before the canary:
 //!
 //! ```text
-//! latency_p95 rose 23.1% (95% CI 18.0%..28.4%) beyond tolerance 10%, p=0.0003 (Holm-adjusted 0.0009); median 120 → 148, n=40/40
-//! errors 0.02% vs 0%, ratio ∞ (95% CI 4.937..∞) beyond tolerance 10% (ratio 1.1), p=2.4e-6 (Holm-adjusted 4.8e-6); errors 20/100000 vs 0/100000
-//! cpu changed +1.2% (95% CI -0.8%..3.1%), not beyond tolerance 10% for an increase, p=1 (Holm-adjusted 1); median 41 → 41.5, n=40/40
+//! latency_p95 rose 23.1% (95% CI 18.0%..28.4%) beyond tolerance 10% (at most 132ms); median 120ms → 148ms, n=40/40
+//! errors 0% → 0.02%, ratio ∞ (95% CI 4.937..∞) beyond tolerance 10% (ratio at most 1.1); errors 0/100000 → 20/100000
+//! cpu changed +1.2% (95% CI -0.8%..3.1%), not beyond tolerance 10% (at most 45.1) for an increase; median 41 → 41.5, n=40/40
 //! ```
+//!
+//! The test behind it (raw and Holm-adjusted p-values) is kept apart, in
+//! [`MetricResult::statistics`], for `--verbose`; JSON has the numbers.
 
-use super::format::{num, p, pct, rate, share, signed, signed_pct};
+use super::format::{num, p, pct, rate, share, signed_pct};
 use super::result::{Classification, Comparison, Measure, MetricResult, SideSummary};
 use super::spec::{Direction, Kind, Statistic, Tolerance};
+use super::unit::{signed_value, value};
 
-/// The reason sentence; `beyond` is where the interval lay wholly beyond
-/// the tolerance before the adjustment, `note` an extra remark.
+/// The reason sentence and the test's statistics; `beyond` is where the
+/// interval lay wholly beyond the tolerance before the adjustment, `note`
+/// an extra remark.
 pub(crate) fn explain(
     r: &MetricResult,
     beyond: Option<Classification>,
     note: Option<&str>,
-) -> String {
+) -> (String, Option<String>) {
     let (Some(test), Some(interval)) = (r.test, r.interval) else {
-        return r.reason.clone();
+        return (r.reason.clone(), None);
     };
     let moved = match r.classification {
         Classification::High | Classification::Low => Some(r.classification),
@@ -35,18 +41,19 @@ pub(crate) fn explain(
             rate_bound(r, moved, interval.lower, interval.upper)
         }
     };
-    let p_text = format!(
-        "p{} (Holm-adjusted {})",
+    let statistics = format!(
+        "p{} (Holm-adjusted {}, α={})",
         equals(p(test.p_value)),
-        p(test.adjusted_p_value)
+        p(test.adjusted_p_value),
+        p(1.0 - r.confidence)
     );
     let clause = match (r.classification, beyond) {
         (Classification::High | Classification::Low, _) => {
-            format!(" beyond tolerance {tolerance}, {p_text}")
+            format!(" beyond tolerance {tolerance}")
         }
         (_, Some(_)) => format!(
-            " beyond tolerance {tolerance}, but {p_text} is not below α={}",
-            p(1.0 - r.confidence)
+            " beyond tolerance {tolerance}, but not at {} confidence",
+            share(r.confidence)
         ),
         _ => {
             let bad = match r.direction {
@@ -54,13 +61,16 @@ pub(crate) fn explain(
                 Direction::Decrease => "a decrease",
                 Direction::Either => "either direction",
             };
-            format!(", not beyond tolerance {tolerance} for {bad}, {p_text}")
+            format!(", not beyond tolerance {tolerance} for {bad}")
         }
     };
     let note = note.map(|n| format!("; {n}")).unwrap_or_default();
-    format!(
-        "{head} ({} CI {ci}){clause}; {context}{note}",
-        share(r.confidence)
+    (
+        format!(
+            "{head} ({} CI {ci}){clause}; {context}{note}",
+            share(r.confidence)
+        ),
+        Some(statistics),
     )
 }
 
@@ -84,7 +94,26 @@ fn verb(moved: Option<Classification>, magnitude: String, signed_value: String) 
 fn tolerance_text(r: &MetricResult) -> String {
     match r.tolerance {
         Tolerance::Relative(t) => share(t),
-        Tolerance::Absolute(a) => num(a),
+        Tolerance::Absolute(a) => value(a, r.unit),
+    }
+}
+
+/// `at most 108.6ms`, `at least 20`, `between 90 and 110`: the edge of
+/// the tolerated region around `level`, shown with `show`.
+fn edges(direction: Direction, lo: f64, hi: f64, show: impl Fn(f64) -> String) -> String {
+    match direction {
+        Direction::Increase => format!("at most {}", show(hi)),
+        Direction::Decrease => format!("at least {}", show(lo)),
+        Direction::Either => format!("between {} and {}", show(lo), show(hi)),
+    }
+}
+
+/// The lower edge of a bound's tolerated region: the margin itself for a
+/// decrease, mirrored around the bound for either direction.
+fn mirror(direction: Direction, bound: f64, edge: f64) -> f64 {
+    match direction {
+        Direction::Either => 2.0 * bound - edge,
+        _ => edge,
     }
 }
 
@@ -103,6 +132,16 @@ fn sizes(baseline: Option<&SideSummary>, canary: &SideSummary) -> String {
     s
 }
 
+/// The baseline's level the tolerance applies to: its statistic's level
+/// when judged from estimates, else its median.
+fn baseline_level(r: &MetricResult) -> Option<f64> {
+    let b = r.baseline.as_ref()?;
+    match r.statistic {
+        Some(_) => b.level,
+        None => b.median,
+    }
+}
+
 fn shift(
     r: &MetricResult,
     moved: Option<Classification>,
@@ -110,11 +149,15 @@ fn shift(
     hi: f64,
 ) -> (String, String, String, String) {
     let est = r.estimate.map(|e| e.value).unwrap_or(f64::NAN);
+    let unit = r.unit;
     let context = match r.statistic {
         Some(statistic) => estimated(r, statistic),
         None => {
-            let median_of =
-                |s: Option<&SideSummary>| s.and_then(|s| s.median).map(num).unwrap_or_default();
+            let median_of = |s: Option<&SideSummary>| {
+                s.and_then(|s| s.median)
+                    .map(|m| value(m, unit))
+                    .unwrap_or_default()
+            };
             format!(
                 "median {} → {}, {}",
                 median_of(r.baseline.as_ref()),
@@ -122,6 +165,20 @@ fn shift(
                 sizes(r.baseline.as_ref(), &r.canary)
             )
         }
+    };
+    let level = baseline_level(r);
+    let around = |t_lo: f64, t_hi: f64| {
+        level
+            .filter(|l| l.is_finite())
+            .map(|l| {
+                format!(
+                    " ({})",
+                    edges(r.direction, l + t_lo * l.abs(), l + t_hi * l.abs(), |x| {
+                        value(x, unit)
+                    })
+                )
+            })
+            .unwrap_or_default()
     };
     match (r.tolerance, r.relative) {
         (Tolerance::Relative(t), Some(rel)) => (
@@ -131,12 +188,12 @@ fn shift(
                 verb(moved, pct(rel.value.abs()), signed_pct(rel.value))
             ),
             format!("{}..{}", pct(rel.lower), pct(rel.upper)),
-            share(t),
+            format!("{}{}", share(t), around(-t, t)),
             context,
         ),
         // Slopes are per second in the data, per minute for people.
         _ if r.statistic == Some(Statistic::Slope) => {
-            let per_min = |x: f64| format!("{}/min", num(x * 60.0));
+            let per_min = |x: f64| format!("{}/min", value(x * 60.0, unit));
             (
                 format!(
                     "{} {}",
@@ -144,47 +201,51 @@ fn shift(
                     verb(
                         moved,
                         per_min(est.abs()),
-                        format!("{}/min", signed(est * 60.0))
+                        format!("{}/min", signed_value(est * 60.0, unit))
                     )
                 ),
-                format!("{}..{}", num(lo * 60.0), per_min(hi)),
+                format!("{}..{}", value(lo * 60.0, unit), per_min(hi)),
                 per_min(r.tolerance.value()),
                 context,
             )
         }
-        _ => (
-            format!("{} {}", r.name, verb(moved, num(est.abs()), signed(est))),
-            format!("{}..{}", num(lo), num(hi)),
-            match r.tolerance {
-                Tolerance::Relative(_) => "0".into(),
-                Tolerance::Absolute(a) => num(a),
-            },
-            context,
-        ),
+        _ => {
+            let a = match r.tolerance {
+                Tolerance::Relative(_) => 0.0,
+                Tolerance::Absolute(a) => a,
+            };
+            let limit = level
+                .filter(|l| l.is_finite())
+                .map(|l| format!(" ({})", edges(r.direction, l - a, l + a, |x| value(x, unit))))
+                .unwrap_or_default();
+            (
+                format!(
+                    "{} {}",
+                    r.name,
+                    verb(moved, value(est.abs(), unit), signed_value(est, unit))
+                ),
+                format!("{}..{}", value(lo, unit), value(hi, unit)),
+                format!("{}{limit}", value(a, unit)),
+                context,
+            )
+        }
     }
 }
 
-/// `p95 0.212 → 0.257, 3 vs 3 replicas, n=51234/50980` or `mean 41 → 42,
-/// n=40/40 (≈6/≈5 independent)`.
+/// `p95 212ms → 257ms, 3 vs 3 replicas, n=51234/50980` or `mean 41 →
+/// 42, n=40/40 (≈6/≈5 independent)`.
 fn estimated(r: &MetricResult, statistic: Statistic) -> String {
     let name = match statistic {
         Statistic::Mean => "mean".to_string(),
         Statistic::Quantile { q } => format!("p{}", num(q * 100.0)),
         Statistic::Slope => "slope".to_string(),
     };
-    let per = if statistic == Statistic::Slope {
-        60.0
-    } else {
-        1.0
-    };
-    let suffix = if statistic == Statistic::Slope {
-        "/min"
-    } else {
-        ""
-    };
     let level = |s: Option<&SideSummary>| {
         s.and_then(|s| s.level)
-            .map(|l| format!("{}{suffix}", num(l * per)))
+            .map(|l| match statistic {
+                Statistic::Slope => format!("{}/min", value(l * 60.0, r.unit)),
+                _ => value(l, r.unit),
+            })
             .unwrap_or_else(|| "?".into())
     };
     let b = r.baseline.as_ref();
@@ -209,32 +270,32 @@ fn median(
     lo: f64,
     hi: f64,
 ) -> (String, String, String, String) {
+    let unit = r.unit;
     let med = r.canary.median.unwrap_or(f64::NAN);
     let bound = r.bound.unwrap_or(f64::NAN);
     let by = match (r.tolerance, r.relative) {
         (Tolerance::Relative(_), Some(rel)) => pct(rel.value.abs()),
-        _ => num((med - bound).abs()),
+        _ => value((med - bound).abs(), unit),
     };
+    let (m, b) = (value(med, unit), value(bound, unit));
     let head = match moved {
-        Some(Classification::High) => format!(
-            "{} median {} is {by} above the bound {}",
-            r.name,
-            num(med),
-            num(bound)
-        ),
-        Some(Classification::Low) => format!(
-            "{} median {} is {by} below the bound {}",
-            r.name,
-            num(med),
-            num(bound)
-        ),
-        _ => format!("{} median {} vs bound {}", r.name, num(med), num(bound)),
+        Some(Classification::High) => format!("{} median {m} is {by} above the bound {b}", r.name),
+        Some(Classification::Low) => format!("{} median {m} is {by} below the bound {b}", r.name),
+        _ => format!("{} median {m} vs bound {b}", r.name),
     };
-    let edge = r.margin.map(num).unwrap_or_default();
-    let tolerance = format!("{} (limit {edge})", tolerance_text(r));
+    let tolerance = match r.margin {
+        Some(edge) => format!(
+            "{} ({})",
+            tolerance_text(r),
+            edges(r.direction, mirror(r.direction, bound, edge), edge, |x| {
+                value(x, unit)
+            })
+        ),
+        None => tolerance_text(r),
+    };
     (
         head,
-        format!("{}..{}", num(lo), num(hi)),
+        format!("{}..{}", value(lo, unit), value(hi, unit)),
         tolerance,
         sizes(None, &r.canary),
     )
@@ -252,20 +313,23 @@ fn ratio(r: &MetricResult, lo: f64, hi: f64) -> (String, String, String, String)
         _ => "undefined".into(),
     };
     let head = format!(
-        "{} {} vs {rb}, ratio {ratio_text}",
+        "{} {rb} → {}, ratio {ratio_text}",
         r.name,
         side_rate(&r.canary)
     );
-    let edge = r.margin.map(num).unwrap_or_default();
+    let tolerance = match r.margin {
+        Some(edge) => format!("{} (ratio at most {})", tolerance_text(r), num(edge)),
+        None => tolerance_text(r),
+    };
     let context = format!(
-        "errors {}/{} vs {eb}/{tb}",
+        "errors {eb}/{tb} → {}/{}",
         r.canary.errors.unwrap_or(0),
         r.canary.n
     );
     (
         head,
         format!("{}..{}", num(lo), num(hi)),
-        format!("{} (ratio {edge})", tolerance_text(r)),
+        tolerance,
         context,
     )
 }
@@ -287,12 +351,19 @@ fn rate_bound(
         }
         _ => format!("{} {current} vs bound {}", r.name, rate(bound)),
     };
-    let edge = r.margin.map(rate).unwrap_or_default();
+    let tolerance = match r.margin {
+        Some(edge) => format!(
+            "{} ({})",
+            tolerance_text(r),
+            edges(r.direction, mirror(r.direction, bound, edge), edge, rate)
+        ),
+        None => tolerance_text(r),
+    };
     let context = format!("errors {}/{}", r.canary.errors.unwrap_or(0), r.canary.n);
     (
         head,
         format!("{}..{}", rate(lo), rate(hi)),
-        format!("{} (limit {edge})", tolerance_text(r)),
+        tolerance,
         context,
     )
 }

@@ -197,7 +197,15 @@ pub struct MetricResult {
     /// the metric is judged from estimates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statistic: Option<super::spec::Statistic>,
+    /// The unit the values are in (`None`: plain numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<super::Unit>,
+    /// Plain words: what changed, by how much, against what tolerance.
     pub reason: String,
+    /// The test behind the reason, for `--verbose`: raw and
+    /// Holm-adjusted p-values (JSON has them as numbers in `test`).
+    #[serde(skip)]
+    pub statistics: Option<String>,
 }
 
 impl MetricResult {

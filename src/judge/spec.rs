@@ -58,7 +58,8 @@ pub struct MetricSpec {
     pub min_samples: usize,
     /// Of the interval; 1 − confidence is the significance level α the
     /// Holm-adjusted p-value is held to.
-    pub confidence: f64,
+    pub confidence: f64,    /// The unit the values are in, for reports (`None`: plain numbers).
+    pub unit: Option<super::Unit>,
 }
 
 impl MetricSpec {
@@ -74,6 +75,7 @@ impl MetricSpec {
             weight: 1.0,
             min_samples: 20,
             confidence: 0.95,
+            unit: None,
         }
     }
 
@@ -104,6 +106,11 @@ impl MetricSpec {
 
     pub fn min_samples(mut self, min: usize) -> Self {
         self.min_samples = min;
+        self
+    }
+
+    pub fn unit(mut self, unit: Option<super::Unit>) -> Self {
+        self.unit = unit;
         self
     }
 

@@ -115,7 +115,7 @@ pub(crate) fn decide(assessed: Vec<Assessed>, thresholds: Thresholds) -> Verdict
                 Some(c) if adj < alpha => c,
                 _ => Classification::Pass,
             };
-            r.reason = reason::explain(&r, a.beyond, a.note.as_deref());
+            (r.reason, r.statistics) = reason::explain(&r, a.beyond, a.note.as_deref());
         }
         metrics.push(r);
     }

@@ -54,6 +54,8 @@ pub struct Style {
     pub color: bool,
     /// Only the verdict line in text.
     pub quiet: bool,
+    /// The statistics behind each metric in text and Markdown.
+    pub verbose: bool,
 }
 
 impl Style {

@@ -62,8 +62,8 @@ fn csv_files_per_side_with_garbage_cells_reported() {
         .stdout_has("n=40/37")
         .stdout_has("⚠ latency (canary): results/green.csv: 1 value in column `latency_ms` is not a number (first at line 8: `oops`)")
         .stdout_has("⚠ latency (canary): results/green.csv: 1 empty value in column `latency_ms` (first at line 9)")
-        .stdout_has("✔ [pass] errors 0% vs 0%")
-        .stdout_has("errors 0/10000 vs 0/10000");
+        .stdout_has("✔ [pass] errors 0% → 0%")
+        .stdout_has("errors 0/10000 → 0/10000");
     let doc = Test::new()
         .config(CSV_CONFIG)
         .file("results/blue.csv", &csv(&latencies(1, 1.0), 0))
@@ -93,7 +93,7 @@ fn csv_regressions_fail() {
         .args(["compare"]);
     t.status(1)
         .stdout_has("✖ [high] latency rose")
-        .stdout_has("✖ [high] errors 0.6% vs 0%")
+        .stdout_has("✖ [high] errors 0% → 0.6%")
         .stdout_has("✖ NO-GO: score 0");
 }
 

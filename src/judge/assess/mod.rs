@@ -192,7 +192,9 @@ pub(in crate::judge) fn skeleton(
         relative: None,
         test: None,
         statistic: None,
+        unit: spec.unit,
         reason: String::new(),
+        statistics: None,
     }
 }
 

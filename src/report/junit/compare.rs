@@ -94,7 +94,7 @@ mod tests {
 <testsuites name="greenlight" tests="3" failures="1" errors="1" time="0.009">
   <testsuite name="greenlight compare" tests="3" failures="1" errors="1" skipped="1" time="0.009">
     <testcase classname="compare" name="latency_p95" time="0.007">
-      <failure message="latency_p95: high">latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10%, p=6.2e-15 (Holm-adjusted 6.2e-15); median 0.103 → 0.1339, n=40/40
+      <failure message="latency_p95: high">latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10% (at most 113.3ms); median 103ms → 133.9ms, n=40/40
 baseline: lat{group=&quot;blue&quot;}
 canary: lat{group=&quot;green&quot;}</failure>
     </testcase>

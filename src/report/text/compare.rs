@@ -20,9 +20,14 @@ use crate::compare::sides::show;
 use crate::judge::{Classification, Comparison, MetricResult};
 use crate::report::{Mark, Painter, outcome_word};
 
-/// Every line, the verdict last; only the verdict when `quiet`.
-pub fn compare(r: &CompareResult, p: Painter, quiet: bool) -> String {
-    let mut lines = if quiet { Vec::new() } else { body(r, p) };
+/// Every line, the verdict last; only the verdict when `quiet`; each
+/// metric's statistics too when `verbose`.
+pub fn compare(r: &CompareResult, p: Painter, quiet: bool, verbose: bool) -> String {
+    let mut lines = if quiet {
+        Vec::new()
+    } else {
+        body(r, p, verbose)
+    };
     if let Some(locked) = &r.locked_after {
         lines.push(super::lock::lock(locked, p));
     }
@@ -31,12 +36,12 @@ pub fn compare(r: &CompareResult, p: Painter, quiet: bool) -> String {
 }
 
 /// Everything but the verdict line.
-pub fn body(r: &CompareResult, p: Painter) -> Vec<String> {
+pub fn body(r: &CompareResult, p: Painter, verbose: bool) -> Vec<String> {
     let mut lines = vec![p.line(Mark::Info, &header(r))];
     if let Some(w) = &r.watch {
         lines.push(p.line(Mark::Info, &watched(w)));
     }
-    lines.extend(r.verdict.metrics.iter().map(|m| metric(m, p)));
+    lines.extend(r.verdict.metrics.iter().map(|m| metric(m, p, verbose)));
     lines.extend(r.warnings.iter().map(|w| p.line(Mark::Warn, w)));
     lines
 }
@@ -117,8 +122,20 @@ fn header(r: &CompareResult) -> String {
         _ if only_bounds => "fixed bounds".to_string(),
         BaselineKind::Concurrent if r.baseline.variables.is_empty() => "the baseline".to_string(),
         BaselineKind::Concurrent => format!("baseline {}", show(&r.baseline.variables)),
+        // The baseline's own variables (`baseline: {group: blue}` with
+        // `--baseline offset=1d`) are what its queries used: name them
+        // unless they are the canary's.
+        BaselineKind::Historical
+            if r.baseline.variables.is_empty() || r.baseline.variables == r.canary.variables =>
+        {
+            format!(
+                "itself {} earlier (historical baseline)",
+                r.baseline.offset.as_deref().unwrap_or("")
+            )
+        }
         BaselineKind::Historical => format!(
-            "itself {} earlier (historical baseline)",
+            "baseline {} {} earlier (historical baseline)",
+            show(&r.baseline.variables),
             r.baseline.offset.as_deref().unwrap_or("")
         ),
         BaselineKind::None => "fixed bounds".to_string(),
@@ -137,7 +154,7 @@ fn header(r: &CompareResult) -> String {
     format!("Comparing {canary} with {baseline}: {source}{window}")
 }
 
-fn metric(m: &MetricResult, p: Painter) -> String {
+fn metric(m: &MetricResult, p: Painter, verbose: bool) -> String {
     let mark = match m.classification {
         Classification::Pass => Mark::Ok,
         Classification::High | Classification::Low => Mark::Fail,
@@ -145,9 +162,17 @@ fn metric(m: &MetricResult, p: Painter) -> String {
         Classification::NoData | Classification::Error => Mark::Warn,
     };
     let critical = if m.critical { " (critical)" } else { "" };
+    let statistics = match (&m.statistics, verbose) {
+        (Some(s), true) => format!("; {s}"),
+        _ => String::new(),
+    };
     p.line(
         mark,
-        &format!("[{}] {}{critical}", m.classification.label(), m.reason),
+        &format!(
+            "[{}] {}{critical}{statistics}",
+            m.classification.label(),
+            m.reason
+        ),
     )
 }
 
@@ -161,15 +186,46 @@ mod tests {
             &crate::compare::result::sample(),
             Painter { color: false },
             false,
+            false,
         );
         assert_eq!(
             text,
             "• Comparing canary {group=green} with baseline {group=blue}: prometheus (http://prom:9090), 10m to 2026-01-01 00:10:00 UTC, step 15s
-✖ [high] latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10%, p=6.2e-15 (Holm-adjusted 6.2e-15); median 0.103 → 0.1339, n=40/40 (critical)
+✖ [high] latency_p95 rose 30.0% (95% CI 29.0%..31.0%) beyond tolerance 10% (at most 113.3ms); median 103ms → 133.9ms, n=40/40 (critical)
 ⚠ [error] errors could not be fetched: prometheus could not be reached: connection failed: connection refused (3 attempts)
 ⚠ [no data] p99 slo has no data: canary has 1 usable samples, fewer than min_samples 20; left out of the score
 ⚠ latency_p95 (canary): prometheus warned: partial response
 ✖ NO-GO: critical latency_p95 high; score 0 (go ≥ 95, inconclusive ≥ 75); 1 high (latency_p95), 1 no data (p99 slo), 1 error (errors)"
+        );
+    }
+
+    #[test]
+    fn a_historical_baseline_names_its_own_group() {
+        let mut r = crate::compare::result::sample();
+        r.baseline.kind = BaselineKind::Historical;
+        r.baseline.offset = Some("1d".into());
+        assert!(
+            header(&r).starts_with(
+                "Comparing canary {group=green} with baseline {group=blue} 1d earlier (historical baseline)"
+            ),
+            "{}",
+            header(&r)
+        );
+        r.baseline.variables = r.canary.variables.clone();
+        assert!(header(&r).contains("with itself 1d earlier"), "{}", header(&r));
+    }
+
+    #[test]
+    fn verbose_adds_the_statistics() {
+        let text = compare(
+            &crate::compare::result::sample(),
+            Painter { color: false },
+            false,
+            true,
+        );
+        assert!(
+            text.contains("n=40/40 (critical); p=6.2e-15 (Holm-adjusted 6.2e-15, α=0.05)"),
+            "{text}"
         );
     }
 
@@ -179,6 +235,7 @@ mod tests {
             &crate::compare::result::sample(),
             Painter { color: true },
             true,
+            false,
         );
         assert_eq!(
             text,

@@ -19,14 +19,14 @@ use super::compare;
 use crate::report::{Painter, outcome_word};
 use crate::verify::VerifyResult;
 
-pub fn verify(r: &VerifyResult, p: Painter, quiet: bool) -> String {
+pub fn verify(r: &VerifyResult, p: Painter, quiet: bool, verbose: bool) -> String {
     let mut lines = Vec::new();
     if !quiet {
         for c in &r.checks.results {
             lines.extend(check_lines(c, p));
         }
         if let Some(c) = &r.compare {
-            lines.extend(compare::body(c, p));
+            lines.extend(compare::body(c, p, verbose));
         }
         if let Some(released) = &r.released {
             lines.push(super::lease::release(released, p));

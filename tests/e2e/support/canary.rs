@@ -119,6 +119,7 @@ pub fn config(url: &str, baseline: &str, canary: &str) -> String {
   metrics:
     - name: latency_p95
       query: latency_seconds{{group="{{{{group}}}}"}}
+      unit: s
       tolerance: 10%
       critical: true
     - name: errors
