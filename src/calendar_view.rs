@@ -69,6 +69,30 @@ pub fn periods(cfg: &CalendarConfig, at: DateTime<Utc>, deadline: Deadline) -> C
     }
     let end =
         at + chrono::Duration::from_std(cfg.next).unwrap_or_else(|_| chrono::Duration::days(366));
+    let (out, t) = timeline(&schedule, cfg.tz, at, end);
+    if out.len() >= MAX_PERIODS && t < end {
+        warnings.push(format!(
+            "more than {MAX_PERIODS} periods: the list ends at {}",
+            Transition::new(t, cfg.tz).local
+        ));
+    }
+    CalendarResult {
+        from: Transition::new(at, cfg.tz),
+        to: Transition::new(end, cfg.tz),
+        periods: out,
+        warnings,
+        unavailable,
+    }
+}
+
+/// The open and closed periods of `schedule` from `at` to `end` (at most
+/// [`MAX_PERIODS`]), local times in `tz`, and where the list stopped.
+pub fn timeline(
+    schedule: &Schedule,
+    tz: Tz,
+    at: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> (Vec<Period>, DateTime<Utc>) {
     let mut out = Vec::new();
     let mut t = at;
     while t < end && out.len() < MAX_PERIODS {
@@ -97,8 +121,8 @@ pub fn periods(cfg: &CalendarConfig, at: DateTime<Utc>, deadline: Deadline) -> C
             if here != rule {
                 out.push(Period {
                     open: status.open,
-                    from: Transition::new(from, cfg.tz),
-                    to: Transition::new(cut, cfg.tz),
+                    from: Transition::new(from, tz),
+                    to: Transition::new(cut, tz),
                     rule: std::mem::replace(&mut rule, here),
                 });
                 from = cut;
@@ -106,8 +130,8 @@ pub fn periods(cfg: &CalendarConfig, at: DateTime<Utc>, deadline: Deadline) -> C
         }
         out.push(Period {
             open: status.open,
-            from: Transition::new(from, cfg.tz),
-            to: Transition::new(until, cfg.tz),
+            from: Transition::new(from, tz),
+            to: Transition::new(until, tz),
             rule,
         });
         if until <= t {
@@ -115,17 +139,5 @@ pub fn periods(cfg: &CalendarConfig, at: DateTime<Utc>, deadline: Deadline) -> C
         }
         t = until;
     }
-    if out.len() >= MAX_PERIODS && t < end {
-        warnings.push(format!(
-            "more than {MAX_PERIODS} periods: the list ends at {}",
-            Transition::new(t, cfg.tz).local
-        ));
-    }
-    CalendarResult {
-        from: Transition::new(at, cfg.tz),
-        to: Transition::new(end, cfg.tz),
-        periods: out,
-        warnings,
-        unavailable,
-    }
+    (out, t)
 }

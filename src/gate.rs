@@ -97,7 +97,15 @@ pub struct GateResult {
     /// An override or a rollback, and what it went through.
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     pub bypass: Option<Bypassed>,
+    /// The window's open and closed periods over the coming
+    /// [`TIMELINE_DAYS`] days (web calendars included), in the first
+    /// window's zone, for the HTML report's timeline.
+    #[serde(skip)]
+    pub timeline: Vec<crate::calendar_view::Period>,
 }
+
+/// How far ahead the gate's timeline looks.
+pub const TIMELINE_DAYS: i64 = 7;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Locks {
@@ -112,7 +120,15 @@ pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> Gate
         crate::calendar::with_feeds(&cfg.schedule, &cfg.calendars, at, deadline);
     let window = schedule.evaluate(at);
     let sources = lock::check_all(&cfg.sources, at, deadline);
-    let decided = decide(at, window, sources, cfg.on_error);
+    let mut decided = decide(at, window, sources, cfg.on_error);
+    let tz = schedule.windows.first().map_or(chrono_tz::UTC, |w| w.tz);
+    decided.timeline = crate::calendar_view::timeline(
+        &schedule,
+        tz,
+        at,
+        at + chrono::Duration::days(TIMELINE_DAYS),
+    )
+    .0;
     let calendars: Vec<String> = unreadable
         .iter()
         .map(|(feed, cause)| format!("calendar {feed} unavailable ({cause})"))
@@ -264,6 +280,7 @@ pub fn decide(
         locks: Locks { on_error, sources },
         lease: None,
         bypass: None,
+        timeline: Vec::new(),
     }
 }
 

@@ -51,8 +51,8 @@ pub mod series;
 pub mod spec;
 pub mod student;
 pub mod threshold;
-pub mod unit;
 mod unavailable;
+pub mod unit;
 pub mod verdict;
 
 #[cfg(test)]

@@ -216,7 +216,12 @@ fn shift(
             };
             let limit = level
                 .filter(|l| l.is_finite())
-                .map(|l| format!(" ({})", edges(r.direction, l - a, l + a, |x| value(x, unit))))
+                .map(|l| {
+                    format!(
+                        " ({})",
+                        edges(r.direction, l - a, l + a, |x| value(x, unit))
+                    )
+                })
                 .unwrap_or_default();
             (
                 format!(

@@ -58,7 +58,8 @@ pub struct MetricSpec {
     pub min_samples: usize,
     /// Of the interval; 1 − confidence is the significance level α the
     /// Holm-adjusted p-value is held to.
-    pub confidence: f64,    /// The unit the values are in, for reports (`None`: plain numbers).
+    pub confidence: f64,
+    /// The unit the values are in, for reports (`None`: plain numbers).
     pub unit: Option<super::Unit>,
 }
 

@@ -44,6 +44,7 @@ registry! {
         pub json::Json,
         pub junit::Junit,
         pub ics::Ics,
+        pub html::Html,
     }
 }
 

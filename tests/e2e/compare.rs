@@ -54,7 +54,9 @@ fn raised_latency_fails_and_names_the_metric_with_its_numbers() {
     let verbose = compare(&config(&prom.url(), "{group: blue}", "{group: slow}"))
         .args(["--verbose"])
         .status(1);
-    verbose.stdout_has("(critical); p=").stdout_has("Holm-adjusted");
+    verbose
+        .stdout_has("(critical); p=")
+        .stdout_has("Holm-adjusted");
     run.stdout_has("✖ NO-GO: critical latency_p95 high; score 50");
 }
 

@@ -56,7 +56,19 @@ fn freeze_wins_over_an_open_window() {
         .args(["gate", "--at", "2026-12-29T01:00:00Z"]) // Tue 12:00 AEDT
         .status(1)
         .stdout_has("✖ Window closed: freeze `holidays` (Holiday freeze) until 2027-01-03 00:00 AEDT")
-        .stdout_has("opens 2027-01-04 09:00 AEDT");
+        .stdout_has("opens 2027-01-04 09:00 AEDT")
+        .stdout_has("✖ NO-GO: deploy window closed: freeze `holidays` (Holiday freeze)");
+    // --quiet and JSON keep the freeze's name and reason.
+    let quiet = Test::new()
+        .config(
+            "timezone: Australia/Sydney\nwindows: [Mon-Fri 09:00-15:30]\nfreezes:\n  - { name: holidays, reason: Holiday freeze, yearly: { from: \"12-24\", to: \"01-02\" } }\n",
+        )
+        .args(["gate", "--quiet", "--at", "2026-12-29T01:00:00Z"])
+        .status(1);
+    assert_eq!(
+        quiet.stdout,
+        "✖ NO-GO: deploy window closed: freeze `holidays` (Holiday freeze)\n"
+    );
 }
 
 #[test]

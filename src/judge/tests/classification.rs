@@ -93,13 +93,17 @@ fn a_clear_regression_reads_like_the_numbers() {
         m.reason
     );
     assert!(
-        m.reason.contains(") beyond tolerance 10% (at most 131.4); median 119.5 → 149.4"),
+        m.reason
+            .contains(") beyond tolerance 10% (at most 131.4); median 119.5 → 149.4"),
         "{}",
         m.reason
     );
     assert!(!m.reason.contains("Holm"), "{}", m.reason);
     let stats = m.statistics.as_deref().unwrap_or_default();
-    assert!(stats.starts_with("p=") && stats.contains("(Holm-adjusted "), "{stats}");
+    assert!(
+        stats.starts_with("p=") && stats.contains("(Holm-adjusted "),
+        "{stats}"
+    );
     assert!(
         m.reason.ends_with("; median 119.5 → 149.4, n=40/40"),
         "{}",
@@ -124,7 +128,8 @@ fn decrease_and_either_directions() {
     let m = &one(&throughput, continuous(&b, &higher)).metrics[0];
     assert_eq!(m.classification, Classification::Pass);
     assert!(
-        m.reason.contains("not beyond tolerance 10% (at least 107.5) for a decrease"),
+        m.reason
+            .contains("not beyond tolerance 10% (at least 107.5) for a decrease"),
         "{}",
         m.reason
     );
@@ -171,7 +176,12 @@ fn errors_against_a_zero_error_baseline() {
     };
     let m = &one(&spec, high_traffic).metrics[0];
     assert_eq!(m.classification, Classification::High, "{}", m.reason);
-    assert!(m.reason == "errors 0% → 0.02%, ratio ∞ (95% CI 4.937..∞) beyond tolerance 10% (ratio at most 1.1); errors 0/100000 → 20/100000", "{}", m.reason);
+    assert!(
+        m.reason
+            == "errors 0% → 0.02%, ratio ∞ (95% CI 4.937..∞) beyond tolerance 10% (ratio at most 1.1); errors 0/100000 → 20/100000",
+        "{}",
+        m.reason
+    );
     let tiny = Data::Ratio {
         baseline: Counts::new(0, 50),
         canary: Counts::new(2, 50),

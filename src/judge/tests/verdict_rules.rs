@@ -154,7 +154,8 @@ fn holm_can_withhold_a_borderline_high() {
     assert!((t.adjusted_p_value - (10.0 * t.p_value).min(1.0)).abs() < 1e-12);
     assert_eq!(m.classification, Classification::Pass, "{}", m.reason);
     assert!(
-        m.reason.contains("beyond tolerance 0 (at most 119.5), but not at 95% confidence"),
+        m.reason
+            .contains("beyond tolerance 0 (at most 119.5), but not at 95% confidence"),
         "{}",
         m.reason
     );
