@@ -47,6 +47,15 @@ pub struct Global {
     /// Also show the statistics behind each metric's verdict (raw and Holm-adjusted p-values) [env: GREENLIGHT_VERBOSE]
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Also write the HTML report to this file (same as --report html=PATH) [env: GREENLIGHT_REPORT_HTML]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub report_html: Option<String>,
+    /// In a Bitbucket pipeline, post a Code Insights report on the commit through the Pipelines proxy [env: GREENLIGHT_CODE_INSIGHTS]
+    #[arg(long, global = true)]
+    pub code_insights: bool,
+    /// Set the commit's build status greenlight-<command> (needs BITBUCKET_ACCESS_TOKEN, or BITBUCKET_USERNAME and BITBUCKET_APP_PASSWORD) [env: GREENLIGHT_BUILD_STATUS]
+    #[arg(long, global = true)]
+    pub build_status: bool,
     /// Colour: auto is on for a terminal or when CI is set; NO_COLOR turns it off [env: GREENLIGHT_COLOR]
     #[arg(long, global = true, value_enum)]
     pub color: Option<ColorChoice>,
@@ -392,6 +401,18 @@ pub const OPTIONS: &[EnvOption] = &[
     EnvOption {
         flag: "verbose",
         env: "GREENLIGHT_VERBOSE",
+    },
+    EnvOption {
+        flag: "report-html",
+        env: "GREENLIGHT_REPORT_HTML",
+    },
+    EnvOption {
+        flag: "code-insights",
+        env: "GREENLIGHT_CODE_INSIGHTS",
+    },
+    EnvOption {
+        flag: "build-status",
+        env: "GREENLIGHT_BUILD_STATUS",
     },
     EnvOption {
         flag: "color",

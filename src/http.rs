@@ -71,6 +71,14 @@ pub struct Request<'a> {
     /// TLS of this dependency's own (its CA, a client certificate), instead
     /// of the run's trust.
     pub tls: Option<&'a ureq::tls::TlsConfig>,
+    /// A plain-HTTP forward proxy (`http://localhost:29418`, Bitbucket
+    /// Pipelines' authenticating proxy): the request goes to it in
+    /// absolute form (`PUT http://api.bitbucket.org/2.0/... HTTP/1.1`), as
+    /// `curl --proxy` sends it; `url` must then be `http://`.
+    pub proxy: Option<&'a str>,
+    /// What debug logs name instead of the URL, when the URL itself is a
+    /// secret (a Slack webhook's path is its key).
+    pub shown_as: Option<&'a str>,
 }
 
 impl<'a> Request<'a> {
@@ -83,6 +91,8 @@ impl<'a> Request<'a> {
             basic: None,
             json_body: None,
             tls: None,
+            proxy: None,
+            shown_as: None,
         }
     }
 }
@@ -163,7 +173,10 @@ pub fn send(
         if timeout.is_zero() {
             return Err((HttpError::Deadline, attempt - 1));
         }
-        log::debug!("{} {} (attempt {attempt})", req.method, redact_url(req.url));
+        let shown = req
+            .shown_as
+            .map_or_else(|| redact_url(req.url), str::to_string);
+        log::debug!("{} {shown} (attempt {attempt})", req.method);
         let result = once(req, timeout);
         // What can change on another attempt: a connection, an overloaded
         // server. Not a certificate, a size, an encoding, a URL.
@@ -323,6 +336,9 @@ fn agent() -> &'static ureq::Agent {
 }
 
 fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
+    if let Some(proxy) = req.proxy {
+        return via_proxy(req, proxy, timeout);
+    }
     let agent = agent();
     let mut builder = ureq::http::Request::builder()
         .method(req.method)
@@ -387,6 +403,175 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
         body,
         etag,
         retry_after,
+        attempts: 1,
+    })
+}
+
+/// The most of a proxied answer read (the status and a short body matter).
+const PROXY_BODY_LIMIT: usize = 1 << 20;
+
+/// One request through a plain-HTTP forward proxy, in absolute form, over
+/// a connection of its own (`Connection: close`), within `timeout`.
+fn via_proxy(req: &Request, proxy: &str, timeout: Duration) -> Result<Response, HttpError> {
+    use std::io::{Read as _, Write as _};
+    use std::net::{TcpStream, ToSocketAddrs as _};
+    let started = Instant::now();
+    let bad_proxy = || HttpError::InvalidUrl(format!("proxy {}", redact_url(proxy)));
+    let authority = proxy
+        .strip_prefix("http://")
+        .map(|rest| rest.split('/').next().unwrap_or(rest))
+        .filter(|a| !a.is_empty())
+        .ok_or_else(bad_proxy)?;
+    let target = req
+        .url
+        .strip_prefix("http://")
+        .ok_or_else(|| HttpError::InvalidUrl(redact_url(req.url)))?;
+    let host = target.split('/').next().unwrap_or(target);
+    let addr = authority
+        .to_socket_addrs()
+        .map_err(|_| HttpError::Connect("proxy host not found".into()))?
+        .next()
+        .ok_or_else(bad_proxy)?;
+    let left = || {
+        timeout
+            .saturating_sub(started.elapsed())
+            .max(Duration::from_millis(1))
+    };
+    let mut stream = TcpStream::connect_timeout(&addr, left()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::TimedOut => HttpError::Timeout(timeout),
+        _ => HttpError::Connect(format!("proxy {authority}: {}", e.kind()).replace('_', " ")),
+    })?;
+    let io = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+            HttpError::Timeout(timeout)
+        }
+        kind => HttpError::Connect(kind.to_string().replace('_', " ")),
+    };
+    let _ = stream.set_write_timeout(Some(left()));
+    let body = req.json_body.as_deref().unwrap_or_default();
+    let mut head = format!(
+        "{} {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: greenlight/{}\r\nAccept: application/json\r\nConnection: close\r\nContent-Length: {}\r\n",
+        req.method,
+        req.url,
+        env!("CARGO_PKG_VERSION"),
+        body.len()
+    );
+    if req.json_body.is_some() {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    for (k, v) in &req.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(token) = req.bearer {
+        head.push_str(&format!("Authorization: Bearer {}\r\n", token.expose()));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).map_err(io)?;
+    stream.write_all(body.as_bytes()).map_err(io)?;
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let _ = stream.set_read_timeout(Some(left()));
+        if started.elapsed() >= timeout {
+            return Err(HttpError::Timeout(timeout));
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) if raw.len() + n > PROXY_BODY_LIMIT => {
+                return Err(HttpError::TooLarge(PROXY_BODY_LIMIT as u64));
+            }
+            Ok(n) => {
+                raw.extend_from_slice(&buf[..n]);
+                // A server that keeps the connection open despite
+                // `Connection: close`: stop at the answer's end.
+                if complete(&raw) {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    parse_proxied(&raw)
+}
+
+/// Whether `raw` holds a whole answer: its headers and all of a
+/// `Content-Length` body, or a chunked body's last chunk.
+fn complete(raw: &[u8]) -> bool {
+    let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let body = raw.len() - split - 4;
+    let length = head.lines().find_map(|l| {
+        l.strip_prefix("content-length:")
+            .and_then(|v| v.trim().parse::<usize>().ok())
+    });
+    match length {
+        Some(n) => body >= n,
+        None if head.contains("transfer-encoding: chunked") => raw.ends_with(b"0\r\n\r\n"),
+        // 204/304 and friends carry no body.
+        None => head.starts_with("http/1.1 204") || head.starts_with("http/1.1 304"),
+    }
+}
+
+/// A whole HTTP/1.1 answer read to the connection's end: status line,
+/// headers, and the body (`Content-Length`, chunked, or to the end).
+fn parse_proxied(raw: &[u8]) -> Result<Response, HttpError> {
+    let not_http = || HttpError::Other("the proxy's answer is not HTTP".into());
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(not_http)?;
+    let head = std::str::from_utf8(&raw[..split]).map_err(|_| not_http())?;
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(not_http)?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let rest = &raw[split + 4..];
+    let body = if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        let mut out = Vec::new();
+        let mut at = 0;
+        loop {
+            let line_end = rest[at..]
+                .windows(2)
+                .position(|w| w == b"\r\n")
+                .ok_or_else(not_http)?;
+            let size = std::str::from_utf8(&rest[at..at + line_end]).map_err(|_| not_http())?;
+            let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16)
+                .map_err(|_| not_http())?;
+            at += line_end + 2;
+            if size == 0 {
+                break;
+            }
+            let chunk = rest.get(at..at + size).ok_or_else(not_http)?;
+            out.extend_from_slice(chunk);
+            at += size + 2;
+        }
+        out
+    } else {
+        match header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+            Some(n) => rest.get(..n).ok_or_else(not_http)?.to_vec(),
+            None => rest.to_vec(),
+        }
+    };
+    Ok(Response {
+        status,
+        body: String::from_utf8(body).map_err(|_| HttpError::NotText)?,
+        etag: header("etag").map(str::to_string),
+        retry_after: header("retry-after").and_then(retry_after),
         attempts: 1,
     })
 }
@@ -489,6 +674,18 @@ fn jitter(d: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_proxied_answer_is_read_whole_or_chunked() {
+        let r = parse_proxied(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}").unwrap();
+        assert_eq!((r.status, r.body.as_str()), (201, "{}"));
+        let r = parse_proxied(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(r.body, "abcde");
+        assert!(parse_proxied(b"garbage").is_err());
+    }
 
     #[test]
     fn excerpt_is_one_short_line() {

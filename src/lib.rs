@@ -36,6 +36,7 @@ pub mod lock;
 pub mod metrics;
 pub mod outcome;
 pub mod pipe;
+pub mod publish;
 pub mod report;
 pub mod result;
 pub mod secret;
@@ -101,6 +102,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
         };
         report::emit_err(&line);
     };
+    let deadline = config.settings.deadline;
+    for w in publish::start(&config.publish, cli.command.name(), deadline) {
+        report::emit_err(&style.painter().line(Mark::Warn, &w));
+    }
     let result = commands::execute(&config.command, &config.settings, &mut progress);
     log::debug!(
         "{} evaluated in {:?}",
@@ -113,6 +118,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
     }
     for f in &reports.files {
         report::write_file(f.report, &result, &reports.style, &f.path);
+    }
+    // After the reports, so the HTML file a Code Insights link names
+    // exists; a failure here is a warning, never another verdict.
+    for w in publish::finish(&config.publish, &result, deadline) {
+        report::emit_err(&style.painter().line(Mark::Warn, &w));
     }
     result.exit_code()
 }

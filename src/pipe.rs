@@ -8,7 +8,12 @@
 //!   `TIMEZONE`, `CONFIG`, `LOCK_URL`, ... (see [`crate::cli::OPTIONS`]);
 //! - lists the Bitbucket way: `WINDOWS_COUNT=2`, `WINDOWS_0`, `WINDOWS_1`;
 //! - `DEBUG: 'true'` turns on debug output;
-//! - relative paths resolve against `BITBUCKET_CLONE_DIR`.
+//! - relative paths resolve against `BITBUCKET_CLONE_DIR`;
+//! - with `BITBUCKET_PIPE_SHARED_STORAGE_DIR` set (always, in a pipe), the
+//!   JSON result is also written to `$BITBUCKET_PIPE_SHARED_STORAGE_DIR/greenlight/<command>.json`
+//!   for later steps;
+//! - Code Insights (`CODE_INSIGHTS: 'true'`) use the proxy as a pipe's
+//!   container reaches it, `http://host.docker.internal:29418`.
 //!
 //! A `GREENLIGHT_*` variable that is already set wins over its pipe name.
 
@@ -81,6 +86,21 @@ pub fn prepare(ctx: &Context) -> Result<(Vec<OsString>, Context), String> {
     }
     if let Some(dir) = ctx.var("BITBUCKET_CLONE_DIR") {
         out.cwd = PathBuf::from(dir);
+    }
+    // Code Insights go through the proxy as a pipe (a container) sees it.
+    out.env
+        .insert(crate::config::publish::IN_PIPE.to_string(), "true".into());
+    // Later steps read the result from the pipes' shared storage.
+    if let Some(dir) = ctx.var("BITBUCKET_PIPE_SHARED_STORAGE_DIR") {
+        let path = PathBuf::from(dir)
+            .join("greenlight")
+            .join(format!("{command}.json"));
+        let shared = format!("json={}", path.display());
+        let all = match out.var("GREENLIGHT_REPORT") {
+            Some(r) => format!("{r};{shared}"),
+            None => shared,
+        };
+        out.env.insert("GREENLIGHT_REPORT".to_string(), all);
     }
     Ok((vec!["greenlight".into(), command.into()], out))
 }

@@ -66,6 +66,9 @@ pub struct FileConfig {
     pub allow_rollbacks: Option<bool>,
     /// Incidents still stop a rollback (default false).
     pub incidents_block_rollbacks: Option<bool>,
+    /// Slack or webhook notifications (see [`crate::publish::notify`]).
+    #[serde(default)]
+    pub notify: Vec<super::publish::NotifyEntry>,
     /// Per deployment environment, keys that replace the top-level ones.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentEntry>,

@@ -22,6 +22,7 @@ pub mod file;
 pub mod gate;
 pub mod lease;
 pub mod locks;
+pub mod publish;
 pub mod reports;
 pub mod settings;
 pub mod store;
@@ -53,6 +54,8 @@ pub struct Config {
     pub settings: Settings,
     pub reports: Reports,
     pub command: CommandConfig,
+    /// Code Insights, build status, notifications.
+    pub publish: crate::publish::Publish,
 }
 
 /// What the command evaluates.
@@ -182,10 +185,25 @@ impl Config {
         };
         let command_name = cli.command.name();
         let reports = reports::resolve(&cli.global, junit, command_name, &settings, ctx)?;
+        let html_report = reports
+            .files
+            .iter()
+            .find(|f| f.report.name() == "html")
+            .map(|f| f.path.display().to_string());
+        let notify = loaded.as_ref().map_or(&[][..], |l| &l.file.notify[..]);
+        let mut publish = publish::resolve(
+            &cli.global,
+            notify,
+            settings.environment.as_ref().map(|e| e.name.clone()),
+            html_report,
+            ctx,
+        )?;
+        publish.at = settings.at;
         Ok(Config {
             settings,
             reports,
             command,
+            publish,
         })
     }
 }

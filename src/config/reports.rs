@@ -84,6 +84,12 @@ pub fn resolve(
             path: ctx.cwd.join(path.trim()),
         });
     }
+    if let Some(h) = pick("report-html", g.report_html.as_deref(), ctx) {
+        files.push(FileReport {
+            report: &report::html::Html,
+            path: ctx.cwd.join(h.value.trim()),
+        });
+    }
     // `--junit PATH` is `--report junit=PATH`; in a pipeline the JUnit
     // report is written where the pipeline looks, unless one is asked for.
     if let Some(flag) = junit {

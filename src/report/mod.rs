@@ -6,6 +6,9 @@
 //! | `text` | the `✔`/`✖` lines of Bitbucket pipes, for people | stdout by default (`--format text`) |
 //! | `json` | one stable document, for machines | `--format json`, or a file |
 //! | `junit` | JUnit XML for Bitbucket's Tests tab and Bamboo (checks, compare, verify) | `--junit PATH`, `--report junit=PATH`, or `test-results/` in a pipeline |
+//! | `ics` | iCalendar of the coming periods (`calendar`) | `--format ics` |
+//! | `html` | one self-contained page with plots, to open from the build's artifacts | `--report html=PATH`, pipe `REPORT_HTML` |
+//! | `markdown` | tables for a pull request comment or a Bamboo summary | `--report markdown=PATH` (or `--format markdown`) |
 //!
 //! One report goes to stdout (`--format`); any number go to files
 //! (`--report KIND=PATH`, repeatable). A file that cannot be written is a
@@ -45,6 +48,7 @@ registry! {
         pub junit::Junit,
         pub ics::Ics,
         pub html::Html,
+        pub markdown::Markdown,
     }
 }
 

@@ -26,6 +26,7 @@ mod overrides;
 mod pipe_image;
 mod pipe_metadata;
 mod plugins;
+mod publish;
 mod secrets;
 mod simulation;
 mod static_build;

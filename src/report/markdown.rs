@@ -1,0 +1,189 @@
+//! The Markdown report (`--report markdown=PATH`), for a pull request
+//! comment or a Bamboo build's summary: the verdict as a heading, then a
+//! table per thing evaluated (metrics, checks, locks), the warnings, and
+//! for other commands the text report in a code block.
+//!
+//! ```markdown
+//! ### ✖ NO-GO · greenlight compare
+//! critical latency high; score 0 (go ≥ 95, inconclusive ≥ 75); 1 high (latency)
+//!
+//! | | metric | why |
+//! |---|---|---|
+//! | ✖ high | **latency** (critical) | latency rose 23.0% (95% CI 22.1%..23.8%) beyond tolerance 10% (at most 109.4ms); median 99.48ms → 122.1ms, n=2000/2000 |
+//! ```
+
+use std::fmt::Write as _;
+
+use super::{Report, Style};
+use crate::checks::{CheckOutcome, CheckRun};
+use crate::compare::CompareResult;
+use crate::gate::GateResult;
+use crate::judge::Classification;
+use crate::lock::LockState;
+use crate::result::{Body, RunResult};
+
+pub struct Markdown;
+
+impl Report for Markdown {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+    fn title(&self) -> &'static str {
+        "Markdown"
+    }
+    fn render(&self, run: &RunResult, style: &Style) -> Option<String> {
+        Some(render(run, style.verbose))
+    }
+}
+
+/// A table cell: no line breaks, `|` escaped.
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+fn render(run: &RunResult, verbose: bool) -> String {
+    let line = super::html::verdict_line(run);
+    let (word, rest) = line.split_once(": ").unwrap_or((line.as_str(), ""));
+    let mark = match run.exit_code() {
+        0 => "✔",
+        3 => "⚠",
+        _ => "✖",
+    };
+    let mut out = format!("### {mark} {word} · greenlight {}\n{rest}\n", run.command());
+    let mut about = Vec::new();
+    if let Some(f) = &run.info.config_file {
+        about.push(format!("config `{f}`"));
+    }
+    if let Some(e) = &run.info.environment {
+        about.push(format!("environment {}", e.name));
+    }
+    if !about.is_empty() {
+        let _ = writeln!(out, "\n_{}_", about.join(" · "));
+    }
+    bullets(&mut out, &run.info.warnings);
+    match &run.body {
+        Body::Gate(r) | Body::Status(r) => gate(&mut out, r),
+        Body::Checks(r) => checks(&mut out, r),
+        Body::Compare(r) => compare(&mut out, r, verbose),
+        Body::Verify(r) => {
+            checks(&mut out, &r.checks);
+            match &r.compare {
+                Some(c) => compare(&mut out, c, verbose),
+                None => {
+                    let _ = writeln!(out, "\n{}", r.reason);
+                }
+            }
+        }
+        _ => {
+            let text = super::text::Text
+                .render(run, &Style::default())
+                .unwrap_or_default();
+            let _ = writeln!(out, "\n```text\n{text}\n```");
+        }
+    }
+    out
+}
+
+fn bullets(out: &mut String, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    out.push('\n');
+    for w in items {
+        let _ = writeln!(out, "- ⚠ {}", w.replace('\n', " "));
+    }
+}
+
+fn compare(out: &mut String, r: &CompareResult, verbose: bool) {
+    let header = super::text::compare::body(r, super::Painter { color: false }, false)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "\n{}\n\n| | metric | why |\n|---|---|---|",
+        header.trim_start_matches("• ")
+    );
+    for m in &r.verdict.metrics {
+        let mark = match m.classification {
+            Classification::Pass => "✔",
+            Classification::High | Classification::Low => "✖",
+            Classification::NoData if m.must_have_data => "✖",
+            Classification::NoData | Classification::Error => "⚠",
+        };
+        let critical = if m.critical { " (critical)" } else { "" };
+        let statistics = match (&m.statistics, verbose) {
+            (Some(s), true) => format!("; {s}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "| {mark} {} | **{}**{critical} | {}{} |",
+            m.classification.label(),
+            cell(&m.name),
+            cell(&m.reason),
+            cell(&statistics)
+        );
+    }
+    bullets(out, &r.warnings);
+}
+
+fn checks(out: &mut String, run: &CheckRun) {
+    let _ = writeln!(
+        out,
+        "\n| | check | expected | actual |\n|---|---|---|---|"
+    );
+    for r in &run.results {
+        let (mark, word) = match r.outcome {
+            CheckOutcome::Passed => ("✔", "passed"),
+            CheckOutcome::Failed => ("✖", "failed"),
+            CheckOutcome::Error => ("⚠", "error"),
+            CheckOutcome::TimedOut => ("⚠", "timed out"),
+        };
+        let seen = match (r.status, r.latency_ms) {
+            (Some(s), Some(ms)) => format!("{s} in {ms}ms"),
+            (Some(s), None) => s.to_string(),
+            _ => r.error.clone().unwrap_or_default(),
+        };
+        let _ = writeln!(
+            out,
+            "| {mark} {word} | **{}** `{} {}` | | {} |",
+            cell(&r.name),
+            cell(&r.method),
+            cell(&r.url),
+            cell(&seen)
+        );
+        for a in r.asserts.iter().filter(|a| !a.passed) {
+            let _ = writeln!(
+                out,
+                "| ✖ | {} | `{}` | `{}` |",
+                cell(&a.description),
+                cell(&a.expected).replace('`', "'"),
+                cell(&a.actual).replace('`', "'")
+            );
+        }
+    }
+}
+
+fn gate(out: &mut String, r: &GateResult) {
+    bullets(out, &r.warnings);
+    let _ = writeln!(out, "\n| | lock source | state |\n|---|---|---|");
+    for s in &r.locks.sources {
+        let (mark, state) = match &s.state {
+            LockState::Unlocked => ("✔", "unlocked".to_string()),
+            LockState::Locked(i) => (
+                "✖",
+                format!(
+                    "locked{}: {}",
+                    i.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
+                    i.reason
+                ),
+            ),
+            LockState::Expired(i) => ("⚠", format!("expired lock ignored: {}", i.reason)),
+            LockState::Unavailable { cause, .. } => ("⚠", format!("unavailable: {cause}")),
+        };
+        let _ = writeln!(out, "| {mark} | `{}` | {} |", cell(&s.source), cell(&state));
+    }
+}
