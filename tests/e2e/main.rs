@@ -27,6 +27,7 @@ mod pipe_image;
 mod pipe_metadata;
 mod plugins;
 mod publish;
+mod reports;
 mod secrets;
 mod simulation;
 mod static_build;

@@ -130,7 +130,12 @@ fn card(out: &mut String, i: usize, m: &MetricResult, q: Option<&MetricQueries>,
 }
 
 fn figure(out: &mut String, class: &str, svg: &str, caption: &str) {
-    let _ = write!(out, r#"<figure class="{class}">{svg}<figcaption>{}</figcaption></figure>"#, escape(caption));
+    let class = if class.is_empty() {
+        String::new()
+    } else {
+        format!(r#" class="{class}""#)
+    };
+    let _ = write!(out, r#"<figure{class}>{svg}<figcaption>{}</figcaption></figure>"#, escape(caption));
 }
 
 fn medians(m: &MetricResult) -> String {
