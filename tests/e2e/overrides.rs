@@ -127,7 +127,7 @@ fn rollbacks_pass_freezes_windows_and_incidents_but_not_a_persons_lock() {
     );
     let r = run(&allowed, &[], &["--rollback"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    assert!(r.stdout.contains("ROLLBACK by acme/shop#{p-9}/{s-1}: went through deploy window closed; locked (statuspage:"), "{}", r.stdout);
+    assert!(r.stdout.contains("ROLLBACK by acme/shop#{p-9}/{s-1}: went through deploy window closed: freeze (quarter end); locked (statuspage:"), "{}", r.stdout);
     // Bamboo says so by its variable.
     assert_eq!(
         run(&allowed, &[("bamboo_deploy_rollback", "true")], &[]).code,

@@ -37,6 +37,7 @@ const RECOMMENDED: &str = r#"compare:
       kind: histogram
       buckets: http_request_duration_seconds_bucket{run="{{run}}", group="{{group}}"}
       quantile: 0.95
+      unit: s
       tolerance: 5%
       critical: true
     - name: 5xx ratio
