@@ -58,7 +58,7 @@ pub fn finish(b: &Plan, p: &Publish, run: &RunResult, deadline: Deadline) -> Res
     } else {
         "FAILED"
     };
-    let line = crate::report::html::verdict_line(run);
+    let line = crate::report::verdict_line(run);
     post(b, p, run.command(), state, &line, deadline)
 }
 

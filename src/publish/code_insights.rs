@@ -116,7 +116,7 @@ fn slug(s: &str) -> String {
 }
 
 fn report_body(p: &Publish, run: &RunResult) -> Value {
-    let line = crate::report::html::verdict_line(run);
+    let line = crate::report::verdict_line(run);
     let word = line.split_once(": ").map_or(line.as_str(), |(w, _)| w);
     let mut data = vec![
         json!({"title": "Outcome", "type": "TEXT", "value": word}),

@@ -98,7 +98,7 @@ pub fn events(run: &RunResult) -> Vec<Event> {
             if no_go {
                 out.push(Event::NoGo);
             }
-            if c.locked_after.as_ref().is_some_and(|l| l.code() == 0) {
+            if c.locked_after.as_ref().is_some_and(wrote) {
                 out.push(Event::AutoLock);
             }
         }
@@ -106,15 +106,20 @@ pub fn events(run: &RunResult) -> Vec<Event> {
             if no_go {
                 out.push(Event::NoGo);
             }
-            if v.locked_after.as_ref().is_some_and(|l| l.code() == 0) {
+            if v.locked_after.as_ref().is_some_and(wrote) {
                 out.push(Event::AutoLock);
             }
         }
-        Body::Lock(l) if l.code() == 0 => out.push(Event::Lock),
-        Body::Unlock(l) if l.code() == 0 => out.push(Event::Unlock),
+        Body::Lock(l) if wrote(l) => out.push(Event::Lock),
+        Body::Unlock(l) if wrote(l) => out.push(Event::Unlock),
         _ => {}
     }
     out
+}
+
+/// Whether a lock write did something everywhere it went.
+fn wrote(l: &crate::lock::LockRun) -> bool {
+    !l.results.is_empty() && l.code() == 0
 }
 
 /// Sends every target its events; returns the warnings.
@@ -163,7 +168,7 @@ fn slack_escape(s: &str) -> String {
 }
 
 fn message(kind: Kind, event: Event, p: &Publish, run: &RunResult) -> serde_json::Value {
-    let line = crate::report::html::verdict_line(run);
+    let line = crate::report::verdict_line(run);
     match kind {
         Kind::Slack => {
             let mark = match event {
@@ -210,5 +215,46 @@ fn message(kind: Kind, event: Event, p: &Publish, run: &RunResult) -> serde_json
             "at": p.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             "greenlight": env!("CARGO_PKG_VERSION"),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lock::{Done, LockRun, Write, Written};
+    use crate::result::RunInfo;
+
+    fn unlocked() -> LockRun {
+        LockRun {
+            write: Write::Unlock { by: None },
+            results: vec![Written {
+                source: "file:lock.json".into(),
+                result: Ok(Done {
+                    message: "locked".into(),
+                    replaced: None,
+                }),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_no_go_that_locked_is_two_events() {
+        let mut c = crate::compare::result::sample();
+        c.locked_after = Some(unlocked());
+        let run = RunResult {
+            info: RunInfo::default(),
+            body: Body::Compare(Box::new(c.clone())),
+        };
+        assert_eq!(events(&run), [Event::NoGo, Event::AutoLock]);
+        // A lock that wrote nowhere is no event.
+        c.locked_after = Some(LockRun {
+            results: Vec::new(),
+            ..unlocked()
+        });
+        let run = RunResult {
+            info: RunInfo::default(),
+            body: Body::Compare(Box::new(c)),
+        };
+        assert_eq!(events(&run), [Event::NoGo]);
     }
 }

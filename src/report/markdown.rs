@@ -44,7 +44,7 @@ fn cell(s: &str) -> String {
 }
 
 fn render(run: &RunResult, verbose: bool) -> String {
-    let line = super::html::verdict_line(run);
+    let line = super::verdict_line(run);
     let (word, rest) = line.split_once(": ").unwrap_or((line.as_str(), ""));
     let mark = match run.exit_code() {
         0 => "✔",

@@ -175,6 +175,21 @@ impl Painter {
     }
 }
 
+/// The verdict in one line, as the text report ends (without its mark):
+/// `NO-GO: deploy window closed`. The HTML and Markdown headings, Code
+/// Insights, the build status and notifications all say it this way.
+pub fn verdict_line(run: &RunResult) -> String {
+    let quiet = Style {
+        quiet: true,
+        ..Style::default()
+    };
+    let text = text::Text.render(run, &quiet).unwrap_or_default();
+    let last = text.lines().last().unwrap_or_default();
+    last.split_once(' ')
+        .map_or(last, |(_, rest)| rest)
+        .to_string()
+}
+
 /// `GO`, `NO-GO`, `INCONCLUSIVE`.
 pub fn outcome_word(outcome: Outcome) -> &'static str {
     match outcome {

@@ -49,6 +49,25 @@ fn raised_latency_fails_and_names_the_metric_with_its_numbers() {
     ] {
         assert!(line.contains(part), "{part:?} missing from {line}");
     }
+    // The HTML report draws both sides over the window's minutes.
+    let t = compare(&config(&prom.url(), "{group: blue}", "{group: slow}"))
+        .args(["--report", "html=report.html"]);
+    t.status(1);
+    let html = t.read("report.html");
+    assert!(
+        html.contains(r#"<polyline class="baseline""#)
+            && html.contains(r#"<polyline class="canary""#)
+    );
+    assert!(
+        html.contains("Over time (minutes from each side&apos;s window start)"),
+        "timed series"
+    );
+    assert!(
+        html.contains(">10m</text>")
+            || html.contains(">9.8m</text>")
+            || html.contains(">9.7m</text>"),
+        "a 10-minute axis"
+    );
     // The statistics behind it only with --verbose.
     assert!(!line.contains("p=") && !line.contains("Holm"), "{line}");
     let verbose = compare(&config(&prom.url(), "{group: blue}", "{group: slow}"))

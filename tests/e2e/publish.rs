@@ -339,6 +339,36 @@ fn notifications_on_no_go_lock_and_unlock_with_the_url_masked() {
 }
 
 #[test]
+fn an_override_is_announced() {
+    let slack = Server::fixed(Reply::text(200, "ok"));
+    let config = "notify:\n  - { type: slack, url_env: SLACK_WEBHOOK_URL }\noverrides: { allowed: true, by: [\"acme/shop#*\"] }\ntimezone: UTC\nwindows: [Sat 09:00-10:00]\n";
+    in_pipeline(Test::new())
+        .config(config)
+        .env("BITBUCKET_PIPELINE_UUID", "{p-9}")
+        .env("SLACK_WEBHOOK_URL", &slack.url("/services/T1/B2/override"))
+        .args([
+            "gate",
+            "--override",
+            "P1 hotfix INC-9",
+            "--at",
+            "2026-12-01T12:00:00Z",
+        ])
+        .status(0);
+    let s = slack.requests();
+    assert_eq!(s.len(), 1, "an override is news even when it says go");
+    let msg: Value = serde_json::from_str(&s[0].body).unwrap();
+    let text = msg["text"].as_str().unwrap();
+    assert!(
+        text.starts_with(":warning: greenlight gate (acme/shop): GO: OVERRIDE by acme/shop#{p-9}/"),
+        "{text}"
+    );
+    assert!(
+        text.contains("P1 hotfix INC-9") && text.contains("went through deploy window closed"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_failed_notification_warns_and_the_exit_code_stands() {
     let hook = Server::fixed(Reply::text(500, "boom"));
     let url = hook.url("/hook/sEcReT-path-123");

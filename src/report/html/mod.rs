@@ -88,19 +88,9 @@ fn verdict(run: &RunResult) -> (&'static str, String) {
         Some(Outcome::Inconclusive) => "inconclusive",
         None => "bad",
     };
-    (class, verdict_line(run))
+    (class, super::verdict_line(run))
 }
 
-/// The text report's verdict line, without its mark.
-pub fn verdict_line(run: &RunResult) -> String {
-    let quiet = Style {
-        quiet: true,
-        ..Style::default()
-    };
-    let text = super::text::Text.render(run, &quiet).unwrap_or_default();
-    let last = text.lines().last().unwrap_or_default();
-    last.split_once(' ').map_or(last, |(_, rest)| rest).to_string()
-}
 
 /// The whole page.
 pub fn page(run: &RunResult) -> String {
