@@ -411,10 +411,17 @@ fn once(req: &Request, timeout: Duration) -> Result<Response, HttpError> {
 const PROXY_BODY_LIMIT: usize = 1 << 20;
 
 /// One request through a plain-HTTP forward proxy, in absolute form, over
-/// a connection of its own (`Connection: close`), within `timeout`.
+/// a connection of its own (`Connection: close`), within `timeout`. The
+/// proxy authenticates: a request carrying credentials or TLS settings of
+/// its own is refused rather than sent in clear text.
 fn via_proxy(req: &Request, proxy: &str, timeout: Duration) -> Result<Response, HttpError> {
     use std::io::{Read as _, Write as _};
     use std::net::{TcpStream, ToSocketAddrs as _};
+    if req.bearer.is_some() || req.basic.is_some() || req.tls.is_some() {
+        return Err(HttpError::Other(
+            "credentials are not sent through a plain-HTTP proxy".into(),
+        ));
+    }
     let started = Instant::now();
     let bad_proxy = || HttpError::InvalidUrl(format!("proxy {}", redact_url(proxy)));
     let authority = proxy
@@ -427,20 +434,36 @@ fn via_proxy(req: &Request, proxy: &str, timeout: Duration) -> Result<Response, 
         .strip_prefix("http://")
         .ok_or_else(|| HttpError::InvalidUrl(redact_url(req.url)))?;
     let host = target.split('/').next().unwrap_or(target);
-    let addr = authority
-        .to_socket_addrs()
-        .map_err(|_| HttpError::Connect("proxy host not found".into()))?
-        .next()
-        .ok_or_else(bad_proxy)?;
     let left = || {
         timeout
             .saturating_sub(started.elapsed())
             .max(Duration::from_millis(1))
     };
-    let mut stream = TcpStream::connect_timeout(&addr, left()).map_err(|e| match e.kind() {
-        std::io::ErrorKind::TimedOut => HttpError::Timeout(timeout),
-        _ => HttpError::Connect(format!("proxy {authority}: {}", e.kind()).replace('_', " ")),
-    })?;
+    // `localhost` may resolve to ::1 first while the proxy listens on
+    // 127.0.0.1 only: try each address in turn.
+    let addrs: Vec<_> = authority
+        .to_socket_addrs()
+        .map_err(|_| HttpError::Connect("proxy host not found".into()))?
+        .collect();
+    let mut last = bad_proxy();
+    let mut connected = None;
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, left()) {
+            Ok(s) => {
+                connected = Some(s);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                last = HttpError::Timeout(timeout);
+            }
+            Err(e) => {
+                last = HttpError::Connect(
+                    format!("proxy {authority}: {}", e.kind()).replace('_', " "),
+                );
+            }
+        }
+    }
+    let mut stream = connected.ok_or(last)?;
     let io = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
             HttpError::Timeout(timeout)
@@ -462,9 +485,6 @@ fn via_proxy(req: &Request, proxy: &str, timeout: Duration) -> Result<Response, 
     for (k, v) in &req.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    if let Some(token) = req.bearer {
-        head.push_str(&format!("Authorization: Bearer {}\r\n", token.expose()));
-    }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).map_err(io)?;
     stream.write_all(body.as_bytes()).map_err(io)?;
@@ -476,7 +496,10 @@ fn via_proxy(req: &Request, proxy: &str, timeout: Duration) -> Result<Response, 
             return Err(HttpError::Timeout(timeout));
         }
         match stream.read(&mut buf) {
-            Ok(0) => break,
+            Ok(0) => {
+                return parse_proxied(&raw, true)?
+                    .ok_or_else(|| HttpError::Other("the proxy's answer ended early".into()));
+            }
             Ok(n) if raw.len() + n > PROXY_BODY_LIMIT => {
                 return Err(HttpError::TooLarge(PROXY_BODY_LIMIT as u64));
             }
@@ -484,96 +507,106 @@ fn via_proxy(req: &Request, proxy: &str, timeout: Duration) -> Result<Response, 
                 raw.extend_from_slice(&buf[..n]);
                 // A server that keeps the connection open despite
                 // `Connection: close`: stop at the answer's end.
-                if complete(&raw) {
-                    break;
+                if let Some(r) = parse_proxied(&raw, false)? {
+                    return Ok(r);
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(io(e)),
         }
     }
-    parse_proxied(&raw)
 }
 
-/// Whether `raw` holds a whole answer: its headers and all of a
-/// `Content-Length` body, or a chunked body's last chunk.
-fn complete(raw: &[u8]) -> bool {
-    let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return false;
-    };
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let body = raw.len() - split - 4;
-    let length = head.lines().find_map(|l| {
-        l.strip_prefix("content-length:")
-            .and_then(|v| v.trim().parse::<usize>().ok())
-    });
-    match length {
-        Some(n) => body >= n,
-        None if head.contains("transfer-encoding: chunked") => raw.ends_with(b"0\r\n\r\n"),
-        // 204/304 and friends carry no body.
-        None => head.starts_with("http/1.1 204") || head.starts_with("http/1.1 304"),
+/// An HTTP/1.x answer read so far: `None` while it is not whole (`eof`:
+/// the connection has ended, so a body without a length ends here).
+/// Interim 1xx answers are skipped; 204 and 304 have no body; a body is
+/// `Content-Length` bytes, chunked, or what comes until the end.
+fn parse_proxied(raw: &[u8], eof: bool) -> Result<Option<Response>, HttpError> {
+    let not_http = || HttpError::Other("the proxy's answer is not HTTP".into());
+    let mut raw = raw;
+    loop {
+        let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+            return if eof { Err(not_http()) } else { Ok(None) };
+        };
+        let head = std::str::from_utf8(&raw[..split]).map_err(|_| not_http())?;
+        let mut lines = head.split("\r\n");
+        let status_line = lines.next().unwrap_or_default();
+        if !status_line.starts_with("HTTP/1.") {
+            return Err(not_http());
+        }
+        let status: u16 = status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(not_http)?;
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_ascii_lowercase()))
+            .collect();
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let rest = &raw[split + 4..];
+        if (100..200).contains(&status) {
+            raw = rest;
+            continue;
+        }
+        let body = if status == 204 || status == 304 {
+            Some(Vec::new())
+        } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+            chunks(rest)?
+        } else if let Some(n) = header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+            rest.get(..n).map(<[u8]>::to_vec)
+        } else if eof {
+            Some(rest.to_vec())
+        } else {
+            None
+        };
+        let Some(body) = body else {
+            return if eof { Err(not_http()) } else { Ok(None) };
+        };
+        return Ok(Some(Response {
+            status,
+            body: String::from_utf8(body).map_err(|_| HttpError::NotText)?,
+            etag: header("etag").map(str::to_string),
+            retry_after: header("retry-after").and_then(retry_after),
+            attempts: 1,
+        }));
     }
 }
 
-/// A whole HTTP/1.1 answer read to the connection's end: status line,
-/// headers, and the body (`Content-Length`, chunked, or to the end).
-fn parse_proxied(raw: &[u8]) -> Result<Response, HttpError> {
-    let not_http = || HttpError::Other("the proxy's answer is not HTTP".into());
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(not_http)?;
-    let head = std::str::from_utf8(&raw[..split]).map_err(|_| not_http())?;
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(not_http)?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let rest = &raw[split + 4..];
-    let body = if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        let mut out = Vec::new();
-        let mut at = 0;
-        loop {
-            let line_end = rest[at..]
-                .windows(2)
-                .position(|w| w == b"\r\n")
-                .ok_or_else(not_http)?;
-            let size = std::str::from_utf8(&rest[at..at + line_end]).map_err(|_| not_http())?;
-            let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16)
-                .map_err(|_| not_http())?;
-            at += line_end + 2;
-            if size == 0 {
-                break;
-            }
-            let chunk = rest.get(at..at + size).ok_or_else(not_http)?;
-            out.extend_from_slice(chunk);
-            at += size + 2;
+/// A chunked body's data, or `None` while its last chunk has not come.
+fn chunks(rest: &[u8]) -> Result<Option<Vec<u8>>, HttpError> {
+    let not_http = || HttpError::Other("the proxy's chunked answer is malformed".into());
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    loop {
+        let Some(tail) = rest.get(at..) else {
+            return Ok(None);
+        };
+        let Some(line_end) = tail.windows(2).position(|w| w == b"\r\n") else {
+            return Ok(None);
+        };
+        let size = std::str::from_utf8(&tail[..line_end]).map_err(|_| not_http())?;
+        let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16)
+            .map_err(|_| not_http())?;
+        at = at.checked_add(line_end + 2).ok_or_else(not_http)?;
+        if size == 0 {
+            // Trailers, if any, end with an empty line.
+            return Ok(rest.get(at..).and_then(|t| {
+                (t.starts_with(b"\r\n") || t.windows(4).any(|w| w == b"\r\n\r\n")).then_some(out)
+            }));
         }
-        out
-    } else {
-        match header("content-length").and_then(|v| v.parse::<usize>().ok()) {
-            Some(n) => rest.get(..n).ok_or_else(not_http)?.to_vec(),
-            None => rest.to_vec(),
-        }
-    };
-    Ok(Response {
-        status,
-        body: String::from_utf8(body).map_err(|_| HttpError::NotText)?,
-        etag: header("etag").map(str::to_string),
-        retry_after: header("retry-after").and_then(retry_after),
-        attempts: 1,
-    })
+        let end = at.checked_add(size).ok_or_else(not_http)?;
+        let Some(chunk) = rest.get(at..end) else {
+            return Ok(None);
+        };
+        out.extend_from_slice(chunk);
+        at = end.checked_add(2).ok_or_else(not_http)?;
+    }
 }
 
 fn classify(e: ureq::Error, timeout: Duration, started: Instant) -> HttpError {
@@ -677,14 +710,44 @@ mod tests {
 
     #[test]
     fn a_proxied_answer_is_read_whole_or_chunked() {
-        let r = parse_proxied(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}").unwrap();
+        let whole = |raw: &[u8]| parse_proxied(raw, false).unwrap().unwrap();
+        let r = whole(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}");
         assert_eq!((r.status, r.body.as_str()), (201, "{}"));
-        let r = parse_proxied(
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
-        )
-        .unwrap();
+        let r = whole(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip,chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
         assert_eq!(r.body, "abcde");
-        assert!(parse_proxied(b"garbage").is_err());
+        // No body to wait for, whatever the version; 1xx skipped.
+        assert_eq!(whole(b"HTTP/1.0 204 No Content\r\n\r\n").status, 204);
+        assert_eq!(
+            whole(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .status,
+            200
+        );
+        // Not yet whole: wait; at the end of the connection: an error or the rest.
+        for partial in [
+            &b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab"[..],
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nno length",
+        ] {
+            assert!(parse_proxied(partial, false).unwrap().is_none());
+        }
+        assert_eq!(
+            parse_proxied(b"HTTP/1.1 200 OK\r\n\r\nto the end", true)
+                .unwrap()
+                .unwrap()
+                .body,
+            "to the end"
+        );
+        assert!(parse_proxied(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab", true).is_err());
+        assert!(parse_proxied(b"garbage\r\n\r\n", false).is_err());
+        // A chunk size past memory is refused, not added up.
+        assert!(
+            parse_proxied(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n",
+                false
+            )
+            .is_err()
+        );
     }
 
     #[test]

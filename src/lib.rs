@@ -121,7 +121,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> u8 {
     }
     // After the reports, so the HTML file a Code Insights link names
     // exists; a failure here is a warning, never another verdict.
-    for w in publish::finish(&config.publish, &result, deadline) {
+    for w in publish::finish(&config.publish, &result) {
         report::emit_err(&style.painter().line(Mark::Warn, &w));
     }
     result.exit_code()

@@ -71,6 +71,32 @@ impl RunResult {
         }
     }
 
+    /// What the run decided: the command's outcome (`status` says what
+    /// the gate would, though it exits 0), or for commands without one the
+    /// outcome its exit code stands for; `None` for bad input (exit 2).
+    pub fn outcome(&self) -> Option<crate::outcome::Outcome> {
+        use crate::outcome::Outcome;
+        match (&self.body, self.exit_code()) {
+            (_, 2) => None,
+            (Body::Gate(r) | Body::Status(r), _) => Some(r.outcome),
+            (Body::Checks(r), _) => Some(r.outcome),
+            (Body::Compare(r), _) => Some(r.outcome),
+            (Body::Verify(r), _) => Some(r.outcome),
+            (_, 0) => Some(Outcome::Go),
+            (_, 1) => Some(Outcome::NoGo),
+            _ => Some(Outcome::Inconclusive),
+        }
+    }
+
+    /// The comparison a run holds (`compare`, or `verify`'s when it ran).
+    pub fn comparison(&self) -> Option<&CompareResult> {
+        match &self.body {
+            Body::Compare(c) => Some(c),
+            Body::Verify(v) => v.compare.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The process exit code (see [`crate::outcome`]): 0 go, 1 no-go,
     /// 3 inconclusive; `status` is always 0; `lock`/`unlock` give the worst
     /// of their sources (1 for someone else's lock, 2 for a file that

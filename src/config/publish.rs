@@ -34,10 +34,9 @@ use crate::secret::{Secret, Secrets};
 pub struct NotifyEntry {
     #[serde(rename = "type")]
     pub kind: NotifyKind,
-    /// The variable holding the URL (a webhook URL is a secret).
-    pub url_env: Option<String>,
-    /// The URL itself (masked in every output all the same).
-    pub url: Option<String>,
+    /// The variable holding the URL: a webhook URL is a secret (a Slack
+    /// webhook's path is its key), so it is never written in the file.
+    pub url_env: String,
     /// The events to send; default every one.
     pub on: Option<Vec<Event>>,
 }
@@ -112,7 +111,8 @@ pub fn resolve(
         );
         if !proxy.starts_with("http://") {
             return Err(ConfigError::Usage(format!(
-                "GREENLIGHT_BITBUCKET_PROXY `{proxy}` is not an http:// URL (the Pipelines proxy is plain HTTP)"
+                "GREENLIGHT_BITBUCKET_PROXY `{}` is not an http:// URL (the Pipelines proxy is plain HTTP)",
+                crate::secret::redact_url(&proxy)
             )));
         }
         Some(code_insights::Plan {
@@ -146,11 +146,22 @@ pub fn resolve(
             build_status::Auth::Token(t) => secrets.add_secret(t),
             build_status::Auth::AppPassword { user, password } => secrets.add_basic(user, password),
         }
+        let api = ctx
+            .var("GREENLIGHT_BITBUCKET_API")
+            .unwrap_or("https://api.bitbucket.org/2.0")
+            .to_string();
+        // Credentials go over TLS, or to this machine (tests, a tunnel).
+        let local = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
+            .iter()
+            .any(|p| api.starts_with(p));
+        if !api.starts_with("https://") && !local {
+            return Err(ConfigError::Usage(format!(
+                "GREENLIGHT_BITBUCKET_API `{}` is not an https:// URL: the build status's credentials would travel in clear text",
+                crate::secret::redact_url(&api)
+            )));
+        }
         Some(build_status::Plan {
-            api: ctx
-                .var("GREENLIGHT_BITBUCKET_API")
-                .unwrap_or("https://api.bitbucket.org/2.0")
-                .to_string(),
+            api,
             auth,
             repo,
             commit,
@@ -161,18 +172,11 @@ pub fn resolve(
     let mut targets = Vec::new();
     for (i, n) in notify.iter().enumerate() {
         let name = format!("notify[{i}]");
-        let url = match (&n.url_env, &n.url) {
-            (Some(var), None) => ctx
-                .var(var)
-                .map(Secret::new)
-                .ok_or_else(|| format!("variable `{var}` is not set")),
-            (None, Some(url)) => Ok(Secret::new(url.as_str())),
-            _ => {
-                return Err(ConfigError::Usage(format!(
-                    "{name}: give the webhook's URL as `url_env: VARIABLE` (or `url:`), one of the two"
-                )));
-            }
-        };
+        let var = &n.url_env;
+        let url = ctx
+            .var(var)
+            .map(Secret::new)
+            .ok_or_else(|| format!("variable `{var}` is not set"));
         if let Ok(u) = &url {
             // The message does not show the URL: it is a secret.
             crate::http::check_url(u.expose()).map_err(|_| {

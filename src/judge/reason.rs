@@ -108,12 +108,16 @@ fn edges(direction: Direction, lo: f64, hi: f64, show: impl Fn(f64) -> String) -
     }
 }
 
-/// The lower edge of a bound's tolerated region: the margin itself for a
-/// decrease, mirrored around the bound for either direction.
-fn mirror(direction: Direction, bound: f64, edge: f64) -> f64 {
-    match direction {
-        Direction::Either => 2.0 * bound - edge,
-        _ => edge,
+/// `10% (at most 330ms)`, `50% (ratio between 0.5 and 1.5)`: the
+/// tolerance and the edges of its region ([`MetricResult::tolerated`]).
+fn limits(r: &MetricResult, what: &str, show: impl Fn(f64) -> String) -> String {
+    match r.tolerated() {
+        Some((lo, hi)) => format!(
+            "{} ({what}{})",
+            tolerance_text(r),
+            edges(r.direction, lo, hi, show)
+        ),
+        None => tolerance_text(r),
     }
 }
 
@@ -288,16 +292,7 @@ fn median(
         Some(Classification::Low) => format!("{} median {m} is {by} below the bound {b}", r.name),
         _ => format!("{} median {m} vs bound {b}", r.name),
     };
-    let tolerance = match r.margin {
-        Some(edge) => format!(
-            "{} ({})",
-            tolerance_text(r),
-            edges(r.direction, mirror(r.direction, bound, edge), edge, |x| {
-                value(x, unit)
-            })
-        ),
-        None => tolerance_text(r),
-    };
+    let tolerance = limits(r, "", |x| value(x, unit));
     (
         head,
         format!("{}..{}", value(lo, unit), value(hi, unit)),
@@ -322,10 +317,7 @@ fn ratio(r: &MetricResult, lo: f64, hi: f64) -> (String, String, String, String)
         r.name,
         side_rate(&r.canary)
     );
-    let tolerance = match r.margin {
-        Some(edge) => format!("{} (ratio at most {})", tolerance_text(r), num(edge)),
-        None => tolerance_text(r),
-    };
+    let tolerance = limits(r, "ratio ", num);
     let context = format!(
         "errors {eb}/{tb} → {}/{}",
         r.canary.errors.unwrap_or(0),
@@ -356,14 +348,7 @@ fn rate_bound(
         }
         _ => format!("{} {current} vs bound {}", r.name, rate(bound)),
     };
-    let tolerance = match r.margin {
-        Some(edge) => format!(
-            "{} ({})",
-            tolerance_text(r),
-            edges(r.direction, mirror(r.direction, bound, edge), edge, rate)
-        ),
-        None => tolerance_text(r),
-    };
+    let tolerance = limits(r, "", rate);
     let context = format!("errors {}/{}", r.canary.errors.unwrap_or(0), r.canary.n);
     (
         head,

@@ -216,6 +216,41 @@ impl MetricResult {
             || (self.classification == Classification::NoData && self.must_have_data)
     }
 
+    /// The tolerated region of the compared measure, as the tolerance
+    /// applies: a shift against the baseline (a fraction of its level for
+    /// a relative tolerance, else in the unit), a rate ratio around 1, or
+    /// a value around the bound (a rate at most 1). The harmless
+    /// direction's end is open (±∞); the bad direction's end is the
+    /// judge's `margin` where it has one. `None` when nothing was tested.
+    pub fn tolerated(&self) -> Option<(f64, f64)> {
+        use super::spec::{Direction, Kind, Tolerance};
+        self.test?;
+        let t = self.tolerance.value();
+        let around = |b: f64| match self.tolerance {
+            Tolerance::Relative(t) => (b - t * b.abs(), b + t * b.abs()),
+            Tolerance::Absolute(a) => (b - a, b + a),
+        };
+        let (lo, hi) = match (self.kind, self.comparison) {
+            (Kind::Continuous, Comparison::Baseline) => (-t, t),
+            (Kind::Ratio, Comparison::Baseline) => (1.0 - t, 1.0 + t),
+            (Kind::Continuous, Comparison::Threshold) => around(self.bound?),
+            (Kind::Ratio, Comparison::Threshold) => {
+                let (lo, hi) = around(self.bound?);
+                (lo.max(0.0), hi.min(1.0))
+            }
+        };
+        let edge = |fallback: f64| match (self.comparison, self.kind, self.margin) {
+            // A baseline shift's margin is in the estimate's own measure.
+            (Comparison::Baseline, Kind::Continuous, _) | (_, _, None) => fallback,
+            (_, _, Some(m)) => m,
+        };
+        Some(match self.direction {
+            Direction::Increase => (f64::NEG_INFINITY, edge(hi)),
+            Direction::Decrease => (edge(lo), f64::INFINITY),
+            Direction::Either => (lo, edge(hi)),
+        })
+    }
+
     /// Whether this metric is part of the score's denominator.
     pub fn is_scored(&self) -> bool {
         match self.classification {

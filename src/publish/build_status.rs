@@ -35,11 +35,20 @@ pub enum Auth {
     AppPassword { user: String, password: Secret },
 }
 
-fn key(command: &str) -> String {
-    let mut k = format!("greenlight-{command}");
+/// `greenlight-gate`, or with the environment `greenlight-gate-production`
+/// (so a staging run does not replace production's status), cut to
+/// Bitbucket's 40 characters.
+fn key(command: &str, environment: Option<&str>) -> String {
+    let mut k = match environment {
+        Some(env) => format!("greenlight-{command}-{}", super::slug(env)),
+        None => format!("greenlight-{command}"),
+    };
     k.truncate(MAX_KEY);
     k
 }
+
+/// The commands whose verdict a build status carries.
+pub const COMMANDS: &[&str] = &["gate", "checks", "compare", "verify"];
 
 pub fn start(b: &Plan, p: &Publish, command: &str, deadline: Deadline) -> Result<(), String> {
     post(
@@ -82,7 +91,7 @@ fn post(
         .clone()
         .unwrap_or_else(|| format!("https://bitbucket.org/{}/commits/{}", b.repo, b.commit));
     let mut body = json!({
-        "key": key(command),
+        "key": key(command, p.environment.as_deref()),
         "state": state,
         "name": format!("greenlight {command}"),
         "url": link,
@@ -105,5 +114,20 @@ fn post(
             http::excerpt(&r.body)
         )),
         Err((e, _)) => Err(format!("build status {state} not set: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_name_the_environment_within_40_characters() {
+        assert_eq!(key("gate", None), "greenlight-gate");
+        assert_eq!(
+            key("gate", Some("Production EU")),
+            "greenlight-gate-production-eu"
+        );
+        assert_eq!(key("verify", Some(&"x".repeat(60))).len(), MAX_KEY);
     }
 }

@@ -45,7 +45,7 @@ struct Annotation {
 
 pub fn publish(ci: &Plan, p: &Publish, run: &RunResult, deadline: Deadline) -> Result<(), String> {
     let id = match &p.environment {
-        Some(env) => format!("greenlight-{}-{}", run.command(), slug(env)),
+        Some(env) => format!("greenlight-{}-{}", run.command(), super::slug(env)),
         None => format!("greenlight-{}", run.command()),
     };
     let report = format!(
@@ -102,32 +102,14 @@ pub fn publish(ci: &Plan, p: &Publish, run: &RunResult, deadline: Deadline) -> R
     Ok(())
 }
 
-/// `Production EU` → `production-eu`.
-fn slug(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
 fn report_body(p: &Publish, run: &RunResult) -> Value {
     let line = crate::report::verdict_line(run);
-    let word = line.split_once(": ").map_or(line.as_str(), |(w, _)| w);
+    let word = crate::report::outcome_label(run.outcome());
     let mut data = vec![
         json!({"title": "Outcome", "type": "TEXT", "value": word}),
         json!({"title": "Exit code", "type": "NUMBER", "value": run.exit_code()}),
     ];
-    let compare = match &run.body {
-        Body::Compare(c) => Some(c.as_ref()),
-        Body::Verify(v) => v.compare.as_ref(),
-        _ => None,
-    };
-    if let Some(c) = compare {
+    if let Some(c) = run.comparison() {
         if let Some(score) = c.verdict.score {
             data.push(json!({"title": "Score", "type": "PERCENTAGE", "value": score}));
         }
@@ -196,12 +178,7 @@ fn annotations(id: &str, run: &RunResult) -> Vec<Annotation> {
             "HIGH",
         );
     }
-    let compare = match &run.body {
-        Body::Compare(c) => Some(c.as_ref()),
-        Body::Verify(v) => v.compare.as_ref(),
-        _ => None,
-    };
-    for m in compare.iter().flat_map(|c| &c.verdict.metrics) {
+    for m in run.comparison().iter().flat_map(|c| &c.verdict.metrics) {
         if m.is_failure() {
             add(
                 "metric",
@@ -217,4 +194,29 @@ fn annotations(id: &str, run: &RunResult) -> Vec<Annotation> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::result::RunInfo;
+
+    #[test]
+    fn a_failing_critical_metric_is_a_critical_annotation() {
+        let run = RunResult {
+            info: RunInfo::default(),
+            body: Body::Compare(Box::new(crate::compare::result::sample())),
+        };
+        let a = annotations("greenlight-compare", &run);
+        // latency_p95 high (critical); an error and a no data are not failures.
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].severity, "CRITICAL");
+        assert_eq!(a[0].id, "greenlight-compare-metric-0");
+        assert!(
+            a[0].summary
+                .starts_with("latency_p95 high: latency_p95 rose 30.0%"),
+            "{}",
+            a[0].summary
+        );
+    }
 }

@@ -5,8 +5,9 @@
 //! ([`crate::config::publish`]) and runs under the run's deadline; one that
 //! fails is a warning on stderr and never changes the verdict or the exit
 //! code. Nothing here prints or sends a secret: bodies are built from the
-//! result (already free of secrets) and cleaned again with the run's
-//! secrets, webhook URLs are secrets themselves.
+//! result (already free of secrets: every source masks its own) and
+//! cleaned again of the publishing credentials and webhook URLs, which
+//! are secrets themselves.
 
 pub mod build_status;
 pub mod code_insights;
@@ -51,6 +52,11 @@ impl Publish {
     }
 }
 
+/// The longest the build status may hold up the command.
+pub const START_BUDGET: Duration = Duration::from_secs(5);
+/// The longest publishing may take after the verdict.
+pub const FINISH_BUDGET: Duration = Duration::from_secs(20);
+
 /// Each call's timeout and retries: short, so that a slow chat service
 /// cannot hold a deploy (the run's deadline bounds them all).
 pub fn policy() -> Policy {
@@ -61,24 +67,36 @@ pub fn policy() -> Policy {
     }
 }
 
-/// Before the command runs: the build status `INPROGRESS`. Returns the
-/// warnings.
+/// Before the command runs: the build status `INPROGRESS`, within a few
+/// seconds of the run's budget. Returns the warnings.
 pub fn start(p: &Publish, command: &str, deadline: Deadline) -> Vec<String> {
     let mut warnings = Vec::new();
-    if let Some(b) = &p.build_status {
+    let deadline = Deadline(deadline.0.min(std::time::Instant::now() + START_BUDGET));
+    if let Some(b) = p
+        .build_status
+        .as_ref()
+        .filter(|_| build_status::COMMANDS.contains(&command))
+    {
         warnings.extend(build_status::start(b, p, command, deadline).err());
     }
     clean(warnings, &p.secrets)
 }
 
 /// After the verdict: the Code Insights report, the final build status,
-/// the notifications. Returns the warnings.
-pub fn finish(p: &Publish, run: &RunResult, deadline: Deadline) -> Vec<String> {
+/// the notifications, within [`FINISH_BUDGET`] of their own (a watch or a
+/// gate waiting for a lease legitimately runs past `--deadline`, and what
+/// it found must still be told). Returns the warnings.
+pub fn finish(p: &Publish, run: &RunResult) -> Vec<String> {
+    let deadline = Deadline::after(FINISH_BUDGET);
     let mut warnings = Vec::new();
     if let Some(ci) = &p.code_insights {
         warnings.extend(code_insights::publish(ci, p, run, deadline).err());
     }
-    if let Some(b) = &p.build_status {
+    if let Some(b) = p
+        .build_status
+        .as_ref()
+        .filter(|_| build_status::COMMANDS.contains(&run.command()))
+    {
         warnings.extend(build_status::finish(b, p, run, deadline).err());
     }
     warnings.extend(notify::send_all(p, run, deadline));
@@ -87,6 +105,19 @@ pub fn finish(p: &Publish, run: &RunResult, deadline: Deadline) -> Vec<String> {
 
 fn clean(warnings: Vec<String>, secrets: &Secrets) -> Vec<String> {
     warnings.into_iter().map(|w| secrets.clean(&w)).collect()
+}
+
+/// `Production EU` → `production-eu`, for report ids and status keys.
+pub fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// The first `max` characters of `s`, with `…` when cut.

@@ -205,7 +205,7 @@ fn message(kind: Kind, event: Event, p: &Publish, run: &RunResult) -> serde_json
         Kind::Webhook => json!({
             "event": event.as_str(),
             "command": run.command(),
-            "outcome": line.split_once(": ").map_or(line.as_str(), |(w, _)| w),
+            "outcome": run.outcome(),
             "exit_code": run.exit_code(),
             "summary": line,
             "environment": p.environment,

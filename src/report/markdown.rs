@@ -18,8 +18,6 @@ use super::{Report, Style};
 use crate::checks::{CheckOutcome, CheckRun};
 use crate::compare::CompareResult;
 use crate::gate::GateResult;
-use crate::judge::Classification;
-use crate::lock::LockState;
 use crate::result::{Body, RunResult};
 
 pub struct Markdown;
@@ -36,21 +34,31 @@ impl Report for Markdown {
     }
 }
 
-/// A table cell: no line breaks, `|` escaped.
+/// A table cell: no line breaks, `|` escaped, and `&`, `<`, `>` as HTML
+/// entities so that a lock reason cannot open a comment or a tag in the
+/// pull request.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
         .replace('|', "\\|")
         .replace(['\n', '\r'], " ")
 }
 
+fn symbol(mark: super::Mark) -> &'static str {
+    match mark {
+        super::Mark::Ok => "✔",
+        super::Mark::Fail => "✖",
+        super::Mark::Warn | super::Mark::Info => "⚠",
+    }
+}
+
 fn render(run: &RunResult, verbose: bool) -> String {
     let line = super::verdict_line(run);
-    let (word, rest) = line.split_once(": ").unwrap_or((line.as_str(), ""));
-    let mark = match run.exit_code() {
-        0 => "✔",
-        3 => "⚠",
-        _ => "✖",
-    };
+    let rest = line.split_once(": ").map_or(line.as_str(), |(_, rest)| rest);
+    let outcome = run.outcome();
+    let word = super::outcome_label(outcome);
+    let mark = symbol(outcome.map_or(super::Mark::Fail, super::Painter::outcome_mark));
     let mut out = format!("### {mark} {word} · greenlight {}\n{rest}\n", run.command());
     let mut about = Vec::new();
     if let Some(f) = &run.info.config_file {
@@ -107,12 +115,7 @@ fn compare(out: &mut String, r: &CompareResult, verbose: bool) {
         header.trim_start_matches("• ")
     );
     for m in &r.verdict.metrics {
-        let mark = match m.classification {
-            Classification::Pass => "✔",
-            Classification::High | Classification::Low => "✖",
-            Classification::NoData if m.must_have_data => "✖",
-            Classification::NoData | Classification::Error => "⚠",
-        };
+        let mark = symbol(super::metric_mark(m));
         let critical = if m.critical { " (critical)" } else { "" };
         let statistics = match (&m.statistics, verbose) {
             (Some(s), true) => format!("; {s}"),
@@ -142,11 +145,7 @@ fn checks(out: &mut String, run: &CheckRun) {
             CheckOutcome::Error => ("⚠", "error"),
             CheckOutcome::TimedOut => ("⚠", "timed out"),
         };
-        let seen = match (r.status, r.latency_ms) {
-            (Some(s), Some(ms)) => format!("{s} in {ms}ms"),
-            (Some(s), None) => s.to_string(),
-            _ => r.error.clone().unwrap_or_default(),
-        };
+        let seen = super::check_seen(r);
         let _ = writeln!(
             out,
             "| {mark} {word} | **{}** `{} {}` | | {} |",
@@ -171,19 +170,8 @@ fn gate(out: &mut String, r: &GateResult) {
     bullets(out, &r.warnings);
     let _ = writeln!(out, "\n| | lock source | state |\n|---|---|---|");
     for s in &r.locks.sources {
-        let (mark, state) = match &s.state {
-            LockState::Unlocked => ("✔", "unlocked".to_string()),
-            LockState::Locked(i) => (
-                "✖",
-                format!(
-                    "locked{}: {}",
-                    i.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
-                    i.reason
-                ),
-            ),
-            LockState::Expired(i) => ("⚠", format!("expired lock ignored: {}", i.reason)),
-            LockState::Unavailable { cause, .. } => ("⚠", format!("unavailable: {cause}")),
-        };
+        let (mark, state) = super::lock_state(&s.state);
+        let mark = symbol(mark);
         let _ = writeln!(out, "| {mark} | `{}` | {} |", cell(&s.source), cell(&state));
     }
 }

@@ -190,6 +190,53 @@ pub fn verdict_line(run: &RunResult) -> String {
         .to_string()
 }
 
+/// What a check saw, in a few words: `200 in 45ms`, or why it saw nothing.
+pub fn check_seen(r: &crate::checks::CheckResult) -> String {
+    match (r.status, r.latency_ms) {
+        (Some(s), Some(ms)) => format!("{s} in {ms}ms"),
+        (Some(s), None) => s.to_string(),
+        _ => r.error.clone().unwrap_or_default(),
+    }
+}
+
+/// A lock source's state for a table: its mark and words
+/// (`locked by alice: INC-42`).
+pub fn lock_state(state: &crate::lock::LockState) -> (Mark, String) {
+    use crate::lock::LockState;
+    match state {
+        LockState::Unlocked => (Mark::Ok, "unlocked".to_string()),
+        LockState::Locked(i) => (
+            Mark::Fail,
+            format!(
+                "locked{}: {}",
+                i.by.as_deref()
+                    .map(|b| format!(" by {b}"))
+                    .unwrap_or_default(),
+                i.reason
+            ),
+        ),
+        LockState::Expired(i) => (Mark::Warn, format!("expired lock ignored: {}", i.reason)),
+        LockState::Unavailable { cause, .. } => (Mark::Warn, format!("unavailable: {cause}")),
+    }
+}
+
+/// `GO`, `NO-GO`, `INCONCLUSIVE`, or `BAD INPUT` for no outcome.
+pub fn outcome_label(outcome: Option<Outcome>) -> &'static str {
+    outcome.map_or("BAD INPUT", outcome_word)
+}
+
+/// How a metric's line is marked: `✔` pass, `✖` a regression (or no data
+/// when it must have data), `⚠` no data or an error.
+pub fn metric_mark(m: &crate::judge::MetricResult) -> Mark {
+    use crate::judge::Classification;
+    match m.classification {
+        Classification::Pass => Mark::Ok,
+        Classification::High | Classification::Low => Mark::Fail,
+        Classification::NoData if m.must_have_data => Mark::Fail,
+        Classification::NoData | Classification::Error => Mark::Warn,
+    }
+}
+
 /// `GO`, `NO-GO`, `INCONCLUSIVE`.
 pub fn outcome_word(outcome: Outcome) -> &'static str {
     match outcome {

@@ -13,7 +13,8 @@ use crate::compare::result::{MetricQueries, QueryOutcome};
 use crate::judge::format::{num, rate, signed_pct};
 use crate::judge::unit::{signed_value, value};
 use crate::judge::spec::Statistic;
-use crate::judge::{Classification, Comparison, Direction, Kind, Measure, MetricResult, Tolerance};
+use crate::report::Mark;
+use crate::judge::{Comparison, Kind, Measure, MetricResult, Tolerance};
 use crate::metrics::Role;
 
 pub fn compare(out: &mut String, r: &CompareResult) {
@@ -36,11 +37,10 @@ pub fn compare(out: &mut String, r: &CompareResult) {
 }
 
 fn card(out: &mut String, i: usize, m: &MetricResult, q: Option<&MetricQueries>, r: &CompareResult) {
-    let class = match m.classification {
-        Classification::Pass => "pass",
-        Classification::High | Classification::Low => "fail",
-        Classification::NoData if m.must_have_data => "fail",
-        Classification::NoData | Classification::Error => "warn",
+    let class = match crate::report::metric_mark(m) {
+        Mark::Ok => "pass",
+        Mark::Fail => "fail",
+        Mark::Warn | Mark::Info => "warn",
     };
     let critical = if m.critical { " · critical" } else { "" };
     let _ = write!(
@@ -206,37 +206,32 @@ fn rate_over_time(qs: &[QueryOutcome], start: Option<DateTime<Utc>>) -> Vec<(f64
 }
 
 /// The estimate, its interval and the tolerated region on one axis, as
-/// the judge measured them (slopes per minute, as the reason says).
+/// the judge measured them ([`MetricResult::tolerated`]; slopes per minute,
+/// as the reason says).
 fn band(m: &MetricResult) -> Option<Band> {
     let interval = m.interval?;
     let estimate = m.estimate.map(|e| e.value)?;
+    let tolerated = m.tolerated()?;
     let failing = m.classification.is_regression();
-    let open = |lo: f64, hi: f64| match m.direction {
-        Direction::Increase => (f64::NEG_INFINITY, hi),
-        Direction::Decrease => (lo, f64::INFINITY),
-        Direction::Either => (lo, hi),
-    };
     let unit = m.unit;
     let b = match (m.kind, m.comparison) {
         (Kind::Continuous, Comparison::Baseline) => match (m.tolerance, m.relative) {
-            (Tolerance::Relative(t), Some(rel)) => Band {
-                tolerated: open(-t, t),
+            (Tolerance::Relative(_), Some(rel)) => Band {
+                tolerated,
                 interval: (rel.lower, rel.upper),
                 estimate: rel.value,
+                reference: 0.0,
                 failing,
                 label: Box::new(signed_pct),
             },
-            (t, _) => {
-                let a = match t {
-                    Tolerance::Absolute(a) => a,
-                    Tolerance::Relative(_) => 0.0,
-                };
+            _ => {
                 let slope = m.statistic == Some(Statistic::Slope);
                 let per = if slope { 60.0 } else { 1.0 };
                 Band {
-                    tolerated: open(-a * per, a * per),
+                    tolerated: (tolerated.0 * per, tolerated.1 * per),
                     interval: (interval.lower * per, interval.upper * per),
                     estimate: estimate * per,
+                    reference: 0.0,
                     failing,
                     label: Box::new(move |v| {
                         let s = signed_value(v, unit);
@@ -245,31 +240,33 @@ fn band(m: &MetricResult) -> Option<Band> {
                 }
             }
         },
-        (Kind::Continuous, Comparison::Threshold) => {
-            let (edge, bound) = (m.margin?, m.bound?);
-            Band {
-                tolerated: open(2.0 * bound - edge, edge),
-                interval: (interval.lower, interval.upper),
-                estimate: m.canary.median.unwrap_or(estimate),
-                failing,
-                label: Box::new(move |v| value(v, unit)),
-            }
-        }
-        (Kind::Ratio, Comparison::Baseline) => Band {
-            tolerated: open(0.0, m.margin?),
+        (Kind::Continuous, Comparison::Threshold) => Band {
+            tolerated,
             interval: (interval.lower, interval.upper),
-            // Against a baseline without errors the ratio is unbounded.
+            estimate: m.canary.median.unwrap_or(estimate),
+            reference: m.bound?,
+            failing,
+            label: Box::new(move |v| value(v, unit)),
+        },
+        (Kind::Ratio, Comparison::Baseline) => Band {
+            tolerated,
+            interval: (interval.lower, interval.upper),
+            // A rate ratio; against a baseline without errors it is
+            // unbounded when the canary has some, else 1.
             estimate: match m.estimate {
                 Some(e) if e.measure == Measure::RateRatio => e.value,
-                _ => f64::INFINITY,
+                _ if m.canary.errors.unwrap_or(0) > 0 => f64::INFINITY,
+                _ => 1.0,
             },
+            reference: 1.0,
             failing,
             label: Box::new(num),
         },
         (Kind::Ratio, Comparison::Threshold) => Band {
-            tolerated: open(0.0, m.margin?),
+            tolerated,
             interval: (interval.lower, interval.upper),
             estimate: m.canary.rate.unwrap_or(estimate),
+            reference: m.bound?,
             failing,
             label: Box::new(rate),
         },

@@ -73,16 +73,7 @@ code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-s
 
 /// The class and word of the run's outcome, and its one-line summary.
 fn verdict(run: &RunResult) -> (&'static str, String) {
-    let outcome = match &run.body {
-        Body::Status(r) => Some(r.outcome),
-        _ => match run.exit_code() {
-            0 => Some(Outcome::Go),
-            1 => Some(Outcome::NoGo),
-            3 => Some(Outcome::Inconclusive),
-            _ => None,
-        },
-    };
-    let class = match outcome {
+    let class = match run.outcome() {
         Some(Outcome::Go) => "go",
         Some(Outcome::NoGo) => "no-go",
         Some(Outcome::Inconclusive) => "inconclusive",
@@ -95,7 +86,8 @@ fn verdict(run: &RunResult) -> (&'static str, String) {
 /// The whole page.
 pub fn page(run: &RunResult) -> String {
     let (class, line) = verdict(run);
-    let (word, rest) = line.split_once(": ").unwrap_or((line.as_str(), ""));
+    let word = super::outcome_label(run.outcome());
+    let rest = line.split_once(": ").map_or(line.as_str(), |(_, rest)| rest);
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
@@ -177,11 +169,7 @@ fn checks(out: &mut String, run: &crate::checks::CheckRun) {
             CheckOutcome::Error => ("warn", "error"),
             CheckOutcome::TimedOut => ("warn", "timed out"),
         };
-        let seen = match (r.status, r.latency_ms) {
-            (Some(s), Some(ms)) => format!("{s} in {ms}ms"),
-            (Some(s), None) => s.to_string(),
-            _ => r.error.clone().unwrap_or_default(),
-        };
+        let seen = super::check_seen(r);
         let _ = write!(
             out,
             r#"<tr class="check"><td><b>{}</b><br><code>{} {}</code></td><td class="{class}">{word}</td><td></td><td>{}</td></tr>"#,
@@ -220,18 +208,11 @@ fn gate(out: &mut String, r: &GateResult) {
         out.push_str("<tr><td colspan=\"2\">no lock sources configured</td></tr>");
     }
     for s in &r.locks.sources {
-        let (class, state) = match &s.state {
-            LockState::Unlocked => ("pass", "unlocked".to_string()),
-            LockState::Locked(i) => (
-                "fail",
-                format!(
-                    "locked{}: {}",
-                    i.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
-                    i.reason
-                ),
-            ),
-            LockState::Expired(i) => ("warn", format!("expired lock ignored: {}", i.reason)),
-            LockState::Unavailable { cause, .. } => ("warn", format!("unavailable: {cause}")),
+        let (mark, state) = super::lock_state(&s.state);
+        let class = match mark {
+            super::Mark::Ok => "pass",
+            super::Mark::Fail => "fail",
+            super::Mark::Warn | super::Mark::Info => "warn",
         };
         let _ = write!(
             out,
@@ -305,7 +286,7 @@ fn timeline(out: &mut String, r: &GateResult) {
     };
     let _ = write!(
         out,
-        r#"<h2>The next {days} days</h2><figure class="card" id="timeline">{}<figcaption>Green: open; grey: closed; red: freeze; purple: lock. Times are in the first window's zone.</figcaption></figure><details><summary>Periods as text</summary><ul>"#,
+        r#"<h2>The next {days} days</h2><figure class="card" id="timeline">{}<figcaption>Green: open; grey: closed; red: freeze; purple: lock. Periods in the first window's zone; ticks every 24 hours from now, dated in UTC.</figcaption></figure><details><summary>Periods as text</summary><ul>"#,
         plot::timeline("tl", &format!("Deploy window over the next {days} days"), &desc, length, &ticks, &rows)
     );
     for i in items {

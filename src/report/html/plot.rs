@@ -172,10 +172,15 @@ pub fn ecdf(id: &str, title: &str, desc: &str, sides: &[(&'static str, Vec<f64>)
             }
             let n = sorted.len();
             let steps = n.min(ECDF_STEPS);
+            // A step function: flat to each value, then up.
             let mut pts = vec![(sorted[0], 0.0)];
+            let mut below = 0.0;
             for k in 1..=steps {
                 let i = (k * n).div_ceil(steps).clamp(1, n) - 1;
-                pts.push((sorted[i], (i + 1) as f64 / n as f64));
+                let share = (i + 1) as f64 / n as f64;
+                pts.push((sorted[i], below));
+                pts.push((sorted[i], share));
+                below = share;
             }
             polyline(&mut out, class, &pts, &sx, &sy);
         }
@@ -190,6 +195,8 @@ pub struct Band {
     pub tolerated: (f64, f64),
     pub interval: (f64, f64),
     pub estimate: f64,
+    /// What the axis must show: no change (0, a ratio of 1) or the bound.
+    pub reference: f64,
     /// Whether the estimate lies beyond the tolerance (drawn as failing).
     pub failing: bool,
     pub label: Box<dyn Fn(f64) -> String>,
@@ -206,7 +213,7 @@ pub fn band(id: &str, title: &str, desc: &str, b: &Band) -> String {
         escape(title),
         escape(desc)
     );
-    let finite = [b.tolerated.0, b.tolerated.1, b.interval.0, b.interval.1, b.estimate, 0.0];
+    let finite = [b.tolerated.0, b.tolerated.1, b.interval.0, b.interval.1, b.estimate, b.reference];
     let Some((lo, hi)) = range(finite.into_iter()) else {
         out.push_str("</svg>");
         return out;

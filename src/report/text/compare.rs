@@ -17,7 +17,7 @@ use crate::compare::CompareResult;
 use crate::compare::result::{LookResult, WatchResult};
 use crate::compare::result::BaselineKind;
 use crate::compare::sides::show;
-use crate::judge::{Classification, Comparison, MetricResult};
+use crate::judge::{Comparison, MetricResult};
 use crate::report::{Mark, Painter, outcome_word};
 
 /// Every line, the verdict last; only the verdict when `quiet`; each
@@ -155,12 +155,7 @@ fn header(r: &CompareResult) -> String {
 }
 
 fn metric(m: &MetricResult, p: Painter, verbose: bool) -> String {
-    let mark = match m.classification {
-        Classification::Pass => Mark::Ok,
-        Classification::High | Classification::Low => Mark::Fail,
-        Classification::NoData if m.must_have_data => Mark::Fail,
-        Classification::NoData | Classification::Error => Mark::Warn,
-    };
+    let mark = crate::report::metric_mark(m);
     let critical = if m.critical { " (critical)" } else { "" };
     let statistics = match (&m.statistics, verbose) {
         (Some(s), true) => format!("; {s}"),
