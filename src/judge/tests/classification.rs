@@ -256,3 +256,53 @@ fn thresholds_as_baselines() {
         Classification::Pass
     );
 }
+
+#[test]
+fn tolerance_edges_follow_the_direction() {
+    let fewer = |t: f64, d: Direction| {
+        MetricSpec::new("errors", Kind::Ratio)
+            .tolerance(Tolerance::Relative(t))
+            .direction(d)
+    };
+    let same = Data::Ratio {
+        baseline: Counts::new(50, 10_000),
+        canary: Counts::new(50, 10_000),
+    };
+    let reason = |spec: &MetricSpec, data| one(spec, data).metrics[0].reason.clone();
+    let r = reason(&fewer(0.5, Direction::Increase), same.clone());
+    assert!(r.contains("tolerance 50% (ratio at most 1.5)"), "{r}");
+    let r = reason(&fewer(0.5, Direction::Decrease), same.clone());
+    assert!(r.contains("tolerance 50% (ratio at least 0.5)"), "{r}");
+    let r = reason(&fewer(0.5, Direction::Either), same);
+    assert!(
+        r.contains("tolerance 50% (ratio between 0.5 and 1.5)"),
+        "{r}"
+    );
+    // A rate bound's upper edge stops at 100%; the lower one mirrors the
+    // tolerance, not the clipped edge.
+    let at_80 = Data::RatioThreshold {
+        canary: Counts::new(800, 1000),
+        bound: 0.8,
+    };
+    let r = reason(&fewer(0.5, Direction::Either), at_80);
+    assert!(r.contains("tolerance 50% (between 40% and 100%)"), "{r}");
+    // A bound with a decrease: at least the bound less the tolerance.
+    let spec = latency()
+        .tolerance(Tolerance::Absolute(20.0))
+        .direction(Direction::Decrease);
+    let fast = ramp(40, 300.0, 1.0);
+    let m = &one(
+        &spec,
+        Data::Threshold {
+            canary: &fast,
+            bound: 300.0,
+        },
+    )
+    .metrics[0];
+    assert!(
+        m.reason.contains("tolerance 20 (at least 280)"),
+        "{}",
+        m.reason
+    );
+    assert_eq!(m.tolerated(), Some((280.0, f64::INFINITY)));
+}
