@@ -269,9 +269,9 @@ fn tolerance_edges_follow_the_direction() {
         canary: Counts::new(50, 10_000),
     };
     let reason = |spec: &MetricSpec, data| one(spec, data).metrics[0].reason.clone();
-    let r = reason(&fewer(0.5, Direction::Increase), same.clone());
+    let r = reason(&fewer(0.5, Direction::Increase), same);
     assert!(r.contains("tolerance 50% (ratio at most 1.5)"), "{r}");
-    let r = reason(&fewer(0.5, Direction::Decrease), same.clone());
+    let r = reason(&fewer(0.5, Direction::Decrease), same);
     assert!(r.contains("tolerance 50% (ratio at least 0.5)"), "{r}");
     let r = reason(&fewer(0.5, Direction::Either), same);
     assert!(
