@@ -407,3 +407,20 @@ fn a_pipe_writes_its_json_result_to_the_shared_storage() {
     assert_eq!(doc["command"], "gate");
     assert_eq!(doc["exit_code"], 0);
 }
+
+#[test]
+fn a_run_that_used_its_whole_deadline_still_reports() {
+    // The check hangs until --deadline; what it found is published after.
+    let app = Server::fixed(Reply::hang());
+    let proxy = proxy();
+    let yaml = format!("checks:\n  - {{ name: home, url: \"{}\" }}\n", app.url("/"));
+    let run = in_pipeline(Test::new())
+        .config(&yaml)
+        .env("GREENLIGHT_CODE_INSIGHTS", "true")
+        .env("GREENLIGHT_BITBUCKET_PROXY", &proxy.url(""))
+        .args(["checks", "--deadline", "1s"])
+        .status(3);
+    assert!(!run.stderr.contains("Code Insights"), "{}", run.stderr);
+    let methods: Vec<String> = proxy.requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(methods, ["DELETE", "PUT", "POST"]);
+}

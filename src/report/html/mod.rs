@@ -273,11 +273,26 @@ fn timeline(out: &mut String, r: &GateResult) {
             items.push(text);
         }
     }
-    let ticks: Vec<(f64, String)> = (0..days)
-        .map(|d| {
-            let at = r.at + chrono::Duration::days(d);
-            (secs(at), at.format("%a %d %b").to_string())
+    // A tick at each local midnight of the periods' zone.
+    let tz: chrono_tz::Tz = r
+        .timeline
+        .first()
+        .and_then(|p| p.from.timezone.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let today = r.at.with_timezone(&tz).date_naive();
+    let ticks: Vec<(f64, String)> = (1..=days)
+        .filter_map(|d| {
+            let day = today + chrono::Duration::days(d);
+            let midnight = day.and_hms_opt(0, 0, 0)?;
+            // A midnight skipped by a DST change: the earliest valid time.
+            let at = midnight
+                .and_local_timezone(tz)
+                .earliest()
+                .or_else(|| (midnight + chrono::Duration::hours(1)).and_local_timezone(tz).earliest())?
+                .with_timezone(&chrono::Utc);
+            Some((secs(at), day.format("%a %d %b").to_string()))
         })
+        .filter(|(s, _)| *s < length)
         .collect();
     let desc = if items.is_empty() {
         "No periods".to_string()
@@ -286,7 +301,7 @@ fn timeline(out: &mut String, r: &GateResult) {
     };
     let _ = write!(
         out,
-        r#"<h2>The next {days} days</h2><figure class="card" id="timeline">{}<figcaption>Green: open; grey: closed; red: freeze; purple: lock. Periods in the first window's zone; ticks every 24 hours from now, dated in UTC.</figcaption></figure><details><summary>Periods as text</summary><ul>"#,
+        r#"<h2>The next {days} days</h2><figure class="card" id="timeline">{}<figcaption>Green: open; grey: closed; red: freeze; purple: lock. Days and times in the first window's zone.</figcaption></figure><details><summary>Periods as text</summary><ul>"#,
         plot::timeline("tl", &format!("Deploy window over the next {days} days"), &desc, length, &ticks, &rows)
     );
     for i in items {
