@@ -106,16 +106,13 @@ fn sources_of(
         };
         let spec = HttpSpec {
             name: default_name("http", &http::authority(&s.value)),
-            url: s.value,
+            url: s.value.clone(),
             headers: Vec::new(),
             pointers: Pointers::default(),
         };
-        out.push(Box::new(HttpSource::new(
-            spec,
-            token,
-            Secrets::new(),
-            policy,
-        )));
+        let source =
+            HttpSource::new(spec, token, Secrets::new(), policy).map_err(|m| s.invalid(m))?;
+        out.push(Box::new(source));
     }
     for (i, s) in out.iter().enumerate() {
         if out[..i].iter().any(|o| o.name() == s.name()) {

@@ -1,6 +1,7 @@
 //! A lock API over HTTP(S).
 //!
-//! Reading: `GET url` (bearer token from `token_env` if set).
+//! Reading: `GET url` (bearer token from `token_env` if set, or basic
+//! auth from the URL's `user:password@`; not both).
 //! - `423 Locked` means locked; a JSON body, if any, gives reason/by/since.
 //! - `2xx` with a JSON body: the values at the configured JSON Pointers
 //!   (RFC 6901; defaults `/locked`, `/reason`, `/by`, `/since`, `/expires`)
@@ -107,7 +108,8 @@ impl LockKind for Http {
             headers,
             pointers,
         };
-        Ok(Box::new(HttpSource::new(spec, token, secrets, s.policy)))
+        let source = HttpSource::new(spec, token, secrets, s.policy).map_err(|m| s.keys.here(m))?;
+        Ok(Box::new(source))
     }
 }
 
@@ -150,6 +152,9 @@ impl Default for Pointers {
 pub struct HttpSource {
     spec: HttpSpec,
     token: Option<Secret>,
+    /// The URL's `user:password@`, sent as basic auth (and taken out of
+    /// the URL requests go to).
+    basic: Option<(String, Secret)>,
     /// The token, secret header values, the URL's password and secret
     /// query values, in every form: masked in everything the API says.
     secrets: Secrets,
@@ -163,8 +168,32 @@ pub fn token_from(var: &str, ctx: &Context) -> Result<Secret, String> {
 }
 
 impl HttpSource {
-    pub fn new(spec: HttpSpec, token: Option<Secret>, mut secrets: Secrets, policy: Policy) -> Self {
+    /// A source for `spec`; a URL with `user:password@` sends them as
+    /// basic auth, which cannot go with a bearer token.
+    pub fn new(
+        mut spec: HttpSpec,
+        token: Option<Secret>,
+        mut secrets: Secrets,
+        policy: Policy,
+    ) -> Result<Self, String> {
         secrets.add_url(&spec.url);
+        let (base, userinfo) = http::split_userinfo(&spec.url);
+        let basic = userinfo.map(|(user, pw)| {
+            (
+                crate::encode::percent_decode(&user),
+                Secret::new(crate::encode::percent_decode(&pw)),
+            )
+        });
+        if basic.is_some() && token.is_some() {
+            return Err(format!(
+                "`{}` carries a user and password and a bearer token is given too: use one of the two",
+                redact_url(&spec.url)
+            ));
+        }
+        if let Some((user, pw)) = &basic {
+            secrets.add_basic(user, pw);
+        }
+        spec.url = base;
         if let Some(t) = &token {
             secrets.add_secret(t);
         }
@@ -173,12 +202,13 @@ impl HttpSource {
                 secrets.add_header_value(value);
             }
         }
-        HttpSource {
+        Ok(HttpSource {
             spec,
             token,
+            basic,
             secrets,
             policy,
-        }
+        })
     }
 
     fn request<'a>(&'a self, method: &'a str) -> Request<'a> {
@@ -187,6 +217,7 @@ impl HttpSource {
         req.headers
             .push(("Accept".into(), "application/json".into()));
         req.bearer = self.token.as_ref();
+        req.basic = self.basic.as_ref().map(|(u, p)| (u.as_str(), p));
         req
     }
 

@@ -258,3 +258,30 @@ fn status_reports_without_failing() {
     assert_eq!(json["locks"]["sources"][0]["reason"], "INC-9");
     assert_eq!(json["reasons"][0], "locked (env:DEPLOY_LOCK): INC-9");
 }
+
+#[test]
+fn a_lock_url_with_a_user_and_password_sends_basic_auth() {
+    let api = Server::fixed(Reply::json(200, r#"{"locked": false}"#));
+    let url = api
+        .url("/lock")
+        .replace("http://", "http://deployer:pa%40ss-9c1@");
+    gate()
+        .env("DEBUG", "true")
+        .args(["--lock-url", &url])
+        .status(0)
+        .nowhere("pa@ss-9c1")
+        .nowhere("pa%40ss-9c1");
+    let r = &api.requests()[0];
+    assert_eq!(r.path, "/lock");
+    // base64("deployer:pa@ss-9c1")
+    assert_eq!(
+        r.header("Authorization"),
+        Some("Basic ZGVwbG95ZXI6cGFAc3MtOWMx")
+    );
+    // Not with a bearer token as well.
+    gate()
+        .env("LOCK_TOKEN", "tok-1")
+        .args(["--lock-url", &url, "--lock-token-env", "LOCK_TOKEN"])
+        .status(2)
+        .stderr_has("carries a user and password and a bearer token is given too");
+}

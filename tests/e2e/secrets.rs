@@ -125,8 +125,10 @@ fn no_secret_ever_reaches_an_output_or_a_file() {
     // A check target that echoes the request in a body that fails its assert.
     let target = Server::start(|r| Reply::text(500, &format!("you sent: {}", echo(r))));
 
-    let lock_url = lock_api
-        .url(&format!("/lock?token={LOCK_QUERY}"))
+    let lock_url = lock_api.url(&format!("/lock?token={LOCK_QUERY}"));
+    // A second source of the same API with its user and password in the URL.
+    let basic_url = lock_api
+        .url("/basic")
         .replace("http://", &format!("http://deployer:{URL_PASSWORD}@"));
     let prom_url = prometheus.url(&format!("/?api_key={PROM_KEY}"));
     let check_url = target.url(&format!("/health?token={CHECK_QUERY}"));
@@ -138,6 +140,9 @@ fn no_secret_ever_reaches_an_output_or_a_file() {
       url: "{lock_url}"
       token_env: LOCK_TOKEN
       headers: {{ X-Api-Key: "{LOCK_KEY}" }}
+    - type: http
+      name: basic
+      url: "{basic_url}"
 checks:
   - name: health
     url: "{check_url}"
@@ -195,15 +200,16 @@ compare:
     }
     // The servers did receive the secrets: they were sent, not dropped.
     let seen = |s: &Server| s.requests().iter().map(echo).collect::<Vec<_>>().join("\n");
-    // Every secret reached a server, in some form it travels in. Not the
-    // lock URL's `user:password@`: the lock API source sends its token and
-    // does not turn a URL's user info into basic auth.
+    // Every secret reached a server, in some form it travels in (the lock
+    // URL's `user:password@` as basic auth).
     let all_seen = [&lock_api, &target, &prometheus].map(seen).join("\n");
-    for secret in ALL.iter().filter(|s| **s != URL_PASSWORD) {
+    for secret in ALL {
         let mut travels = forms(secret);
-        travels.push(greenlight::encode::base64(
-            format!("reader:{secret}").as_bytes(),
-        ));
+        for user in ["reader", "deployer"] {
+            travels.push(greenlight::encode::base64(
+                format!("{user}:{secret}").as_bytes(),
+            ));
+        }
         assert!(
             travels.iter().any(|f| all_seen.contains(f.as_str())),
             "{secret} never reached a server"
