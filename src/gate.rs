@@ -120,15 +120,7 @@ pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> Gate
         crate::calendar::with_feeds(&cfg.schedule, &cfg.calendars, at, deadline);
     let window = schedule.evaluate(at);
     let sources = lock::check_all(&cfg.sources, at, deadline);
-    let mut decided = decide(at, window, sources, cfg.on_error);
-    let tz = schedule.windows.first().map_or(chrono_tz::UTC, |w| w.tz);
-    decided.timeline = crate::calendar_view::timeline(
-        &schedule,
-        tz,
-        at,
-        at + chrono::Duration::days(TIMELINE_DAYS),
-    )
-    .0;
+    let decided = decide(at, window, sources, cfg.on_error);
     let calendars: Vec<String> = unreadable
         .iter()
         .map(|(feed, cause)| format!("calendar {feed} unavailable ({cause})"))
@@ -139,6 +131,26 @@ pub fn evaluate(cfg: &GateConfig, at: DateTime<Utc>, deadline: Deadline) -> Gate
         Some(b) => bypass(decided, b, cfg.on_error, &calendars),
         None => with_calendars(decided, &calendars, cfg.on_error),
     }
+}
+
+/// The window's periods over the coming [`TIMELINE_DAYS`] days from
+/// `at` (web calendars included: fetched once per run), in the first
+/// window's zone. Once per command, not per evaluation: a waiting gate
+/// evaluates every few hundred milliseconds.
+pub fn timeline(
+    cfg: &GateConfig,
+    at: DateTime<Utc>,
+    deadline: Deadline,
+) -> Vec<crate::calendar_view::Period> {
+    let (schedule, _) = crate::calendar::with_feeds(&cfg.schedule, &cfg.calendars, at, deadline);
+    let tz = schedule.windows.first().map_or(chrono_tz::UTC, |w| w.tz);
+    crate::calendar_view::timeline(
+        &schedule,
+        tz,
+        at,
+        at + chrono::Duration::days(TIMELINE_DAYS),
+    )
+    .0
 }
 
 /// Calendars that could not be read, decided by `on_error`.

@@ -28,8 +28,9 @@ const SAY_EVERY: Duration = Duration::from_secs(10);
 const GUARD_TRIES: u32 = 5;
 
 pub fn gate(cfg: &GateConfig, s: &Settings, progress: Progress<'_>) -> GateResult {
-    let result = with_lease(cfg, s, progress);
+    let mut result = with_lease(cfg, s, progress);
     record_bypass(cfg, &result, s);
+    result.timeline = gate::timeline(cfg, s.at, s.deadline);
     result
 }
 
@@ -91,6 +92,7 @@ pub fn status(cfg: &GateConfig, s: &Settings) -> GateResult {
         }
         result.lease = Some(status);
     }
+    result.timeline = gate::timeline(cfg, s.at, s.deadline);
     result
 }
 

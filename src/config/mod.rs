@@ -191,14 +191,14 @@ impl Config {
             .find(|f| f.report.name() == "html")
             .map(|f| f.path.display().to_string());
         let notify = loaded.as_ref().map_or(&[][..], |l| &l.file.notify[..]);
-        let mut publish = publish::resolve(
+        let publish = publish::resolve(
             &cli.global,
             notify,
             settings.environment.as_ref().map(|e| e.name.clone()),
             html_report,
+            settings.at,
             ctx,
         )?;
-        publish.at = settings.at;
         Ok(Config {
             settings,
             reports,

@@ -93,6 +93,7 @@ pub fn resolve(
     notify: &[NotifyEntry],
     environment: Option<String>,
     html_report: Option<String>,
+    at: chrono::DateTime<chrono::Utc>,
     ctx: &Context,
 ) -> Result<Publish, ConfigError> {
     let pipeline = pipeline(ctx);
@@ -203,6 +204,6 @@ pub fn resolve(
         html_report,
         environment,
         secrets,
-        at: chrono::DateTime::default(),
+        at,
     })
 }

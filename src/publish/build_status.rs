@@ -61,14 +61,19 @@ pub fn start(b: &Plan, p: &Publish, command: &str, deadline: Deadline) -> Result
     )
 }
 
-pub fn finish(b: &Plan, p: &Publish, run: &RunResult, deadline: Deadline) -> Result<(), String> {
+pub fn finish(
+    b: &Plan,
+    p: &Publish,
+    run: &RunResult,
+    line: &str,
+    deadline: Deadline,
+) -> Result<(), String> {
     let state = if run.exit_code() == 0 {
         "SUCCESSFUL"
     } else {
         "FAILED"
     };
-    let line = crate::report::verdict_line(run);
-    post(b, p, run.command(), state, &line, deadline)
+    post(b, p, run.command(), state, line, deadline)
 }
 
 fn post(

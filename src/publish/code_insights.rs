@@ -43,7 +43,13 @@ struct Annotation {
     severity: &'static str,
 }
 
-pub fn publish(ci: &Plan, p: &Publish, run: &RunResult, deadline: Deadline) -> Result<(), String> {
+pub fn publish(
+    ci: &Plan,
+    p: &Publish,
+    run: &RunResult,
+    line: &str,
+    deadline: Deadline,
+) -> Result<(), String> {
     let id = match &p.environment {
         Some(env) => format!("greenlight-{}-{}", run.command(), super::slug(env)),
         None => format!("greenlight-{}", run.command()),
@@ -72,7 +78,7 @@ pub fn publish(ci: &Plan, p: &Publish, run: &RunResult, deadline: Deadline) -> R
     };
     let fail = |e: String| format!("Code Insights report not published: {e}");
     call("DELETE", &report, None).map_err(fail)?;
-    let body = p.secrets.clean(&report_body(p, run).to_string());
+    let body = p.secrets.clean(&report_body(p, run, line).to_string());
     call("PUT", &report, Some(body)).map_err(fail)?;
     let annotations = annotations(&id, run);
     let url = format!("{report}/annotations");
@@ -102,8 +108,7 @@ pub fn publish(ci: &Plan, p: &Publish, run: &RunResult, deadline: Deadline) -> R
     Ok(())
 }
 
-fn report_body(p: &Publish, run: &RunResult) -> Value {
-    let line = crate::report::verdict_line(run);
+fn report_body(p: &Publish, run: &RunResult, line: &str) -> Value {
     let word = crate::report::outcome_label(run.outcome());
     let mut data = vec![
         json!({"title": "Outcome", "type": "TEXT", "value": word}),
@@ -124,7 +129,7 @@ fn report_body(p: &Publish, run: &RunResult) -> Value {
     }
     let mut body = json!({
         "title": format!("greenlight {}", run.command()),
-        "details": shorten(&line, 2000),
+        "details": shorten(line, 2000),
         "report_type": "TEST",
         "reporter": "greenlight",
         "result": if run.exit_code() == 0 { "PASSED" } else { "FAILED" },

@@ -88,18 +88,20 @@ pub fn start(p: &Publish, command: &str, deadline: Deadline) -> Vec<String> {
 /// it found must still be told). Returns the warnings.
 pub fn finish(p: &Publish, run: &RunResult) -> Vec<String> {
     let deadline = Deadline::after(FINISH_BUDGET);
+    // Said the same way everywhere, rendered once.
+    let line = crate::report::verdict_line(run);
     let mut warnings = Vec::new();
     if let Some(ci) = &p.code_insights {
-        warnings.extend(code_insights::publish(ci, p, run, deadline).err());
+        warnings.extend(code_insights::publish(ci, p, run, &line, deadline).err());
     }
     if let Some(b) = p
         .build_status
         .as_ref()
         .filter(|_| build_status::COMMANDS.contains(&run.command()))
     {
-        warnings.extend(build_status::finish(b, p, run, deadline).err());
+        warnings.extend(build_status::finish(b, p, run, &line, deadline).err());
     }
-    warnings.extend(notify::send_all(p, run, deadline));
+    warnings.extend(notify::send_all(p, run, &line, deadline));
     clean(warnings, &p.secrets)
 }
 

@@ -123,7 +123,7 @@ fn wrote(l: &crate::lock::LockRun) -> bool {
 }
 
 /// Sends every target its events; returns the warnings.
-pub fn send_all(p: &Publish, run: &RunResult, deadline: Deadline) -> Vec<String> {
+pub fn send_all(p: &Publish, run: &RunResult, line: &str, deadline: Deadline) -> Vec<String> {
     let events = events(run);
     let mut warnings = Vec::new();
     for t in &p.notify {
@@ -139,7 +139,9 @@ pub fn send_all(p: &Publish, run: &RunResult, deadline: Deadline) -> Vec<String>
                     continue;
                 }
             };
-            let body = p.secrets.clean(&message(t.kind, *e, p, run).to_string());
+            let body = p
+                .secrets
+                .clean(&message(t.kind, *e, p, run, line).to_string());
             let mut req = Request::new("POST", url.expose());
             req.shown_as = Some(&t.name);
             req.json_body = Some(body);
@@ -167,8 +169,13 @@ fn slack_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn message(kind: Kind, event: Event, p: &Publish, run: &RunResult) -> serde_json::Value {
-    let line = crate::report::verdict_line(run);
+fn message(
+    kind: Kind,
+    event: Event,
+    p: &Publish,
+    run: &RunResult,
+    line: &str,
+) -> serde_json::Value {
     match kind {
         Kind::Slack => {
             let mark = match event {
@@ -198,7 +205,7 @@ fn message(kind: Kind, event: Event, p: &Publish, run: &RunResult) -> serde_json
                 "text": format!(
                     "{mark} greenlight {}{env}{repo}: {}{link}",
                     run.command(),
-                    slack_escape(&line)
+                    slack_escape(line)
                 )
             })
         }

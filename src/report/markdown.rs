@@ -105,14 +105,11 @@ fn bullets(out: &mut String, items: &[String]) {
 }
 
 fn compare(out: &mut String, r: &CompareResult, verbose: bool) {
-    let header = super::text::compare::body(r, super::Painter { color: false }, false)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
+    let header = super::text::compare::header(r);
     let _ = writeln!(
         out,
         "\n{}\n\n| | metric | why |\n|---|---|---|",
-        header.trim_start_matches("• ")
+        header
     );
     for m in &r.verdict.metrics {
         let mark = symbol(super::metric_mark(m));

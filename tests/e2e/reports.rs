@@ -218,6 +218,10 @@ fn the_html_report_opens_in_chromium_without_network_or_errors() {
             "{scheme} screenshot of {size} bytes: {stderr}"
         );
     }
+    // The dark scheme is a different picture, not the light one again.
+    let light = std::fs::read(t.path().join("report.png")).unwrap();
+    let dark = std::fs::read(t.path().join("report-dark.png")).unwrap();
+    assert_ne!(light, dark, "the dark screenshot is the light one");
     assert!(
         page_requests(&proxy).is_empty(),
         "{:?}",

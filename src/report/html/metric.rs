@@ -18,14 +18,11 @@ use crate::judge::{Comparison, Kind, Measure, MetricResult, Tolerance};
 use crate::metrics::Role;
 
 pub fn compare(out: &mut String, r: &CompareResult) {
-    let header = crate::report::text::compare::body(r, crate::report::Painter { color: false }, false)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
+    let header = crate::report::text::compare::header(r);
     let _ = write!(
         out,
         r#"<h2>Metrics</h2><p class="meta">{}</p><p class="meta"><span class="key baseline"></span>baseline <span class="key canary"></span>canary</p>"#,
-        escape(header.trim_start_matches("• "))
+        escape(&header)
     );
     for (i, m) in r.verdict.metrics.iter().enumerate() {
         let q = r.queries.iter().find(|q| q.metric == m.name);

@@ -107,7 +107,8 @@ pub fn summary(r: &CompareResult) -> &str {
     s.split_once(": ").map_or(s, |(_, rest)| rest)
 }
 
-fn header(r: &CompareResult) -> String {
+/// `Comparing canary {group=green} with baseline {group=blue}: …`.
+pub fn header(r: &CompareResult) -> String {
     let canary = if r.canary.variables.is_empty() {
         "the canary".to_string()
     } else {
