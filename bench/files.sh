@@ -26,13 +26,9 @@ root="$(cd "$here/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if ! [ -x /usr/bin/time ]; then
-  echo "installing GNU time (Debian package 'time')" >&2
-  apt-get install -y -qq time >/dev/null
-fi
-echo "building greenlight (release) ..." >&2
-cargo build --quiet --release --manifest-path "$root/Cargo.toml"
-bin="${CARGO_TARGET_DIR:-$root/target}/release/greenlight"
+. "$here/common.sh"
+need_gnu_time
+build_greenlight
 
 py="${SCI_PYTHON:-}"
 if [ -z "$py" ]; then

@@ -20,10 +20,8 @@ root="$(cd "$here/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work" "$here/judge/Cargo.lock"' EXIT
 
-if ! [ -x /usr/bin/time ]; then
-  echo "installing GNU time (Debian package 'time')" >&2
-  apt-get install -y -qq time >/dev/null
-fi
+. "$here/common.sh"
+need_gnu_time
 
 echo "building the runner (release) ..." >&2
 cp "$root/Cargo.lock" "$here/judge/Cargo.lock"

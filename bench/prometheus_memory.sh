@@ -19,13 +19,9 @@ server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-if ! [ -x /usr/bin/time ]; then
-  echo "installing GNU time (Debian package 'time')" >&2
-  apt-get install -y -qq time >/dev/null
-fi
-echo "building greenlight (release) ..." >&2
-cargo build --quiet --release --manifest-path "$root/Cargo.toml"
-bin="${CARGO_TARGET_DIR:-$root/target}/release/greenlight"
+. "$here/common.sh"
+need_gnu_time
+build_greenlight
 
 python3 - "$series" "$points" "$work/answer.json" <<'PY'
 import json, sys
