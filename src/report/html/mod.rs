@@ -45,9 +45,6 @@ impl Report for Html {
     }
 }
 
-fn num(x: f64) -> String {
-    crate::judge::format::num(x)
-}
 
 const CSS: &str = r#"
 :root{--fg:#1f2328;--bg:#fff;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;--go:#1a7f37;--nogo:#cf222e;--warn:#9a6700;--base:#0969da;--canary:#bc4c00;--ok-band:#dafbe1;--bad-band:#ffebe9;--freeze:#cf222e;--closed:#d1d9e0;--open:#4ac26b;--lock:#8250df}

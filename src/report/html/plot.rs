@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use super::escape;
+use crate::judge::format::num;
 
 /// Points per drawn line at most (each bucket keeps its min and max).
 pub const MAX_POINTS: usize = 400;
@@ -144,7 +145,7 @@ pub fn series(id: &str, title: &str, desc: &str, lines: &[Line<'_>], by_position
         if by_position {
             ticks(&mut out, xl, xh, false, &|k| format!("#{}", k.round() + 1.0));
         } else {
-            ticks(&mut out, xl, xh, false, &|s| format!("{}m", super::num((s / 60.0 * 10.0).round() / 10.0)));
+            ticks(&mut out, xl, xh, false, &|s| format!("{}m", num((s / 60.0 * 10.0).round() / 10.0)));
         }
         let sx = scale(xl, xh, ML, W - MR);
         let sy = scale(yl, yh, H - MB, MT);
@@ -162,7 +163,7 @@ pub fn ecdf(id: &str, title: &str, desc: &str, sides: &[(&'static str, Vec<f64>)
     let mut out = String::new();
     open(&mut out, id, title, desc);
     if let Some((xl, xh)) = range(sides.iter().flat_map(|s| s.1.iter().copied())) {
-        ticks(&mut out, 0.0, 1.0, true, &|v| format!("{}%", super::num(v * 100.0)));
+        ticks(&mut out, 0.0, 1.0, true, &|v| format!("{}%", num(v * 100.0)));
         ticks(&mut out, xl, xh, false, x_label);
         let sx = scale(xl, xh, ML, W - MR);
         let sy = scale(0.0, 1.0, H - MB, MT);
